@@ -1,0 +1,3 @@
+export { FIXTURES, type FixtureName, fixture, fixturesDir, SHARED_MISSING, sharedDataDir } from "./paths.js";
+export { realSentences, sst2 } from "./data.js";
+export { loadOracle } from "./oracle.js";
