@@ -1,0 +1,149 @@
+import { type ArchitectureFamily, detectFamily } from "../config/family.js";
+import { type GenerationConfig, parseGenerationConfig, readGenerationConfig } from "../config/generation-config.js";
+import { type ModelConfig, readModelConfig } from "../config/model-config.js";
+import { readTokenizerConfig, type TokenizerConfig } from "../config/tokenizer-config.js";
+import { DisposedError, InputError, ModelFormatError, ModelNotFoundError, throwIfAborted } from "../errors.js";
+import { chooseDtype, type ModelDtype, onnxFilePath } from "../session/dtype.js";
+import type { ModelSession } from "../session/model-session.js";
+import { acquireSession, type SessionLease } from "../session/session-pool.js";
+import type { SessionOptions } from "../session/session-options.js";
+import type { HubSourceOptions } from "../source/hub/hub-source.js";
+import type { ModelSource } from "../source/model-source.js";
+import { type ModelSpec, openModelSource } from "../source/open-source.js";
+import { Tokenizer } from "../tokenizer/tokenizer.js";
+import { defaultGraphs } from "./default-graphs.js";
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions extends SessionOptions {
+  /** Weight format of the ONNX files, for all graphs or per graph name. @defaultValue "auto" (fp32 when present) */
+  dtype?: ModelDtype | "auto" | Partial<Record<string, ModelDtype | "auto">>;
+  /** Override the detected architecture family. */
+  family?: ArchitectureFamily;
+  /** ONNX graphs to open (file base names such as `"encoder_model"`); the family's usual ones when omitted. */
+  graphs?: readonly string[];
+  /** Hub options (revision, cache folder, offline, progress, token) for Hub ids. */
+  hub?: HubSourceOptions;
+  /** Cancels loading (downloads included). */
+  signal?: AbortSignal;
+}
+
+/** A model loaded into memory: configs, tokenizer and open ONNX sessions. Dispose it when done. */
+export interface LoadedModel {
+  /** Where the files came from. */
+  readonly source: ModelSource;
+  /** `config.json`, typed. */
+  readonly config: ModelConfig;
+  /** `generation_config.json`, typed (empty when the model has none). */
+  readonly generationConfig: GenerationConfig;
+  /** `tokenizer_config.json`, typed, when present. */
+  readonly tokenizerConfig: TokenizerConfig | undefined;
+  /** The model's tokenizer. */
+  readonly tokenizer: Tokenizer;
+  /** Encoder-only, decoder-only or encoder-decoder. */
+  readonly family: ArchitectureFamily;
+  /** Names of the open graphs, e.g. `["encoder_model", "decoder_model_merged"]`. */
+  readonly graphs: readonly string[];
+  /** The dtype each graph was opened with. */
+  readonly dtypes: Readonly<Record<string, ModelDtype>>;
+  /** True once {@link LoadedModel.dispose} has run. */
+  readonly disposed: boolean;
+  /** The open session of a graph; throws {@link DisposedError} after dispose. */
+  session(graph: string): ModelSession;
+  /** Releases the sessions (native memory is freed when no other handle shares them). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a model from a local folder in the Optimum ONNX layout or from the Hub: reads its configs,
+ * its tokenizer, and opens its ONNX graphs (shared with any other handle on the same files).
+ *
+ * @example
+ * const model = await loadModel("./fixtures/bert-seq-cls", { threads: 2 });
+ * const { logits } = await model.session("model").run(feeds);
+ * await model.dispose();
+ */
+export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const source = openModelSource(spec, { ...options.hub, ...(options.signal ? { signal: options.signal } : {}) });
+  const signal = options.signal;
+  throwIfAborted(signal);
+  const files = await source.listFiles(signal ? { signal } : {});
+  const config = await readModelConfig(await source.resolveFile("config.json", { signal }));
+  const family = options.family ?? detectFamily(config, files.filter((f) => f.endsWith(".onnx")));
+
+  const tokenizerConfigPath = await source.resolveFile("tokenizer_config.json", { optional: true, signal });
+  const tokenizerConfig = tokenizerConfigPath ? await readTokenizerConfig(tokenizerConfigPath) : undefined;
+  const tokenizerPath = await source.resolveFile("tokenizer.json", { optional: true, signal });
+  if (!tokenizerPath) {
+    throw new ModelNotFoundError(`${source.label} has no tokenizer.json`, {
+      hint: "save the fast tokenizer with the model (tokenizer.save_pretrained writes tokenizer.json)",
+    });
+  }
+  const tokenizer = await Tokenizer.fromFile(tokenizerPath, tokenizerConfig);
+  checkVocabulary(tokenizer, config, source.label);
+
+  const generationConfigPath = await source.resolveFile("generation_config.json", { optional: true, signal });
+  const generationConfig = generationConfigPath
+    ? await readGenerationConfig(generationConfigPath)
+    : parseGenerationConfig(config.raw);
+
+  const graphs = options.graphs ? [...options.graphs] : defaultGraphs(family, files, source.label);
+  const dtypes: Record<string, ModelDtype> = {};
+  const leases = new Map<string, SessionLease>();
+  try {
+    for (const graph of graphs) {
+      const requested = typeof options.dtype === "object" ? (options.dtype[graph] ?? "auto") : (options.dtype ?? "auto");
+      const dtype = chooseDtype(graph, files, requested, source.label);
+      const path = onnxFilePath(graph, dtype);
+      const file = await source.resolveFile(path, { signal });
+      if (files.includes(`${path}_data`)) await source.resolveFile(`${path}_data`, { signal });
+      throwIfAborted(signal);
+      leases.set(graph, await acquireSession(file, options));
+      dtypes[graph] = dtype;
+    }
+  } catch (error) {
+    await Promise.all([...leases.values()].map((l) => l.release()));
+    throw error;
+  }
+
+  let disposed = false;
+  return {
+    source,
+    config,
+    generationConfig,
+    tokenizerConfig,
+    tokenizer,
+    family,
+    graphs,
+    dtypes,
+    get disposed() {
+      return disposed;
+    },
+    session(graph: string): ModelSession {
+      if (disposed) throw new DisposedError(`The model ${source.label}`);
+      const lease = leases.get(graph);
+      if (!lease) {
+        throw new InputError(`The model ${source.label} has no open graph "${graph}"`, {
+          hint: `open graphs: ${[...leases.keys()].join(", ")}; pass { graphs: [...] } to loadModel to open others`,
+        });
+      }
+      return lease.session;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await Promise.all([...leases.values()].map((l) => l.release()));
+    },
+  };
+}
+
+function checkVocabulary(tokenizer: Tokenizer, config: ModelConfig, label: string): void {
+  const modelVocab = config.vocabSize;
+  if (modelVocab === undefined) return;
+  const tokenizerVocab = tokenizer.vocabSize;
+  if (tokenizerVocab > modelVocab) {
+    throw new ModelFormatError(
+      `The tokenizer of ${label} has ${tokenizerVocab} tokens but config.json says the model has vocab_size ${modelVocab}`,
+      { hint: "the tokenizer.json belongs to another model; use the tokenizer saved with this model" },
+    );
+  }
+}

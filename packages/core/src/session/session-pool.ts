@@ -1,0 +1,116 @@
+import { realpathSync } from "node:fs";
+import { InferenceSession, listSupportedBackends } from "onnxruntime-node";
+import { ModelFormatError, SessionError } from "../errors.js";
+import { ModelSession } from "./model-session.js";
+import { type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session-options.js";
+
+/** A use of a shared {@link ModelSession}; `release()` it when done. */
+export interface SessionLease {
+  /** The shared session. */
+  readonly session: ModelSession;
+  /** Lets go of the session; the last release frees its native memory. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+interface PoolEntry {
+  session: Promise<ModelSession>;
+  users: number;
+}
+
+const pool = new Map<string, PoolEntry>();
+
+/**
+ * Opens an ONNX file as a session, or shares the one already open for the same file and options:
+ * one session per file per process, freed when its last lease is released.
+ *
+ * @example
+ * const lease = await acquireSession("/models/bert/onnx/model.onnx", { threads: 2 });
+ * const out = await lease.session.run(feeds);
+ * await lease.release();
+ */
+export async function acquireSession(file: string, options: SessionOptions = {}): Promise<SessionLease> {
+  const key = `${canonical(file)}|${sessionOptionsKey(options)}`;
+  let entry = pool.get(key);
+  if (!entry) {
+    const created: PoolEntry = { session: createSession(file, options), users: 0 };
+    created.session.catch(() => {
+      if (pool.get(key) === created) pool.delete(key);
+    });
+    pool.set(key, created);
+    entry = created;
+  }
+  entry.users += 1;
+  const held = entry;
+  let session: ModelSession;
+  try {
+    session = await held.session;
+  } catch (error) {
+    held.users -= 1;
+    throw error;
+  }
+  let released = false;
+  return {
+    session,
+    async release() {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      if (held.users === 0 && pool.get(key) === held) {
+        pool.delete(key);
+        await session.release();
+      }
+    },
+  };
+}
+
+/**
+ * How many distinct sessions this process holds open (for tests and diagnostics).
+ *
+ * @example
+ * openSessionCount(); // 0 once every handle is disposed
+ */
+export function openSessionCount(): number {
+  return pool.size;
+}
+
+function canonical(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+async function createSession(file: string, options: SessionOptions): Promise<ModelSession> {
+  const device = options.device ?? "cpu";
+  const cudaBuilt = listSupportedBackends().some((b) => b.name === "cuda");
+  if (device === "cuda" && !cudaBuilt) {
+    throw new SessionError("This build of onnxruntime-node has no CUDA execution provider", {
+      hint: 'use { device: "cpu" } or { device: "auto" }, or install onnxruntime-node with its CUDA files on a machine with a GPU',
+    });
+  }
+  const providers: Array<"cpu" | "cuda"> = device === "cuda" ? ["cuda"] : device === "auto" && cudaBuilt ? ["cuda", "cpu"] : ["cpu"];
+  let lastError: unknown;
+  for (const provider of providers) {
+    try {
+      const session = await InferenceSession.create(file, toOrtOptions(options, provider));
+      return new ModelSession(file, session, provider);
+    } catch (error) {
+      lastError = error;
+      if (isFormatFailure(error)) break;
+    }
+  }
+  const message = (lastError as Error | undefined)?.message ?? String(lastError);
+  if (isFormatFailure(lastError)) {
+    throw new ModelFormatError(`${file} is not a valid ONNX model: ${message}`, {
+      hint: "the file is corrupt or truncated; download or export it again",
+      cause: lastError,
+    });
+  }
+  throw new SessionError(`ONNX Runtime could not open ${file}: ${message}`, { cause: lastError });
+}
+
+function isFormatFailure(error: unknown): boolean {
+  const message = (error as Error | undefined)?.message ?? "";
+  return /protobuf|parsing|invalid model|ModelProto|Load model|No graph|INVALID_GRAPH|INVALID_PROTOBUF|external data|failed to load/i.test(message);
+}

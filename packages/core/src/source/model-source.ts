@@ -1,0 +1,44 @@
+/**
+ * Where a model's files come from: a local folder in the Hugging Face/Optimum ONNX layout,
+ * or a Hub repository downloaded once into the standard Hugging Face cache.
+ */
+
+/** Progress of one file download, reported by a Hub source. */
+export interface DownloadProgress {
+  /** Hub id of the model, e.g. `"Xenova/distilbert-base-uncased-finetuned-sst-2-english"`. */
+  model: string;
+  /** Path of the file inside the repository, e.g. `"onnx/model.onnx"`. */
+  file: string;
+  /** Bytes received so far. */
+  loaded: number;
+  /** Total bytes, when the server said (`Content-Length`). */
+  total: number | undefined;
+  /** `"start"` once, `"progress"` while bytes arrive, `"done"` once the file is in the cache. */
+  status: "start" | "progress" | "done";
+}
+
+/** Options for fetching a file from a {@link ModelSource}. */
+export interface ResolveFileOptions {
+  /** When true, a missing file resolves to `undefined` instead of throwing. */
+  optional?: boolean;
+  /** Cancels a download in progress. */
+  signal?: AbortSignal;
+}
+
+/** The files of one model, wherever they live. */
+export interface ModelSource {
+  /** `"local"` for a folder, `"hub"` for a Hub repository. */
+  readonly kind: "local" | "hub";
+  /** The folder path or Hub id the user gave. */
+  readonly id: string;
+  /** A human-readable name for messages: the folder or `hub:<id>@<revision>`. */
+  readonly label: string;
+  /**
+   * Absolute path of a file on disk, downloading it first when the source is remote.
+   * Throws {@link ModelNotFoundError} when the file does not exist, unless `optional`.
+   */
+  resolveFile(path: string, options?: ResolveFileOptions & { optional: true }): Promise<string | undefined>;
+  resolveFile(path: string, options?: ResolveFileOptions): Promise<string>;
+  /** Relative paths (with `/`) of every file the model has, e.g. `["config.json", "onnx/model.onnx"]`. */
+  listFiles(options?: { signal?: AbortSignal }): Promise<string[]>;
+}

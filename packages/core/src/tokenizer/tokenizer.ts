@@ -1,0 +1,270 @@
+import { readFile } from "node:fs/promises";
+import { Tokenizer as RustTokenizer } from "tokenizers";
+import type { TokenizerConfig } from "../config/tokenizer-config.js";
+import { InputError, ModelFormatError } from "../errors.js";
+import { cleanUpTokenization } from "./clean-up.js";
+import { type Encoding, fromRustEncoding } from "./encoding.js";
+import { StreamDecoder } from "./stream-decoder.js";
+
+/** How a text pair is cut when it is too long: which of the two gives up tokens. */
+export type TruncationStrategy = "longest_first" | "only_first" | "only_second";
+
+/** Options of {@link Tokenizer.encode}. */
+export interface EncodeOptions {
+  /** A second text, for sentence-pair tasks (question + context). */
+  pair?: string;
+  /** Add the model's special tokens (`[CLS] ... [SEP]`, `</s>`). @defaultValue true */
+  addSpecialTokens?: boolean;
+  /** Cut the encoding to at most this many tokens, special tokens included. No cut when omitted. */
+  maxLength?: number;
+  /** Which text gives up tokens when a pair is too long. @defaultValue "longest_first" */
+  truncation?: TruncationStrategy;
+  /** Cut from the end (`"right"`) or the start (`"left"`). @defaultValue the tokenizer config's, else "right" */
+  truncationSide?: "left" | "right";
+}
+
+/** Options of {@link Tokenizer.encodeWindows}. */
+export interface WindowOptions {
+  /** A second text; with `truncation: "only_second"` the windows slide over it. */
+  pair?: string;
+  /** Tokens per window, special tokens included. */
+  maxLength: number;
+  /** Tokens each window repeats from the previous one. */
+  stride: number;
+  /** Which text is split into windows. @defaultValue "only_second" with a pair, else "longest_first" */
+  truncation?: TruncationStrategy;
+}
+
+/** Options of {@link Tokenizer.decode}. */
+export interface DecodeOptions {
+  /** Leave out special tokens. @defaultValue true */
+  skipSpecialTokens?: boolean;
+  /** Remove spaces before punctuation; defaults to the tokenizer config's `clean_up_tokenization_spaces`. */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+/** Ids of the special tokens a model declares. */
+export interface SpecialTokenIds {
+  bos?: number;
+  eos?: number;
+  unk?: number;
+  pad?: number;
+  mask?: number;
+  cls?: number;
+  sep?: number;
+}
+
+/**
+ * A Hugging Face fast tokenizer (`tokenizer.json`) run by the Rust `tokenizers` library:
+ * character offsets, sentence pairs, overflow windows with stride, batches and decoding.
+ *
+ * @example
+ * const tokenizer = await Tokenizer.fromFile("/models/bert/tokenizer.json", tokenizerConfig);
+ * const { ids, offsets } = await tokenizer.encode("Hello world");
+ */
+export class Tokenizer {
+  /** The tokenizer config this tokenizer was loaded with, when there was one. */
+  readonly config: TokenizerConfig | undefined;
+  /** Ids of the special tokens the config names. */
+  readonly specialIds: SpecialTokenIds;
+  readonly #json: string;
+  readonly #base: RustTokenizer;
+  readonly #variants = new Map<string, RustTokenizer>();
+  readonly #specialIdSet: Set<number>;
+
+  private constructor(json: string, base: RustTokenizer, config: TokenizerConfig | undefined) {
+    this.#json = json;
+    this.#base = base;
+    this.config = config;
+    this.specialIds = findSpecialIds(base, config);
+    this.#specialIdSet = new Set(Object.values(this.specialIds).filter((v): v is number => v !== undefined));
+  }
+
+  /**
+   * Loads a `tokenizer.json`, with the model's `tokenizer_config.json` when it has one.
+   *
+   * @example
+   * const tokenizer = await Tokenizer.fromFile("/models/gpt2/tokenizer.json");
+   */
+  static async fromFile(path: string, config?: TokenizerConfig): Promise<Tokenizer> {
+    const json = await readFile(path, "utf8");
+    let base: RustTokenizer;
+    try {
+      base = RustTokenizer.fromString(json);
+    } catch (error) {
+      throw new ModelFormatError(`${path} is not a valid tokenizer.json: ${(error as Error).message}`, {
+        hint: "save the tokenizer again with a recent `tokenizers` or `transformers` (tokenizer.save_pretrained)",
+        cause: error,
+      });
+    }
+    // As transformers does, ignore truncation/padding saved inside tokenizer.json: the caller decides per call.
+    base.disableTruncation();
+    base.disablePadding();
+    return new Tokenizer(json, base, config);
+  }
+
+  /** Number of tokens, added tokens included. */
+  get vocabSize(): number {
+    return this.#base.getVocabSize(true);
+  }
+
+  /** Longest input the model accepts, from the tokenizer config, when it says. */
+  get modelMaxLength(): number | undefined {
+    return this.config?.modelMaxLength;
+  }
+
+  /**
+   * Tokenizes one text (or a text pair).
+   *
+   * @example
+   * const enc = await tokenizer.encode("What is ONNX?", { pair: "ONNX is a format.", maxLength: 384, truncation: "only_second" });
+   */
+  async encode(text: string, options: EncodeOptions = {}): Promise<Encoding> {
+    checkText(text, "text");
+    if (options.pair !== undefined) checkText(options.pair, "pair");
+    const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
+    const encoding = await rust.encode(text, options.pair ?? null, { addSpecialTokens: options.addSpecialTokens ?? true });
+    return fromRustEncoding(encoding, text, options.pair);
+  }
+
+  /**
+   * Tokenizes many texts at once, in parallel on Rust threads.
+   *
+   * @example
+   * const encodings = await tokenizer.encodeBatch(["first text", "second text"], { maxLength: 512 });
+   */
+  async encodeBatch(texts: readonly string[], options: Omit<EncodeOptions, "pair"> & { pairs?: readonly string[] } = {}): Promise<Encoding[]> {
+    if (!Array.isArray(texts)) throw new InputError(`Expected an array of texts, got ${describe(texts)}`);
+    texts.forEach((t, i) => checkText(t, `texts[${i}]`));
+    const pairs = options.pairs;
+    if (pairs !== undefined) {
+      if (pairs.length !== texts.length) throw new InputError(`Got ${texts.length} texts but ${pairs.length} pairs`, { hint: "pass one pair per text" });
+      pairs.forEach((t, i) => checkText(t, `pairs[${i}]`));
+    }
+    if (texts.length === 0) return [];
+    const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
+    const inputs = pairs ? texts.map((t, i) => [t, pairs[i] as string]) : [...texts];
+    const encodings = await rust.encodeBatch(inputs as never, { addSpecialTokens: options.addSpecialTokens ?? true });
+    return encodings.map((e, i) => fromRustEncoding(e, texts[i] as string, pairs?.[i]));
+  }
+
+  /**
+   * Splits a long input into overlapping windows of at most `maxLength` tokens, each repeating `stride`
+   * tokens of the previous one, as the Hugging Face pipelines do for question answering and token classification.
+   * Offsets index the original texts.
+   *
+   * @example
+   * const windows = await tokenizer.encodeWindows(question, { pair: longContext, maxLength: 384, stride: 128 });
+   */
+  async encodeWindows(text: string, options: WindowOptions): Promise<Encoding[]> {
+    checkText(text, "text");
+    if (options.pair !== undefined) checkText(options.pair, "pair");
+    const { maxLength, stride } = options;
+    if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`maxLength must be a positive integer, got ${maxLength}`);
+    if (!Number.isInteger(stride) || stride < 0 || stride >= maxLength) {
+      throw new InputError(`stride must be an integer in [0, maxLength), got ${stride} with maxLength ${maxLength}`);
+    }
+    const strategy = options.truncation ?? (options.pair !== undefined ? "only_second" : "longest_first");
+    const rust = this.#tokenizerFor(maxLength, stride, strategy, "right");
+    let encoding: Awaited<ReturnType<RustTokenizer["encode"]>>;
+    try {
+      encoding = await rust.encode(text, options.pair ?? null, { addSpecialTokens: true });
+    } catch (error) {
+      throw new InputError(`Cannot split the input into windows of ${maxLength} tokens with stride ${stride}: ${(error as Error).message}`, {
+        hint: "the text that is not split (the question) must leave room for the stride: raise maxLength or lower stride",
+        cause: error,
+      });
+    }
+    return [encoding, ...encoding.getOverflowing()].map((e) => fromRustEncoding(e, text, options.pair));
+  }
+
+  /**
+   * Turns token ids back into text.
+   *
+   * @example
+   * await tokenizer.decode([7592, 2088]); // "hello world"
+   */
+  async decode(ids: readonly number[], options: DecodeOptions = {}): Promise<string> {
+    const skip = options.skipSpecialTokens ?? true;
+    const text = await this.#base.decode(ids as number[], skip);
+    return (options.cleanUpTokenizationSpaces ?? this.config?.cleanUpTokenizationSpaces ?? false) ? cleanUpTokenization(text) : text;
+  }
+
+  /**
+   * A detokenizer for streaming: feed it ids one by one and it returns the new text,
+   * never half a character and never a lost space.
+   *
+   * @example
+   * const stream = tokenizer.streamDecoder();
+   * for (const id of ids) process.stdout.write(await stream.push(id));
+   * process.stdout.write(await stream.flush());
+   */
+  streamDecoder(options: DecodeOptions = {}): StreamDecoder {
+    return new StreamDecoder((ids) => this.decode(ids, options));
+  }
+
+  /** Id of a token string, or `undefined` when it is not in the vocabulary. */
+  tokenToId(token: string): number | undefined {
+    return this.#base.tokenToId(token) ?? undefined;
+  }
+
+  /** Token string of an id, or `undefined` when the id is out of range. */
+  idToToken(id: number): string | undefined {
+    return this.#base.idToToken(id) ?? undefined;
+  }
+
+  /** True for the ids of the special tokens the config names. */
+  isSpecial(id: number): boolean {
+    return this.#specialIdSet.has(id);
+  }
+
+  #tokenizerFor(maxLength: number | undefined, stride: number, strategy: TruncationStrategy | undefined, side: "left" | "right" | undefined): RustTokenizer {
+    if (maxLength === undefined) return this.#base;
+    if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`maxLength must be a positive integer, got ${maxLength}`);
+    const direction = side ?? this.config?.truncationSide ?? "right";
+    const key = `${maxLength}|${stride}|${strategy ?? "longest_first"}|${direction}`;
+    let rust = this.#variants.get(key);
+    if (!rust) {
+      // A Rust tokenizer's truncation is state: each setting gets its own instance, so concurrent calls never mix them.
+      rust = RustTokenizer.fromString(this.#json);
+      rust.disablePadding();
+      rust.setTruncation(maxLength, {
+        stride,
+        strategy: STRATEGIES[strategy ?? "longest_first"] as never,
+        direction: direction === "left" ? "Left" : ("Right" as never),
+      });
+      this.#variants.set(key, rust);
+    }
+    return rust;
+  }
+}
+
+const STRATEGIES: Record<TruncationStrategy, string> = {
+  longest_first: "LongestFirst",
+  only_first: "OnlyFirst",
+  only_second: "OnlySecond",
+};
+
+function checkText(value: unknown, name: string): asserts value is string {
+  if (typeof value !== "string") {
+    throw new InputError(`Expected ${name} to be a string, got ${describe(value)}`, { hint: "pass plain text" });
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+function findSpecialIds(rust: RustTokenizer, config: TokenizerConfig | undefined): SpecialTokenIds {
+  const ids: SpecialTokenIds = {};
+  const tokens = config?.specialTokens ?? {};
+  for (const role of ["bos", "eos", "unk", "pad", "mask", "cls", "sep"] as const) {
+    const token = tokens[role];
+    if (token === undefined) continue;
+    const id = rust.tokenToId(token);
+    if (id !== null && id !== undefined) ids[role] = id;
+  }
+  return ids;
+}
