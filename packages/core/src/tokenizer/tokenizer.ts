@@ -31,7 +31,7 @@ export interface WindowOptions {
   maxLength: number;
   /** Tokens each window repeats from the previous one. */
   stride: number;
-  /** Which text is split into windows. @defaultValue "only_second" with a pair, else "longest_first" */
+  /** Which text is split into windows. @defaultValue "only_second" with a pair, else "only_first" */
   truncation?: TruncationStrategy;
 }
 
@@ -39,7 +39,11 @@ export interface WindowOptions {
 export interface DecodeOptions {
   /** Leave out special tokens. @defaultValue true */
   skipSpecialTokens?: boolean;
-  /** Remove spaces before punctuation; defaults to the tokenizer config's `clean_up_tokenization_spaces`. */
+  /**
+   * Remove spaces before punctuation and contractions (`" ."` -> `"."`). Defaults to the tokenizer config's
+   * `clean_up_tokenization_spaces`, and to `true` when the config does not say, as transformers.js and older
+   * transformers versions do.
+   */
   cleanUpTokenizationSpaces?: boolean;
 }
 
@@ -71,6 +75,8 @@ export class Tokenizer {
   readonly #base: RustTokenizer;
   readonly #variants = new Map<string, RustTokenizer>();
   readonly #specialIdSet: Set<number>;
+  #singleSpecials: number | undefined;
+  #pairSpecials: number | undefined;
 
   private constructor(json: string, base: RustTokenizer, config: TokenizerConfig | undefined) {
     this.#json = json;
@@ -164,18 +170,47 @@ export class Tokenizer {
     if (!Number.isInteger(stride) || stride < 0 || stride >= maxLength) {
       throw new InputError(`stride must be an integer in [0, maxLength), got ${stride} with maxLength ${maxLength}`);
     }
-    const strategy = options.truncation ?? (options.pair !== undefined ? "only_second" : "longest_first");
-    const rust = this.#tokenizerFor(maxLength, stride, strategy, "right");
-    let encoding: Awaited<ReturnType<RustTokenizer["encode"]>>;
-    try {
-      encoding = await rust.encode(text, options.pair ?? null, { addSpecialTokens: true });
-    } catch (error) {
-      throw new InputError(`Cannot split the input into windows of ${maxLength} tokens with stride ${stride}: ${(error as Error).message}`, {
-        hint: "the text that is not split (the question) must leave room for the stride: raise maxLength or lower stride",
-        cause: error,
+    const pair = options.pair;
+    const strategy = options.truncation ?? (pair !== undefined ? "only_second" : "only_first");
+    if (pair !== undefined && strategy === "longest_first") {
+      throw new InputError('Windows over a text pair slide over one of the two texts', {
+        hint: 'pass truncation: "only_second" (windows over the pair, e.g. a QA context) or "only_first"',
       });
     }
-    return [encoding, ...encoding.getOverflowing()].map((e) => fromRustEncoding(e, text, options.pair));
+    // The binding's tokenizer-level truncation returns only the first overflow, so windows are cut here:
+    // encode without special tokens, split the sliding text with Encoding.truncate (all windows), then add the
+    // special tokens to each window with the tokenizer's own post-processor.
+    const noSpecial = { addSpecialTokens: false };
+    const first = await this.#base.encode(text, null, noSpecial);
+    const second = pair === undefined ? undefined : await this.#base.encode(pair, null, noSpecial);
+    const sliding = strategy === "only_second" && second ? second : first;
+    const fixed = sliding === first ? second : first;
+    const specials = await this.#specialTokenCount(pair !== undefined);
+    const budget = maxLength - specials - (fixed?.getLength() ?? 0);
+    if (budget <= stride) {
+      throw new InputError(
+        `Cannot split the input into windows of ${maxLength} tokens with stride ${stride}: only ${Math.max(budget, 0)} tokens per window are left for the ${strategy === "only_second" ? "pair" : "text"}`,
+        { hint: "the text that is not split (the question) must leave room for more than the stride: raise maxLength, lower stride, or shorten it" },
+      );
+    }
+    sliding.truncate(budget, stride, "right");
+    return [sliding, ...sliding.getOverflowing()].map((window) => {
+      const processed = second === undefined
+        ? this.#base.postProcess(window, null, true)
+        : sliding === second
+          ? this.#base.postProcess(first, window, true)
+          : this.#base.postProcess(window, second, true);
+      return fromRustEncoding(processed, text, pair);
+    });
+  }
+
+  async #specialTokenCount(isPair: boolean): Promise<number> {
+    const cached = isPair ? this.#pairSpecials : this.#singleSpecials;
+    if (cached !== undefined) return cached;
+    const count = (await this.#base.encode("", isPair ? "" : null, { addSpecialTokens: true })).getLength();
+    if (isPair) this.#pairSpecials = count;
+    else this.#singleSpecials = count;
+    return count;
   }
 
   /**
@@ -187,7 +222,7 @@ export class Tokenizer {
   async decode(ids: readonly number[], options: DecodeOptions = {}): Promise<string> {
     const skip = options.skipSpecialTokens ?? true;
     const text = await this.#base.decode(ids as number[], skip);
-    return (options.cleanUpTokenizationSpaces ?? this.config?.cleanUpTokenizationSpaces ?? false) ? cleanUpTokenization(text) : text;
+    return (options.cleanUpTokenizationSpaces ?? this.config?.cleanUpTokenizationSpaces ?? true) ? cleanUpTokenization(text) : text;
   }
 
   /**
@@ -231,7 +266,7 @@ export class Tokenizer {
       rust.setTruncation(maxLength, {
         stride,
         strategy: STRATEGIES[strategy ?? "longest_first"] as never,
-        direction: direction === "left" ? "Left" : ("Right" as never),
+        direction,
       });
       this.#variants.set(key, rust);
     }
