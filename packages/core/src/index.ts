@@ -46,3 +46,34 @@ export { codePointToUtf16, type OffsetMapper } from "./tokenizer/offsets.js";
 
 export { type LoadedModel, type LoadModelOptions, loadModel } from "./model/load-model.js";
 export { defaultGraphs } from "./model/default-graphs.js";
+export { type Disposable, HandleCache } from "./model/handle-cache.js";
+
+export {
+  type DecodingOptions,
+  type ModelLimits,
+  type ResolvedDecodingOptions,
+  resolveDecodingOptions,
+} from "./generation/options.js";
+export type { EngineRequest, FinishReason, GeneratedSequence, TokenEvent } from "./generation/types.js";
+export { runEngine } from "./generation/generate.js";
+export type { DecoderRunner, PromptRow, StepResult } from "./generation/runner/decoder-runner.js";
+export { CausalRunner, type CausalRunnerOptions } from "./generation/runner/causal-runner.js";
+export { emptyPast, type KvEntry, type KvLayout, kvLayout, lastLogits } from "./generation/runner/kv-layout.js";
+export { DecoderCache, type EncoderMemory } from "./generation/cache/decoder-cache.js";
+export { concatRows, gatherRows } from "./generation/cache/row-tensor.js";
+export { SequenceState } from "./generation/sequence-state.js";
+export { applyProcessors, type LogitsProcessor } from "./generation/processors/logits-processor.js";
+export { buildProcessors } from "./generation/processors/build-processors.js";
+export { repetitionPenalty } from "./generation/processors/repetition-penalty.js";
+export { presenceFrequencyPenalty } from "./generation/processors/presence-frequency.js";
+export { noRepeatNgram } from "./generation/processors/no-repeat-ngram.js";
+export { badWords } from "./generation/processors/bad-words.js";
+export { forcedToken, minNewTokens, suppressTokens } from "./generation/processors/token-rules.js";
+export { createRng, type Rng } from "./generation/sampling/rng.js";
+export { Sampler, type SamplingParams } from "./generation/sampling/sampler.js";
+export { argmax, CandidateBuffer, topK } from "./generation/sampling/top-candidates.js";
+export { BeamHypotheses, type Hypothesis } from "./generation/beam/beam-hypotheses.js";
+export { logSoftmaxInPlace } from "./generation/beam/log-softmax.js";
+export { cutAtStop } from "./generation/beam/cut-at-stop.js";
+export { StopStringMatcher, type StopMatch } from "./generation/stopping/stop-strings.js";
+export { type DurationStats, type GenerationMetrics, MetricsRecorder, stats } from "./metrics/generation-metrics.js";

@@ -37,7 +37,7 @@ export interface ModelSource {
    * Absolute path of a file on disk, downloading it first when the source is remote.
    * Throws {@link ModelNotFoundError} when the file does not exist, unless `optional`.
    */
-  resolveFile(path: string, options?: ResolveFileOptions & { optional: true }): Promise<string | undefined>;
+  resolveFile(path: string, options: ResolveFileOptions & { optional: true }): Promise<string | undefined>;
   resolveFile(path: string, options?: ResolveFileOptions): Promise<string>;
   /** Relative paths (with `/`) of every file the model has, e.g. `["config.json", "onnx/model.onnx"]`. */
   listFiles(options?: { signal?: AbortSignal }): Promise<string[]>;

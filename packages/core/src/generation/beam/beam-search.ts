@@ -1,0 +1,143 @@
+import { buildProcessors } from "../processors/build-processors.js";
+import { applyProcessors } from "../processors/logits-processor.js";
+import type { DecoderRunner } from "../runner/decoder-runner.js";
+import { CandidateBuffer, topK } from "../sampling/top-candidates.js";
+import { SequenceState } from "../sequence-state.js";
+import type { EngineRequest, FinishReason, GeneratedSequence } from "../types.js";
+import { BeamHypotheses } from "./beam-hypotheses.js";
+import { logSoftmaxInPlace } from "./log-softmax.js";
+import { cutAtStop } from "./cut-at-stop.js";
+
+interface Candidate {
+  beam: number;
+  token: number;
+  score: number;
+}
+
+/**
+ * Beam search as transformers runs it: per step, log-softmax, processors, add the beam's score, keep the
+ * best `max(2, 1 + eos count) × numBeams` candidates over all beams of an input; end-of-sequence candidates
+ * ranked within the first `numBeams` become finished hypotheses (length-normalised), the best others become
+ * the next beams, and the KV cache is reordered to follow them. Inputs whose search is done leave the batch.
+ *
+ * @example
+ * const sequences = await beamSearch(runner, request); // request.options.numBeams > 1
+ */
+export async function beamSearch(runner: DecoderRunner, request: EngineRequest): Promise<GeneratedSequence[][]> {
+  const { options, metrics } = request;
+  const started = performance.now();
+  const numBeams = options.numBeams;
+  const processors = buildProcessors(options);
+  const eos = new Set(options.eosTokenIds);
+  const keepCount = Math.max(2, 1 + eos.size) * numBeams;
+  const inputs = request.prompts.length;
+
+  const prefill = await runner.prefill(request.prompts, options.signal);
+  metrics.prefilled();
+  const vocab = prefill.logits[0]?.length ?? 0;
+  const buffer = new CandidateBuffer(vocab);
+  const hyps = request.prompts.map(() => new BeamHypotheses(numBeams, options.lengthPenalty, options.earlyStopping, options.maxNewTokens));
+  const done = new Array<boolean>(inputs).fill(false);
+
+  // Row layout: the open inputs in order, numBeams rows each. The first step uses one row per input.
+  let open = request.prompts.map((_, i) => i);
+  let cache = prefill.cache;
+  let logits = prefill.logits;
+  let beamsPerInput = 1;
+  let states: SequenceState[] = request.prompts.map((_, i) => new SequenceState(request.contexts[i] ?? [], options.noRepeatNgramSize));
+  let scores: number[] = new Array<number>(inputs).fill(0);
+  let generated = 0;
+  let stopReason: FinishReason = "length";
+
+  for (;;) {
+    const sources: number[] = [];
+    const nextTokens: number[] = [];
+    const nextScores: number[] = [];
+    const nextStates: SequenceState[] = [];
+    const nextOpen: number[] = [];
+    for (let o = 0; o < open.length; o++) {
+      const input = open[o] as number;
+      const candidates: Candidate[] = [];
+      for (let j = 0; j < beamsPerInput; j++) {
+        const row = o * beamsPerInput + j;
+        const rowLogits = logits[row] as Float32Array;
+        logSoftmaxInPlace(rowLogits);
+        applyProcessors(processors, rowLogits, states[row] as SequenceState);
+        topK(rowLogits, keepCount, buffer);
+        for (let c = 0; c < buffer.count; c++) {
+          candidates.push({ beam: row, token: buffer.ids[c] as number, score: (buffer.values[c] as number) + (scores[row] as number) });
+        }
+      }
+      candidates.sort((a, b) => b.score - a.score || a.beam - b.beam || a.token - b.token);
+      const chosen: Candidate[] = [];
+      for (let rank = 0; rank < Math.min(keepCount, candidates.length) && chosen.length < numBeams; rank++) {
+        const cand = candidates[rank] as Candidate;
+        if (eos.has(cand.token)) {
+          if (rank < numBeams) (hyps[input] as BeamHypotheses).add((states[cand.beam] as SequenceState).generated, cand.score, generated + 1, true);
+        } else {
+          chosen.push(cand);
+        }
+      }
+      const best = candidates[0]?.score ?? Number.NEGATIVE_INFINITY;
+      if (chosen.length < numBeams || (hyps[input] as BeamHypotheses).isDone(best, generated + 1)) {
+        done[input] = true;
+        continue;
+      }
+      nextOpen.push(input);
+      const used = new Set<number>();
+      for (const cand of chosen) {
+        sources.push(cand.beam);
+        nextTokens.push(cand.token);
+        nextScores.push(cand.score);
+        // A beam continued by several children: the first takes its state, the others copies (made before any append).
+        const parent = states[cand.beam] as SequenceState;
+        const state = used.has(cand.beam) ? parent.clone() : parent;
+        used.add(cand.beam);
+        nextStates.push(state);
+      }
+    }
+    nextStates.forEach((s, k) => s.append(nextTokens[k] as number));
+    metrics.step();
+    generated += 1;
+    open = nextOpen;
+    states = nextStates;
+    scores = nextScores;
+    beamsPerInput = numBeams;
+    if (open.length === 0) break;
+    if (generated >= options.maxNewTokens) break;
+    if (options.signal?.aborted) {
+      stopReason = "abort";
+      break;
+    }
+    if (options.maxTime !== undefined && performance.now() - started >= options.maxTime) break;
+    try {
+      ({ cache, logits } = await runner.step(cache.gather(sources), nextTokens, options.signal));
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      stopReason = "abort";
+      break;
+    }
+  }
+
+  // Open beams of unfinished inputs compete with the finished hypotheses, as transformers' finalize does.
+  open.forEach((input, o) => {
+    if (done[input]) return;
+    for (let j = 0; j < numBeams; j++) {
+      const row = o * numBeams + j;
+      const state = states[row];
+      if (state) (hyps[input] as BeamHypotheses).add(state.generated, scores[row] as number, state.generatedLength, false);
+    }
+  });
+
+  const out: GeneratedSequence[][] = [];
+  for (let input = 0; input < inputs; input++) {
+    const best = (hyps[input] as BeamHypotheses).sorted().slice(0, options.numReturnSequences);
+    const sequences: GeneratedSequence[] = [];
+    for (const hyp of best) {
+      const { text, stopped } = cutAtStop(await request.tokenizer.decode(hyp.tokens), options.stop);
+      sequences.push({ tokenIds: hyp.tokens, text, finishReason: hyp.ended || stopped ? "stop" : stopReason, score: hyp.score });
+    }
+    out.push(sequences);
+  }
+  return out;
+}

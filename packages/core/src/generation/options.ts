@@ -1,0 +1,197 @@
+import type { GenerationConfig } from "../config/generation-config.js";
+import { InputError } from "../errors.js";
+
+/** Decoding options: how tokens are chosen and when generation stops. camelCase; override `generation_config.json`. */
+export interface DecodingOptions {
+  /** Most tokens to generate. @defaultValue generation_config's `max_new_tokens`, else `max_length` minus the prompt, else 20 */
+  maxNewTokens?: number;
+  /** Fewest tokens to generate before an end-of-sequence token may be chosen. @defaultValue 0 */
+  minNewTokens?: number;
+  /** Sample from the distribution instead of taking the most likely token. @defaultValue generation_config's `do_sample`, else false */
+  doSample?: boolean;
+  /** Softmax temperature when sampling (> 0; higher is more random). @defaultValue 1 */
+  temperature?: number;
+  /** Sample only among the `topK` most likely tokens (0 = no limit). */
+  topK?: number;
+  /** Nucleus sampling: sample among the smallest set of tokens whose probability adds up to `topP`, in (0, 1]. */
+  topP?: number;
+  /** Drop tokens whose probability is below `minP` times the top token's, in [0, 1]. */
+  minP?: number;
+  /** CTRL repetition penalty over prompt and generated tokens (1 = none, > 1 discourages repeats). */
+  repetitionPenalty?: number;
+  /** OpenAI presence penalty: subtracted once from every token already generated, in [-2, 2]. */
+  presencePenalty?: number;
+  /** OpenAI frequency penalty: subtracted per occurrence of a generated token, in [-2, 2]. */
+  frequencyPenalty?: number;
+  /** Forbid repeating any n-gram of this size (0 = off). */
+  noRepeatNgramSize?: number;
+  /** Token id sequences that must never be generated. */
+  badWordsIds?: number[][];
+  /** Token ids that must never be generated. */
+  suppressTokens?: number[];
+  /** Token ids that must not be the first generated token. */
+  beginSuppressTokens?: number[];
+  /** Force this token as the first generated token. */
+  forcedBosTokenId?: number;
+  /** Force this token when the length limit is reached. */
+  forcedEosTokenId?: number;
+  /** End-of-sequence token ids; generation of a sequence stops at any of them. */
+  eosTokenId?: number | number[];
+  /** Beams for beam search (1 = greedy or sampling). @defaultValue generation_config's `num_beams`, else 1 */
+  numBeams?: number;
+  /** Exponent of the length when ranking finished beams (> 0 favours longer ones). @defaultValue 1 */
+  lengthPenalty?: number;
+  /** Beam search stops when `numBeams` hypotheses are done (`true`), by heuristic (`false`), or never early (`"never"`). @defaultValue false */
+  earlyStopping?: boolean | "never";
+  /** Sequences returned per prompt (≤ `numBeams` with beam search). @defaultValue 1 */
+  numReturnSequences?: number;
+  /** Seed of the sampling RNG: the same seed gives the same text. */
+  seed?: number;
+  /** Stop when the generated text contains one of these strings; the string is cut from the output. */
+  stop?: string | string[];
+  /** Stop after this many milliseconds (finish reason `"length"`). */
+  maxTime?: number;
+  /** Cancels generation; the result ends with finish reason `"abort"`. */
+  signal?: AbortSignal;
+}
+
+/** {@link DecodingOptions} merged with the model's generation config, validated, with defaults filled in. */
+export interface ResolvedDecodingOptions {
+  maxNewTokens: number;
+  minNewTokens: number;
+  doSample: boolean;
+  temperature: number;
+  topK: number;
+  topP: number;
+  minP: number;
+  repetitionPenalty: number;
+  presencePenalty: number;
+  frequencyPenalty: number;
+  noRepeatNgramSize: number;
+  badWordsIds: number[][];
+  suppressTokens: number[];
+  beginSuppressTokens: number[];
+  forcedBosTokenId: number | undefined;
+  forcedEosTokenId: number | undefined;
+  eosTokenIds: number[];
+  numBeams: number;
+  lengthPenalty: number;
+  earlyStopping: boolean | "never";
+  numReturnSequences: number;
+  seed: number | undefined;
+  stop: string[];
+  maxTime: number | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** What the model allows, used to check options. */
+export interface ModelLimits {
+  /** Vocabulary size (token ids must be below it). */
+  vocabSize: number;
+  /** End-of-sequence ids of the model, when the options give none. */
+  eosTokenIds: number[];
+}
+
+/**
+ * Merges call options over `generation_config.json` and checks every value, throwing {@link InputError}
+ * with the option name and the allowed range.
+ *
+ * @example
+ * const options = resolveDecodingOptions(model.generationConfig, { maxNewTokens: 32, topP: 0.9, doSample: true }, limits, 12);
+ */
+export function resolveDecodingOptions(
+  config: GenerationConfig,
+  options: DecodingOptions,
+  limits: ModelLimits,
+  promptLength: number,
+): ResolvedDecodingOptions {
+  if (options === null || typeof options !== "object") throw new InputError(`Expected an options object, got ${options === null ? "null" : typeof options}`);
+  const fromMaxLength = config.maxLength !== undefined ? Math.max(config.maxLength - promptLength, 1) : undefined;
+  const eos = options.eosTokenId ?? config.eosTokenIds ?? limits.eosTokenIds;
+  const resolved: ResolvedDecodingOptions = {
+    maxNewTokens: options.maxNewTokens ?? config.maxNewTokens ?? fromMaxLength ?? 20,
+    minNewTokens: options.minNewTokens ?? config.minNewTokens ?? (config.minLength !== undefined ? Math.max(config.minLength - promptLength, 0) : 0),
+    doSample: options.doSample ?? config.doSample ?? false,
+    temperature: options.temperature ?? config.temperature ?? 1,
+    topK: options.topK ?? config.topK ?? 0,
+    topP: options.topP ?? config.topP ?? 1,
+    minP: options.minP ?? config.minP ?? 0,
+    repetitionPenalty: options.repetitionPenalty ?? config.repetitionPenalty ?? 1,
+    presencePenalty: options.presencePenalty ?? 0,
+    frequencyPenalty: options.frequencyPenalty ?? 0,
+    noRepeatNgramSize: options.noRepeatNgramSize ?? config.noRepeatNgramSize ?? 0,
+    badWordsIds: options.badWordsIds ?? config.badWordsIds ?? [],
+    suppressTokens: options.suppressTokens ?? config.suppressTokens ?? [],
+    beginSuppressTokens: options.beginSuppressTokens ?? config.beginSuppressTokens ?? [],
+    forcedBosTokenId: options.forcedBosTokenId ?? config.forcedBosTokenId,
+    forcedEosTokenId: options.forcedEosTokenId ?? config.forcedEosTokenId,
+    eosTokenIds: typeof eos === "number" ? [eos] : [...eos],
+    numBeams: options.numBeams ?? config.numBeams ?? 1,
+    lengthPenalty: options.lengthPenalty ?? config.lengthPenalty ?? 1,
+    earlyStopping: options.earlyStopping ?? config.earlyStopping ?? false,
+    numReturnSequences: options.numReturnSequences ?? config.numReturnSequences ?? 1,
+    seed: options.seed,
+    stop: options.stop === undefined ? [] : typeof options.stop === "string" ? [options.stop] : [...options.stop],
+    maxTime: options.maxTime,
+    signal: options.signal,
+  };
+  validate(resolved, limits);
+  return resolved;
+}
+
+function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
+  integer("maxNewTokens", o.maxNewTokens, 1, 1_000_000);
+  integer("minNewTokens", o.minNewTokens, 0, o.maxNewTokens);
+  finite("temperature", o.temperature);
+  if (o.temperature < 0) throw new InputError(`temperature must be >= 0, got ${o.temperature}`, { hint: "use 0 or doSample: false for greedy decoding" });
+  integer("topK", o.topK, 0, Number.MAX_SAFE_INTEGER);
+  finite("topP", o.topP);
+  if (!(o.topP > 0 && o.topP <= 1)) throw new InputError(`topP must be in (0, 1], got ${o.topP}`);
+  finite("minP", o.minP);
+  if (o.minP < 0 || o.minP > 1) throw new InputError(`minP must be in [0, 1], got ${o.minP}`);
+  finite("repetitionPenalty", o.repetitionPenalty);
+  if (o.repetitionPenalty <= 0) throw new InputError(`repetitionPenalty must be > 0, got ${o.repetitionPenalty}`, { hint: "1 means no penalty" });
+  for (const [name, value] of [["presencePenalty", o.presencePenalty], ["frequencyPenalty", o.frequencyPenalty]] as const) {
+    finite(name, value);
+    if (value < -2 || value > 2) throw new InputError(`${name} must be in [-2, 2] (OpenAI's range), got ${value}`);
+  }
+  integer("noRepeatNgramSize", o.noRepeatNgramSize, 0, 1_000);
+  integer("numBeams", o.numBeams, 1, 256);
+  finite("lengthPenalty", o.lengthPenalty);
+  integer("numReturnSequences", o.numReturnSequences, 1, 256);
+  if (o.numBeams > 1 && o.numReturnSequences > o.numBeams) {
+    throw new InputError(`numReturnSequences (${o.numReturnSequences}) cannot exceed numBeams (${o.numBeams}) in beam search`);
+  }
+  if (o.numBeams > 1 && o.doSample) {
+    throw new InputError("Beam search with sampling is not supported", { hint: "use numBeams: 1 with doSample: true, or doSample: false with beams" });
+  }
+  if (o.seed !== undefined) integer("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (o.maxTime !== undefined && !(o.maxTime > 0)) throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);
+  if (o.stop.some((s) => typeof s !== "string" || s === "")) throw new InputError("stop must hold non-empty strings");
+  const ids = (name: string, list: readonly number[]): void => {
+    for (const id of list) {
+      if (!Number.isInteger(id) || id < 0 || id >= limits.vocabSize) {
+        throw new InputError(`${name} holds token id ${id}, outside the vocabulary [0, ${limits.vocabSize})`);
+      }
+    }
+  };
+  ids("eosTokenId", o.eosTokenIds);
+  ids("suppressTokens", o.suppressTokens);
+  ids("beginSuppressTokens", o.beginSuppressTokens);
+  o.badWordsIds.forEach((seq, i) => {
+    if (!Array.isArray(seq) || seq.length === 0) throw new InputError(`badWordsIds[${i}] must be a non-empty array of token ids`);
+    ids(`badWordsIds[${i}]`, seq);
+  });
+  if (o.forcedBosTokenId !== undefined) ids("forcedBosTokenId", [o.forcedBosTokenId]);
+  if (o.forcedEosTokenId !== undefined) ids("forcedEosTokenId", [o.forcedEosTokenId]);
+}
+
+function finite(name: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new InputError(`${name} must be a finite number, got ${String(value)}`);
+}
+
+function integer(name: string, value: number, min: number, max: number): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
+  }
+}

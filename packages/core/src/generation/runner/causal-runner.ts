@@ -1,0 +1,113 @@
+import { Tensor } from "onnxruntime-node";
+import type { ModelConfig } from "../../config/model-config.js";
+import { InputError } from "../../errors.js";
+import type { ModelSession, TensorMap } from "../../session/model-session.js";
+import { boolTensor, int64Tensor } from "../../session/tensors.js";
+import { DecoderCache } from "../cache/decoder-cache.js";
+import type { DecoderRunner, PromptRow, StepResult } from "./decoder-runner.js";
+import { emptyPast, type KvLayout, kvLayout, lastLogits } from "./kv-layout.js";
+
+/** Options of {@link CausalRunner}. */
+export interface CausalRunnerOptions {
+  /** Reuse key/values between steps (the KV cache). `false` recomputes the whole sequence every step. @defaultValue true */
+  useCache?: boolean;
+  /** Id written into padding positions. @defaultValue 0 */
+  padTokenId?: number;
+}
+
+/**
+ * Forward passes of a decoder-only model (GPT-2, LLaMA, Qwen, Gemma ... as Optimum exports them):
+ * `input_ids`, `attention_mask`, `position_ids` when declared, and `past_key_values.{i}.key/value` in,
+ * `logits` and `present.{i}.key/value` out. Prompts of different lengths are left-padded.
+ *
+ * @example
+ * const runner = new CausalRunner(model.session("model"), model.config);
+ * const { cache, logits } = await runner.prefill([{ inputIds: [464, 2068] }]);
+ */
+export class CausalRunner implements DecoderRunner {
+  readonly #session: ModelSession;
+  readonly #layout: KvLayout;
+  readonly #useCache: boolean;
+  readonly #padId: bigint;
+
+  constructor(session: ModelSession, config: ModelConfig, options: CausalRunnerOptions = {}) {
+    this.#session = session;
+    const shape = config.decoder;
+    this.#layout = kvLayout(session, shape && { heads: shape.numKeyValueHeads, headDim: shape.headDim });
+    this.#useCache = (options.useCache ?? true) && this.#layout.entries.length > 0;
+    this.#padId = BigInt(options.padTokenId ?? 0);
+  }
+
+  async prefill(prompts: readonly PromptRow[], signal?: AbortSignal): Promise<StepResult> {
+    const tokens = prompts.map((p) => {
+      if (p.inputIds.length === 0) throw new InputError("A prompt has no tokens", { hint: "pass a non-empty prompt" });
+      return [...p.inputIds];
+    });
+    return this.#runFull(tokens, signal);
+  }
+
+  async step(cache: DecoderCache, tokens: readonly number[], signal?: AbortSignal): Promise<StepResult> {
+    const history = cache.tokens.map((t, r) => [...t, tokens[r] as number]);
+    if (!this.#useCache) return this.#runFull(history, signal);
+    const rows = cache.rows;
+    const past = cache.pastLength;
+    const width = past + 1;
+    // The attention mask grows by one column: copy each row's past mask, then mark the new token.
+    const mask = new BigInt64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      mask.set(cache.mask.subarray(r * past, (r + 1) * past), r * width);
+      mask[r * width + past] = 1n;
+    }
+    const feeds: TensorMap = {
+      input_ids: int64Tensor(BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]),
+      attention_mask: int64Tensor(mask, [rows, width]),
+    };
+    if (this.#session.hasInput("position_ids")) {
+      feeds.position_ids = int64Tensor(BigInt64Array.from(cache.positions, (p) => BigInt(p)), [rows, 1]);
+    }
+    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
+    for (const entry of this.#layout.entries) feeds[entry.past] = cache.selfKv.get(entry.past) as Tensor;
+    const outputs = await this.#session.run(feeds, { signal });
+    return {
+      cache: new DecoderCache(this.#presents(outputs), mask, width, cache.positions.map((p) => p + 1), history, undefined),
+      logits: lastLogits(outputs.logits, this.#session.file),
+    };
+  }
+
+  /** One pass over whole (left-padded) sequences: the prefill, or every step without a cache. */
+  async #runFull(tokens: number[][], signal: AbortSignal | undefined): Promise<StepResult> {
+    const rows = tokens.length;
+    const width = Math.max(...tokens.map((t) => t.length));
+    const ids = new BigInt64Array(rows * width).fill(this.#padId);
+    const mask = new BigInt64Array(rows * width);
+    const positions = new BigInt64Array(rows * width).fill(1n);
+    tokens.forEach((row, r) => {
+      const pad = width - row.length;
+      row.forEach((id, i) => {
+        const at = r * width + pad + i;
+        ids[at] = BigInt(id);
+        mask[at] = 1n;
+        positions[at] = BigInt(i);
+      });
+    });
+    const feeds: TensorMap = {
+      input_ids: int64Tensor(ids, [rows, width]),
+      attention_mask: int64Tensor(mask, [rows, width]),
+    };
+    if (this.#session.hasInput("position_ids")) feeds.position_ids = int64Tensor(positions, [rows, width]);
+    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([false]);
+    Object.assign(feeds, emptyPast(this.#layout.entries, rows));
+    const outputs = await this.#session.run(feeds, { signal });
+    const selfKv = this.#useCache ? this.#presents(outputs) : new Map<string, Tensor>();
+    return {
+      cache: new DecoderCache(selfKv, mask, width, tokens.map((t) => t.length), tokens, undefined),
+      logits: lastLogits(outputs.logits, this.#session.file),
+    };
+  }
+
+  #presents(outputs: TensorMap): Map<string, Tensor> {
+    const selfKv = new Map<string, Tensor>();
+    for (const entry of this.#layout.entries) selfKv.set(entry.past, outputs[entry.present] as Tensor);
+    return selfKv;
+  }
+}

@@ -1,0 +1,47 @@
+import type { MetricsRecorder } from "../metrics/generation-metrics.js";
+import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import type { ResolvedDecodingOptions } from "./options.js";
+import type { PromptRow } from "./runner/decoder-runner.js";
+
+/** Why a sequence ended: an end-of-sequence token or stop string, the length or time limit, or cancellation. */
+export type FinishReason = "stop" | "length" | "abort";
+
+/** One generated sequence. */
+export interface GeneratedSequence {
+  /** Generated token ids (the prompt and a final end-of-sequence token are not included). */
+  tokenIds: number[];
+  /** Generated text, special tokens removed, cut before a stop string. */
+  text: string;
+  /** Why generation of this sequence ended. */
+  finishReason: FinishReason;
+  /** Beam search: the hypothesis score (sum of log-probabilities over length^lengthPenalty). */
+  score?: number;
+}
+
+/** A token as it is generated, for streaming. */
+export interface TokenEvent {
+  /** Index of the input (prompt) in the call. */
+  input: number;
+  /** Index of the sequence among that input's returned sequences. */
+  sequence: number;
+  /** The new token id. */
+  tokenId: number;
+  /** The text this token completes (may be `""` while a character or a possible stop string is incomplete). */
+  text: string;
+}
+
+/** Everything the decoding engine needs for one call. */
+export interface EngineRequest {
+  /** One row per input. */
+  prompts: readonly PromptRow[];
+  /** Per input, the ids that penalties and n-gram rules see as already present (the prompt, or the decoder prefix). */
+  contexts: readonly (readonly number[])[];
+  /** Validated decoding options. */
+  options: ResolvedDecodingOptions;
+  /** Decodes generated ids to text. */
+  tokenizer: Tokenizer;
+  /** Called for every generated token (streaming). Not called in beam search, whose beams change until the end. */
+  onToken?: (event: TokenEvent) => void;
+  /** Records timings. */
+  metrics: MetricsRecorder;
+}
