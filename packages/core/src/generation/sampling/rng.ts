@@ -14,7 +14,7 @@ export interface Rng {
  * rng.next(); // the same number every run
  */
 export function createRng(seed?: number): Rng {
-  let s = seed ?? randomInt(0, 2 ** 48);
+  let s = seed ?? randomInt(0, 2 ** 32);
   const splitmix = (): number => {
     s = (s + 0x9e3779b9) >>> 0;
     let z = s;

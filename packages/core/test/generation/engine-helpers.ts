@@ -1,0 +1,44 @@
+import { fixture, type FixtureName } from "@proj/testing";
+import {
+  CausalRunner,
+  type DecodingOptions,
+  type GeneratedSequence,
+  type LoadedModel,
+  loadModel,
+  MetricsRecorder,
+  resolveDecodingOptions,
+  runEngine,
+  type TokenEvent,
+} from "../../src/index.js";
+
+/** Loads a decoder fixture once per test file. */
+export async function decoderFixture(name: FixtureName): Promise<LoadedModel> {
+  return loadModel(fixture(name), { threads: 1 });
+}
+
+/** Runs the engine on token-id prompts with a decoder-only fixture. */
+export async function generateIds(
+  model: LoadedModel,
+  prompts: number[][],
+  options: DecodingOptions,
+  extra: { useCache?: boolean; onToken?: (e: TokenEvent) => void } = {},
+): Promise<GeneratedSequence[][]> {
+  const runner = new CausalRunner(model.session("model"), model.config, {
+    useCache: extra.useCache ?? true,
+    padTokenId: model.config.padTokenId ?? model.tokenizer.specialIds.pad ?? 0,
+  });
+  const resolved = resolveDecodingOptions(
+    model.generationConfig,
+    options,
+    { vocabSize: model.config.vocabSize ?? model.tokenizer.vocabSize, eosTokenIds: model.config.eosTokenIds },
+    Math.max(...prompts.map((p) => p.length)),
+  );
+  return runEngine(runner, {
+    prompts: prompts.map((inputIds) => ({ inputIds })),
+    contexts: prompts,
+    options: resolved,
+    tokenizer: model.tokenizer,
+    metrics: new MetricsRecorder(),
+    ...(extra.onToken ? { onToken: extra.onToken } : {}),
+  });
+}
