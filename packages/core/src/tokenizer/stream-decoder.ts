@@ -16,13 +16,15 @@ export class StreamDecoder {
   #prefixOffset = 0;
   #readOffset = 0;
 
-  constructor(decode: (ids: number[]) => Promise<string>) {
+  /**
+   * @param decode - turns ids into text.
+   * @param context - tokens already shown before the stream starts (the end of the prompt): deltas are
+   *   decoded after them, so the first generated word keeps its leading space.
+   */
+  constructor(decode: (ids: number[]) => Promise<string>, context: readonly number[] = []) {
     this.#decode = decode;
-  }
-
-  /** All ids pushed so far. */
-  get ids(): readonly number[] {
-    return this.#ids;
+    this.#ids.push(...context);
+    this.#readOffset = context.length;
   }
 
   /** Adds one or more token ids and returns the text they complete (possibly `""`). */

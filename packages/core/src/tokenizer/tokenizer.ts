@@ -234,8 +234,22 @@ export class Tokenizer {
    * for (const id of ids) process.stdout.write(await stream.push(id));
    * process.stdout.write(await stream.flush());
    */
-  streamDecoder(options: DecodeOptions = {}): StreamDecoder {
-    return new StreamDecoder((ids) => this.decode(ids, options));
+  streamDecoder(options: DecodeOptions & { context?: readonly number[] } = {}): StreamDecoder {
+    return new StreamDecoder((ids) => this.decode(ids, options), options.context);
+  }
+
+  /**
+   * Decodes tokens that continue `context` (the end of a prompt): the text they add after it, with the
+   * leading space a SentencePiece tokenizer would drop when decoding them alone.
+   *
+   * @example
+   * await tokenizer.decodeContinuation(promptIds.slice(-5), generatedIds); // " jumps over"
+   */
+  async decodeContinuation(context: readonly number[], ids: readonly number[], options: DecodeOptions = {}): Promise<string> {
+    if (context.length === 0) return this.decode(ids, options);
+    const before = await this.decode(context, options);
+    const after = await this.decode([...context, ...ids], options);
+    return after.startsWith(before) ? after.slice(before.length) : await this.decode(ids, options);
   }
 
   /** Id of a token string, or `undefined` when it is not in the vocabulary. */

@@ -1,7 +1,7 @@
 import { fixture, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedModel } from "../../src/index.js";
-import { decoderFixture, generateIds } from "./engine-helpers.js";
+import { decoderFixture, firstSequence, generateIds } from "./engine-helpers.js";
 
 const names = ["gpt2", "llama"] as const;
 const models = new Map<string, LoadedModel>();
@@ -19,8 +19,8 @@ describe.each(names)("%s: greedy decoding", (name) => {
     const model = models.get(name) as LoadedModel;
     for (const prompt of prompts) {
       const ids = (await model.tokenizer.encode(prompt)).ids;
-      const [[cached]] = (await generateIds(model, [ids], { maxNewTokens: 24, eosTokenId: [] })) as [[{ tokenIds: number[] }]];
-      const [[uncached]] = (await generateIds(model, [ids], { maxNewTokens: 24, eosTokenId: [] }, { useCache: false })) as [[{ tokenIds: number[] }]];
+      const cached = firstSequence(await generateIds(model, [ids], { maxNewTokens: 24, eosTokenId: [] }));
+      const uncached = firstSequence(await generateIds(model, [ids], { maxNewTokens: 24, eosTokenId: [] }, { useCache: false }));
       expect(cached.tokenIds).toHaveLength(24);
       expect(cached.tokenIds).toEqual(uncached.tokenIds);
     }
@@ -43,7 +43,7 @@ describe.each(names)("%s: greedy decoding", (name) => {
       expect(got).toEqual(want.slice(0, got.length));
       if (got.length < 16) expect(model.config.eosTokenIds).toContain(want[got.length]);
       // Single calls and the batch agree.
-      const [[single]] = (await generateIds(model, [encoded[i]?.ids ?? []], { maxNewTokens: 16 })) as [[{ tokenIds: number[] }]];
+      const single = firstSequence(await generateIds(model, [encoded[i]?.ids ?? []], { maxNewTokens: 16 }));
       expect(single.tokenIds).toEqual(got);
     }
     await reference.dispose();

@@ -42,3 +42,10 @@ export async function generateIds(
     ...(extra.onToken ? { onToken: extra.onToken } : {}),
   });
 }
+
+/** The first sequence of the first input (fails the test when missing). */
+export function firstSequence(result: GeneratedSequence[][]): GeneratedSequence {
+  const sequence = result[0]?.[0];
+  if (!sequence) throw new Error("the engine returned no sequence");
+  return sequence;
+}

@@ -134,7 +134,8 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
     const best = (hyps[input] as BeamHypotheses).sorted().slice(0, options.numReturnSequences);
     const sequences: GeneratedSequence[] = [];
     for (const hyp of best) {
-      const { text, stopped } = cutAtStop(await request.tokenizer.decode(hyp.tokens), options.stop);
+      const context = (request.contexts[input] ?? []).slice(-5);
+      const { text, stopped } = cutAtStop(await request.tokenizer.decodeContinuation(context, hyp.tokens), options.stop);
       sequences.push({ tokenIds: hyp.tokens, text, finishReason: hyp.ended || stopped ? "stop" : stopReason, score: hyp.score });
     }
     out.push(sequences);

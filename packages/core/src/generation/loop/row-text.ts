@@ -2,6 +2,9 @@ import type { Tokenizer } from "../../tokenizer/tokenizer.js";
 import type { StreamDecoder } from "../../tokenizer/stream-decoder.js";
 import { StopStringMatcher } from "../stopping/stop-strings.js";
 
+/** Prompt tokens decoded before the generated ones, enough to settle spaces and multi-byte characters. */
+const CONTEXT_TOKENS = 5;
+
 /**
  * The text side of one generated sequence: incremental detokenization when streaming or matching stop
  * strings, otherwise one decode at the end.
@@ -10,12 +13,18 @@ export class RowText {
   readonly #tokenizer: Tokenizer;
   readonly #stream: StreamDecoder | undefined;
   readonly #matcher: StopStringMatcher | undefined;
+  readonly #context: readonly number[];
   #emitted = "";
 
-  constructor(tokenizer: Tokenizer, stops: readonly string[], streaming: boolean) {
+  /**
+   * @param context - the last prompt tokens: generated text is decoded as their continuation, so a leading
+   *   space is kept (`" jumps"`, not `"jumps"`).
+   */
+  constructor(tokenizer: Tokenizer, stops: readonly string[], streaming: boolean, context: readonly number[]) {
     this.#tokenizer = tokenizer;
+    this.#context = context.slice(-CONTEXT_TOKENS);
     const incremental = streaming || stops.length > 0;
-    this.#stream = incremental ? tokenizer.streamDecoder() : undefined;
+    this.#stream = incremental ? tokenizer.streamDecoder({ context: this.#context }) : undefined;
     this.#matcher = stops.length > 0 ? new StopStringMatcher(stops) : undefined;
   }
 
@@ -35,7 +44,7 @@ export class RowText {
 
   /** The final text of the sequence. */
   async finish(tokens: readonly number[]): Promise<string> {
-    if (!this.#stream) return this.#tokenizer.decode(tokens);
+    if (!this.#stream) return this.#tokenizer.decodeContinuation(this.#context, tokens);
     if (!this.stopped) {
       const rest = await this.#stream.flush();
       this.#emitted += this.#matcher ? this.#matcher.push(rest).emit + this.#matcher.flush() : rest;

@@ -46,7 +46,7 @@ export async function sampleLoop(runner: DecoderRunner, request: EngineRequest):
     sequence: k % perInput,
     state: new SequenceState(request.contexts[input] ?? [], options.noRepeatNgramSize),
     rng: rngs[input] as Rng,
-    text: new RowText(request.tokenizer, options.stop, request.onToken !== undefined),
+    text: new RowText(request.tokenizer, options.stop, request.onToken !== undefined, request.contexts[input] ?? []),
     finish: undefined,
   }));
   let active = rows.map((_, i) => i);

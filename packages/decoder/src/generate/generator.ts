@@ -1,0 +1,73 @@
+import { DisposedError, type LoadedModel, type LoadModelOptions, loadModel, type ModelSpec } from "@proj/core";
+import { type ChatMessage, type ChatOptions, renderChat } from "../chat/template.js";
+import { GenerationStream } from "../stream/generation-stream.js";
+import type { GenerateOptions, GenerationResult } from "./options.js";
+import { generateBatch } from "./run.js";
+
+/** Per-call options of a {@link Generator}: everything but the model. */
+export type GeneratorCallOptions = Omit<GenerateOptions, "model" | "load">;
+
+/** A loaded decoder-only model, reused across calls. Free it with {@link Generator.dispose}. */
+export interface Generator {
+  /** The loaded model (configs, tokenizer, sessions). */
+  readonly model: LoadedModel;
+  /** True once disposed. */
+  readonly disposed: boolean;
+  /** Continues one prompt. */
+  generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
+  /** Continues several prompts in one batch. */
+  generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
+  /** Streams the continuation of one prompt as text deltas. */
+  stream(prompt: string, options?: GeneratorCallOptions): GenerationStream;
+  /** Answers a conversation, rendered with the model's chat template. */
+  chat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): Promise<GenerationResult>;
+  /** Streams the answer to a conversation. */
+  streamChat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): GenerationStream;
+  /** Releases the model's sessions. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a decoder-only model (GPT-2, LLaMA, Qwen, Gemma ...) once for many generations.
+ *
+ * @example
+ * const generator = await createGenerator("onnx-community/Qwen2.5-0.5B-Instruct");
+ * const { text, metrics } = await generator.generate("Once upon a time", { maxNewTokens: 40, doSample: true, topP: 0.9, seed: 1 });
+ * await generator.dispose();
+ */
+export async function createGenerator(model: ModelSpec, options: LoadModelOptions = {}): Promise<Generator> {
+  const loaded = await loadModel(model, options);
+  const check = (): void => {
+    if (loaded.disposed) throw new DisposedError(`The generator for ${loaded.source.label}`);
+  };
+  async function generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
+  async function generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
+  async function generate(input: string | string[], options: GeneratorCallOptions = {}): Promise<GenerationResult | GenerationResult[]> {
+    check();
+    const results = await generateBatch(loaded, Array.isArray(input) ? input : [input], options, true);
+    return Array.isArray(input) ? results : (results[0] as GenerationResult);
+  }
+  const chatPrompt = (messages: readonly ChatMessage[], options: ChatOptions): string => renderChat(loaded, messages, options);
+  return {
+    model: loaded,
+    get disposed() {
+      return loaded.disposed;
+    },
+    generate,
+    stream(prompt, options = {}) {
+      check();
+      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, true).then((r) => r[0] as GenerationResult));
+    },
+    async chat(messages, options = {}) {
+      check();
+      const [result] = await generateBatch(loaded, [chatPrompt(messages, options)], options, false);
+      return result as GenerationResult;
+    },
+    streamChat(messages, options = {}) {
+      check();
+      const prompt = chatPrompt(messages, options);
+      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false).then((r) => r[0] as GenerationResult));
+    },
+    dispose: () => loaded.dispose(),
+  };
+}

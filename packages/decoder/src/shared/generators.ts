@@ -1,0 +1,28 @@
+import { HandleCache, type LoadModelOptions, sessionOptionsKey } from "@proj/core";
+import { createGenerator, type Generator } from "../generate/generator.js";
+import type { GeneratorModel } from "../generate/options.js";
+
+const cache = new HandleCache<Generator>();
+
+/**
+ * The generator for a model option: the handle itself, or a cached handle for a path or Hub id
+ * (loaded once; concurrent first calls share the load).
+ *
+ * @example
+ * const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load);
+ */
+export async function generatorFor(model: GeneratorModel, load: LoadModelOptions = {}): Promise<Generator> {
+  if (typeof model !== "string") return model;
+  const key = JSON.stringify([model, sessionOptionsKey(load), load.dtype ?? "auto", load.hub?.revision ?? "main"]);
+  return cache.get(key, () => createGenerator(model, load));
+}
+
+/**
+ * Disposes every generator the one-shot functions cached.
+ *
+ * @example
+ * await disposeCachedGenerators();
+ */
+export function disposeCachedGenerators(): Promise<void> {
+  return cache.clear();
+}
