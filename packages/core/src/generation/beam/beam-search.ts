@@ -78,8 +78,11 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
           chosen.push(cand);
         }
       }
+      // Fewer allowed tokens than beams (heavy bans): fill with dead beams that can never win, as transformers' top-k does.
+      const head = chosen[0];
+      while (head && chosen.length < numBeams) chosen.push({ ...head, score: Number.NEGATIVE_INFINITY });
       const best = candidates[0]?.score ?? Number.NEGATIVE_INFINITY;
-      if (chosen.length < numBeams || (hyps[input] as BeamHypotheses).isDone(best, generated + 1)) {
+      if (!head || (hyps[input] as BeamHypotheses).isDone(best, generated + 1)) {
         done[input] = true;
         continue;
       }
@@ -131,7 +134,9 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
 
   const out: GeneratedSequence[][] = [];
   for (let input = 0; input < inputs; input++) {
-    const best = (hyps[input] as BeamHypotheses).sorted().slice(0, options.numReturnSequences);
+    const ranked = (hyps[input] as BeamHypotheses).sorted();
+    const alive = ranked.filter((h) => h.score > Number.NEGATIVE_INFINITY);
+    const best = (alive.length ? alive : ranked).slice(0, options.numReturnSequences);
     const sequences: GeneratedSequence[] = [];
     for (const hyp of best) {
       const context = (request.contexts[input] ?? []).slice(-5);
