@@ -19,7 +19,8 @@ export type ProjErrorCode =
   | "DOWNLOAD"
   | "ABORTED"
   | "DISPOSED"
-  | "SESSION";
+  | "SESSION"
+  | "OVERLOADED";
 
 /** Options shared by every {@link ProjError}. */
 export interface ProjErrorOptions {
@@ -104,6 +105,17 @@ export class DisposedError extends ProjError {
 export class SessionError extends ProjError {
   constructor(message: string, options?: ProjErrorOptions) {
     super("SESSION", message, options);
+  }
+}
+
+/** A bounded queue is full: the work was refused, not started. Try again later. */
+export class OverloadedError extends ProjError {
+  /** Suggested wait before retrying, in milliseconds, when known. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options?: ProjErrorOptions & { retryAfterMs?: number }) {
+    super("OVERLOADED", message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

@@ -6,6 +6,7 @@ export {
   ModelFormatError,
   ModelNotFoundError,
   OfflineError,
+  OverloadedError,
   ProjError,
   type ProjErrorCode,
   type ProjErrorOptions,
@@ -77,3 +78,6 @@ export { logSoftmaxInPlace } from "./generation/beam/log-softmax.js";
 export { cutAtStop } from "./generation/beam/cut-at-stop.js";
 export { StopStringMatcher, type StopMatch } from "./generation/stopping/stop-strings.js";
 export { type DurationStats, type GenerationMetrics, MetricsRecorder, stats } from "./metrics/generation-metrics.js";
+export { Seq2SeqRunner, type Seq2SeqRunnerOptions } from "./generation/runner/seq2seq-runner.js";
+export { type BatcherOptions, type BatchRequest, ContinuousBatcher } from "./generation/scheduler/continuous-batcher.js";
+export { dropLeading } from "./generation/cache/row-tensor.js";

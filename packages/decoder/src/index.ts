@@ -1,5 +1,5 @@
 export { generate } from "./generate/generate.js";
-export { createGenerator, type Generator, type GeneratorCallOptions } from "./generate/generator.js";
+export { createGenerator, type Generator, type GeneratorCallOptions, type GeneratorOptions } from "./generate/generator.js";
 export type { GenerateOptions, GenerationResult, GeneratorModel } from "./generate/options.js";
 export { stream } from "./stream/stream.js";
 export { GenerationStream, type StreamChunk } from "./stream/generation-stream.js";

@@ -1,4 +1,13 @@
-import { DisposedError, type LoadedModel, type LoadModelOptions, loadModel, type ModelSpec } from "@proj/core";
+import {
+  type BatcherOptions,
+  CausalRunner,
+  ContinuousBatcher,
+  DisposedError,
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModel,
+  type ModelSpec,
+} from "@proj/core";
 import { type ChatMessage, type ChatOptions, renderChat } from "../chat/template.js";
 import { GenerationStream } from "../stream/generation-stream.js";
 import type { GenerateOptions, GenerationResult } from "./options.js";
@@ -6,6 +15,15 @@ import { generateBatch } from "./run.js";
 
 /** Per-call options of a {@link Generator}: everything but the model. */
 export type GeneratorCallOptions = Omit<GenerateOptions, "model" | "load">;
+
+/** Options of {@link createGenerator}: how to load the model, and how concurrent calls are batched. */
+export interface GeneratorOptions extends LoadModelOptions {
+  /**
+   * Continuous batching of concurrent calls on this handle: most sequences decoded together (default 16),
+   * most tokens in flight, most requests waiting.
+   */
+  batching?: BatcherOptions;
+}
 
 /** A loaded decoder-only model, reused across calls. Free it with {@link Generator.dispose}. */
 export interface Generator {
@@ -35,8 +53,13 @@ export interface Generator {
  * const { text, metrics } = await generator.generate("Once upon a time", { maxNewTokens: 40, doSample: true, topP: 0.9, seed: 1 });
  * await generator.dispose();
  */
-export async function createGenerator(model: ModelSpec, options: LoadModelOptions = {}): Promise<Generator> {
-  const loaded = await loadModel(model, options);
+export async function createGenerator(model: ModelSpec, options: GeneratorOptions = {}): Promise<Generator> {
+  const { batching, ...load } = options;
+  const loaded = await loadModel(model, load);
+  const runner = new CausalRunner(loaded.session(loaded.graphs[0] as string), loaded.config, {
+    padTokenId: loaded.config.padTokenId ?? loaded.tokenizer.specialIds.pad ?? loaded.config.eosTokenIds[0] ?? 0,
+  });
+  const engine = { runner, batcher: new ContinuousBatcher(runner, { maxSequences: 16, ...batching }) };
   const check = (): void => {
     if (loaded.disposed) throw new DisposedError(`The generator for ${loaded.source.label}`);
   };
@@ -44,7 +67,7 @@ export async function createGenerator(model: ModelSpec, options: LoadModelOption
   async function generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
   async function generate(input: string | string[], options: GeneratorCallOptions = {}): Promise<GenerationResult | GenerationResult[]> {
     check();
-    const results = await generateBatch(loaded, Array.isArray(input) ? input : [input], options, true);
+    const results = await generateBatch(loaded, Array.isArray(input) ? input : [input], options, true, engine);
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
   const chatPrompt = (messages: readonly ChatMessage[], options: ChatOptions): string => renderChat(loaded, messages, options);
@@ -56,17 +79,17 @@ export async function createGenerator(model: ModelSpec, options: LoadModelOption
     generate,
     stream(prompt, options = {}) {
       check();
-      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, true).then((r) => r[0] as GenerationResult));
+      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, true, engine).then((r) => r[0] as GenerationResult));
     },
     async chat(messages, options = {}) {
       check();
-      const [result] = await generateBatch(loaded, [chatPrompt(messages, options)], options, false);
+      const [result] = await generateBatch(loaded, [chatPrompt(messages, options)], options, false, engine);
       return result as GenerationResult;
     },
     streamChat(messages, options = {}) {
       check();
       const prompt = chatPrompt(messages, options);
-      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false).then((r) => r[0] as GenerationResult));
+      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false, engine).then((r) => r[0] as GenerationResult));
     },
     dispose: () => loaded.dispose(),
   };

@@ -1,5 +1,7 @@
 import {
-  CausalRunner,
+  type ContinuousBatcher,
+  type DecoderRunner,
+  type GeneratedSequence,
   InputError,
   type LoadedModel,
   MetricsRecorder,
@@ -21,6 +23,7 @@ export async function generateBatch(
   prompts: readonly unknown[],
   options: GenerateOptions,
   defaultSpecialTokens: boolean,
+  engine: { runner: DecoderRunner; batcher: ContinuousBatcher },
 ): Promise<GenerationResult[]> {
   if (model.family !== "decoder") {
     throw new InputError(`${model.source.label} is an ${model.family} model; generation here needs a decoder-only model (GPT-2, LLaMA, Qwen, Gemma)`, {
@@ -38,17 +41,26 @@ export async function generateBatch(
   const ids = encoded.map((e) => fitToContext(model, e, resolved.maxNewTokens, options.truncatePrompt ?? "error"));
   metrics.tokenized();
 
-  const runner = new CausalRunner(model.session(model.graphs[0] as string), model.config, {
-    padTokenId: model.config.padTokenId ?? model.tokenizer.specialIds.pad ?? resolved.eosTokenIds[0] ?? 0,
-  });
-  const sequences = await runEngine(runner, {
-    prompts: ids.map((inputIds) => ({ inputIds })),
-    contexts: ids,
-    options: resolved,
-    tokenizer: model.tokenizer,
-    metrics,
-    ...(options.onToken ? { onToken: options.onToken } : {}),
-  });
+  const { onToken } = options;
+  let sequences: GeneratedSequence[][];
+  if (resolved.numBeams > 1) {
+    const request = { prompts: ids.map((inputIds) => ({ inputIds })), contexts: ids, options: resolved, tokenizer: model.tokenizer, metrics };
+    sequences = await runEngine(engine.runner, onToken ? { ...request, onToken } : request);
+  } else {
+    // Greedy and sampling join the handle's running batch: concurrent calls decode together.
+    sequences = await Promise.all(
+      ids.map((inputIds, input) =>
+        engine.batcher.submit({
+          prompt: { inputIds },
+          context: inputIds,
+          options: resolved,
+          tokenizer: model.tokenizer,
+          metrics,
+          ...(onToken ? { onToken: (event) => onToken({ ...event, input }) } : {}),
+        }),
+      ),
+    );
+  }
   const generated = sequences.reduce((n, seqs) => n + seqs.reduce((m, s) => m + s.tokenIds.length, 0), 0);
   const result = metrics.finish(ids.reduce((n, p) => n + p.length, 0), generated);
   return sequences.map((seqs) => {

@@ -1,5 +1,5 @@
 import type { Tensor } from "onnxruntime-node";
-import { concatRows, gatherRows } from "./row-tensor.js";
+import { concatRows, dropLeading, gatherRows } from "./row-tensor.js";
 
 /** The encoder side of an encoder-decoder cache: fixed for the whole generation. */
 export interface EncoderMemory {
@@ -56,6 +56,28 @@ export class DecoderCache {
       indices.map((r) => [...(this.tokens[r] as number[])]),
       this.encoder && gatherEncoder(this.encoder, indices),
     );
+  }
+
+  /**
+   * Removes leading past columns that are padding in every row (left behind by rows that left the batch),
+   * when there are at least `minColumns` of them; the result computes exactly the same.
+   *
+   * @example
+   * cache = cache.trimPadding(16);
+   */
+  trimPadding(minColumns = 1): DecoderCache {
+    const len = this.pastLength;
+    let lead = len;
+    for (let r = 0; r < this.rows && lead > 0; r++) {
+      let c = 0;
+      while (c < lead && this.mask[r * len + c] === 0n) c++;
+      lead = c;
+    }
+    if (lead < minColumns || lead === len) return this;
+    const kept = len - lead;
+    const mask = new BigInt64Array(this.rows * kept);
+    for (let r = 0; r < this.rows; r++) mask.set(this.mask.subarray(r * len + lead, (r + 1) * len), r * kept);
+    return new DecoderCache(mapValues(this.selfKv, (t) => dropLeading(t, 2, lead)), mask, kept, this.positions, this.tokens, this.encoder);
   }
 
   /**

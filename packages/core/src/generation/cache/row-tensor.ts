@@ -77,3 +77,26 @@ export function concatRows(tensors: readonly Tensor[], axis: number, side: "left
   }
   return new Tensor(first.type as "float32", out as Float32Array, dims);
 }
+
+/**
+ * Drops the first `start` positions of an axis (columns of padding every row has stopped needing).
+ *
+ * @example
+ * const trimmed = dropLeading(pastKey, 2, 16); // [rows, heads, len - 16, dim]
+ */
+export function dropLeading(tensor: Tensor, axis: number, start: number): Tensor {
+  if (start === 0) return tensor;
+  const data = dataOf(tensor);
+  const dims = [...tensor.dims];
+  const length = dims[axis] ?? 0;
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const blocks = dims.slice(0, axis).reduce((a, b) => a * b, 1);
+  const kept = length - start;
+  const out = allocate(data, blocks * kept * inner);
+  for (let b = 0; b < blocks; b++) {
+    const src = (b * length + start) * inner;
+    (out as Float32Array).set((data as Float32Array).subarray(src, src + kept * inner), b * kept * inner);
+  }
+  dims[axis] = kept;
+  return new Tensor(tensor.type as "float32", out as Float32Array, dims);
+}

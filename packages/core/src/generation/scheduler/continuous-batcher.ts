@@ -1,0 +1,275 @@
+import { InputError, OverloadedError } from "../../errors.js";
+import type { MetricsRecorder } from "../../metrics/generation-metrics.js";
+import type { Tokenizer } from "../../tokenizer/tokenizer.js";
+import { DecoderCache } from "../cache/decoder-cache.js";
+import { RowText } from "../loop/row-text.js";
+import type { ResolvedDecodingOptions } from "../options.js";
+import { buildProcessors } from "../processors/build-processors.js";
+import { applyProcessors, type LogitsProcessor } from "../processors/logits-processor.js";
+import type { DecoderRunner, PromptRow } from "../runner/decoder-runner.js";
+import { createRng, type Rng } from "../sampling/rng.js";
+import { Sampler } from "../sampling/sampler.js";
+import { argmax } from "../sampling/top-candidates.js";
+import { SequenceState } from "../sequence-state.js";
+import type { FinishReason, GeneratedSequence, TokenEvent } from "../types.js";
+
+/** One generation request for the {@link ContinuousBatcher}: one prompt, its own options and stream. */
+export interface BatchRequest {
+  /** The prompt (or encoder input). */
+  prompt: PromptRow;
+  /** The ids penalties and n-gram rules see as already present. */
+  context: readonly number[];
+  /** Validated options (`numBeams` must be 1: beam search runs on its own). */
+  options: ResolvedDecodingOptions;
+  /** Decodes generated ids. */
+  tokenizer: Tokenizer;
+  /** Called for each generated token (`input` is always 0). */
+  onToken?: (event: TokenEvent) => void;
+  /** Records this request's timings. */
+  metrics?: MetricsRecorder;
+}
+
+/** Limits of a {@link ContinuousBatcher}. */
+export interface BatcherOptions {
+  /** Most sequences decoded together. @defaultValue 16 */
+  maxSequences?: number;
+  /** Most tokens in flight (prompt + maxNewTokens of every running sequence), bounding cache memory. @defaultValue Infinity */
+  maxTokens?: number;
+  /** Most requests waiting; more are refused with {@link OverloadedError}. @defaultValue Infinity */
+  maxQueue?: number;
+  /** Called after every decode step with the number of sequences in it (for metrics). */
+  onStep?: (batchSize: number) => void;
+}
+
+interface Job {
+  request: BatchRequest;
+  processors: LogitsProcessor[];
+  eos: Set<number>;
+  rng: Rng;
+  submitted: number;
+  rows: Row[];
+  tokens: number;
+  resolve: (sequences: GeneratedSequence[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Row {
+  job: Job;
+  sequence: number;
+  state: SequenceState;
+  text: RowText;
+  next: number;
+  finish: FinishReason | undefined;
+}
+
+/**
+ * Continuous batching: concurrent requests share one running batch. A new request is prefilled and joins at
+ * the next step boundary; a finished sequence leaves and its cache rows are freed; each request keeps its own
+ * decoding options, seed, stop strings and stream. Admission is FIFO within `maxSequences` and `maxTokens`;
+ * the queue is bounded by `maxQueue`.
+ *
+ * @example
+ * const batcher = new ContinuousBatcher(new CausalRunner(session, config), { maxSequences: 16 });
+ * const [a, b] = await Promise.all([batcher.submit(requestA), batcher.submit(requestB)]);
+ */
+export class ContinuousBatcher {
+  readonly #runner: DecoderRunner;
+  readonly #maxSequences: number;
+  readonly #maxTokens: number;
+  readonly #maxQueue: number;
+  readonly #onStep: ((batchSize: number) => void) | undefined;
+  readonly #queue: Job[] = [];
+  #rows: Row[] = [];
+  #cache: DecoderCache | undefined;
+  #sampler: Sampler | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(runner: DecoderRunner, options: BatcherOptions = {}) {
+    this.#runner = runner;
+    this.#maxSequences = options.maxSequences ?? 16;
+    this.#maxTokens = options.maxTokens ?? Number.POSITIVE_INFINITY;
+    this.#maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
+    this.#onStep = options.onStep;
+  }
+
+  /** Sequences decoding now. */
+  get running(): number {
+    return this.#rows.length;
+  }
+
+  /** Requests waiting to join. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * Queues a request; resolves with its sequences (`numReturnSequences` of them) when they all finish.
+   * Throws {@link OverloadedError} when the queue is full.
+   */
+  submit(request: BatchRequest): Promise<GeneratedSequence[]> {
+    const o = request.options;
+    if (o.numBeams > 1) throw new InputError("Beam search cannot join a continuous batch", { hint: "run beam search with runEngine()" });
+    const tokens = (request.prompt.inputIds.length + o.maxNewTokens) * o.numReturnSequences;
+    if (o.numReturnSequences > this.#maxSequences || tokens > this.#maxTokens) {
+      throw new InputError(
+        `The request needs ${o.numReturnSequences} sequences and ${tokens} tokens in flight; this batcher allows ${this.#maxSequences} and ${this.#maxTokens}`,
+        { hint: "lower numReturnSequences or maxNewTokens, or shorten the prompt" },
+      );
+    }
+    if (this.#queue.length >= this.#maxQueue) {
+      throw new OverloadedError(`The generation queue is full (${this.#maxQueue} waiting)`, { hint: "retry later", retryAfterMs: 1000 });
+    }
+    return new Promise<GeneratedSequence[]>((resolve, reject) => {
+      this.#queue.push({
+        request,
+        processors: buildProcessors(o),
+        eos: new Set(o.eosTokenIds),
+        rng: createRng(o.seed),
+        submitted: performance.now(),
+        rows: [],
+        tokens,
+        resolve,
+        reject,
+      });
+      this.#loop ??= Promise.resolve().then(() => this.#run());
+    });
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 || this.#rows.length > 0) {
+        await this.#admit();
+        if (this.#rows.length === 0 || !this.#cache) continue;
+        const { cache, logits } = await this.#runner.step(this.#cache, this.#rows.map((r) => r.next));
+        this.#onStep?.(this.#rows.length);
+        this.#cache = cache;
+        const kept = await this.#choose(this.#rows, logits);
+        if (kept.length < this.#rows.length) {
+          this.#cache = this.#cache.gather(kept).trimPadding(16);
+          this.#rows = kept.map((k) => this.#rows[k] as Row);
+        }
+      }
+    } catch (error) {
+      const jobs = new Set([...this.#rows.map((r) => r.job), ...this.#queue.splice(0)]);
+      for (const job of jobs) job.reject(error);
+      this.#rows = [];
+      this.#cache = undefined;
+    } finally {
+      this.#loop = undefined;
+      if (this.#queue.length > 0) this.#loop = Promise.resolve().then(() => this.#run());
+    }
+  }
+
+  /** Prefills the requests that fit, FIFO, chooses their first tokens, and joins them to the running batch. */
+  async #admit(): Promise<void> {
+    const admitted: Job[] = [];
+    let rows = this.#rows.length;
+    let tokens = this.#rows.reduce((n, r) => n + (r.job.tokens / r.job.request.options.numReturnSequences), 0);
+    while (this.#queue.length > 0) {
+      const job = this.#queue[0] as Job;
+      const n = job.request.options.numReturnSequences;
+      if (job.request.options.signal?.aborted) {
+        this.#queue.shift();
+        job.resolve(Array.from({ length: n }, () => ({ tokenIds: [], text: "", finishReason: "abort" as const })));
+        continue;
+      }
+      if (rows + n > this.#maxSequences || tokens + job.tokens > this.#maxTokens) break;
+      this.#queue.shift();
+      admitted.push(job);
+      rows += n;
+      tokens += job.tokens;
+    }
+    if (admitted.length === 0) return;
+    let prefill: Awaited<ReturnType<DecoderRunner["prefill"]>>;
+    try {
+      prefill = await this.#runner.prefill(admitted.map((j) => j.request.prompt));
+    } catch (error) {
+      for (const job of admitted) job.reject(error);
+      return;
+    }
+    const expand: number[] = [];
+    const newRows: Row[] = [];
+    admitted.forEach((job, i) => {
+      job.request.metrics?.prefilled();
+      const o = job.request.options;
+      for (let s = 0; s < o.numReturnSequences; s++) {
+        expand.push(i);
+        const row: Row = {
+          job,
+          sequence: s,
+          state: new SequenceState(job.request.context, o.noRepeatNgramSize),
+          text: new RowText(job.request.tokenizer, o.stop, job.request.onToken !== undefined, job.request.context),
+          next: 0,
+          finish: undefined,
+        };
+        job.rows.push(row);
+        newRows.push(row);
+      }
+    });
+    const repeated = expand.length !== admitted.length;
+    const logits = repeated ? expand.map((i) => Float32Array.from(prefill.logits[i] as Float32Array)) : prefill.logits;
+    const cache = repeated ? prefill.cache.gather(expand) : prefill.cache;
+    const kept = await this.#choose(newRows, logits);
+    if (kept.length === 0) return;
+    const joined = kept.length < newRows.length ? cache.gather(kept) : cache;
+    this.#cache = this.#cache && this.#rows.length > 0 ? DecoderCache.concat([this.#cache, joined]) : joined;
+    this.#rows = [...this.#rows, ...kept.map((k) => newRows[k] as Row)];
+  }
+
+  /** Picks the next token of each row; returns the indexes of rows still running. Completes finished jobs. */
+  async #choose(rows: readonly Row[], logits: readonly Float32Array[]): Promise<number[]> {
+    const now = performance.now();
+    const stepped = new Set<MetricsRecorder>();
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k] as Row;
+      const { job } = row;
+      const o = job.request.options;
+      const rowLogits = logits[k] as Float32Array;
+      applyProcessors(job.processors, rowLogits, row.state);
+      const token = o.doSample && o.temperature > 0 ? this.#samplerFor(rowLogits.length).sample(rowLogits, o, job.rng) : argmax(rowLogits);
+      row.next = token;
+      if (job.request.metrics && !stepped.has(job.request.metrics)) {
+        stepped.add(job.request.metrics);
+        job.request.metrics.step();
+      }
+      if (job.eos.has(token)) {
+        row.finish = "stop";
+        continue;
+      }
+      row.state.append(token);
+      const delta = await row.text.push(token);
+      job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: token, text: delta });
+      if (row.text.stopped) row.finish = "stop";
+      else if (row.state.generatedLength >= o.maxNewTokens) row.finish = "length";
+    }
+    const kept: number[] = [];
+    const finishedJobs = new Set<Job>();
+    rows.forEach((row, k) => {
+      const o = row.job.request.options;
+      if (row.finish === undefined && o.signal?.aborted) row.finish = "abort";
+      if (row.finish === undefined && o.maxTime !== undefined && now - row.job.submitted >= o.maxTime) row.finish = "length";
+      if (row.finish === undefined) kept.push(k);
+      else if (row.job.rows.every((r) => r.finish !== undefined)) finishedJobs.add(row.job);
+    });
+    for (const job of finishedJobs) await this.#complete(job);
+    return kept;
+  }
+
+  async #complete(job: Job): Promise<void> {
+    try {
+      const sequences: GeneratedSequence[] = [];
+      for (const row of job.rows) {
+        const tokenIds = row.state.generated;
+        sequences.push({ tokenIds, text: await row.text.finish(tokenIds), finishReason: row.finish ?? "length" });
+      }
+      job.resolve(sequences);
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+
+  #samplerFor(vocab: number): Sampler {
+    if (!this.#sampler) this.#sampler = new Sampler(vocab);
+    return this.#sampler;
+  }
+}
