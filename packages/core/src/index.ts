@@ -30,6 +30,7 @@ export { type IoSpec, ModelSession, type RunOptions, type TensorMap } from "./se
 export { acquireSession, openSessionCount, type SessionLease } from "./session/session-pool.js";
 export { type Device, type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session/session-options.js";
 export { boolTensor, float32Tensor, int64Tensor, Tensor } from "./session/tensors.js";
+export { float16ToFloat32 } from "./session/float16.js";
 
 export {
   type DecodeOptions,

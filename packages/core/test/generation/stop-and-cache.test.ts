@@ -45,3 +45,11 @@ describe("cache rows", () => {
     expect([...(right.data as Float32Array)]).toEqual([9, 9, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
+
+describe("float16 logits", () => {
+  it("decode exactly for normal, subnormal, zero and infinite values", async () => {
+    const { float16ToFloat32 } = await import("../../src/index.js");
+    const out = float16ToFloat32(Uint16Array.of(0x3c00, 0xc000, 0x3555, 0x0001, 0x0000, 0x7c00, 0xfc00, 0x7bff));
+    expect([...out]).toEqual([1, -2, 0.333251953125, 2 ** -24, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 65504]);
+  });
+});

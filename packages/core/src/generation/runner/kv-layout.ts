@@ -1,6 +1,7 @@
 import { Tensor } from "onnxruntime-node";
 import type { IoSpec, ModelSession, TensorMap } from "../../session/model-session.js";
 import { ModelFormatError } from "../../errors.js";
+import { float16ToFloat32 } from "../../session/float16.js";
 
 /** The past/present cache inputs and outputs of a decoder graph. */
 export interface KvLayout {
@@ -85,12 +86,19 @@ export function emptyPast(entries: readonly KvEntry[], rows: number): TensorMap 
  * const rows = lastLogits(outputs.logits); // rows[i].length === vocab
  */
 export function lastLogits(logits: Tensor | undefined, file: string): Float32Array[] {
-  if (!logits || logits.type !== "float32" || logits.dims.length !== 3) {
-    throw new ModelFormatError(`${file} must output "logits" as float32 [batch, sequence, vocab]`, {
+  if (!logits || (logits.type !== "float32" && logits.type !== "float16") || logits.dims.length !== 3) {
+    throw new ModelFormatError(`${file} must output "logits" as float32 or float16 [batch, sequence, vocab]`, {
       hint: "export the model with its language-modeling head (Optimum task text-generation-with-past / text2text-generation-with-past)",
     });
   }
   const [rows = 0, length = 0, vocab = 0] = logits.dims;
+  // fp16 exports return half-precision logits: decode them (only the rows' last positions) to float32.
+  if (logits.type === "float16") {
+    const half = logits.data as Uint16Array;
+    return Array.from({ length: rows }, (_, r) =>
+      float16ToFloat32(half.subarray((r * length + length - 1) * vocab, (r * length + length) * vocab)),
+    );
+  }
   const data = logits.data as Float32Array;
   return Array.from({ length: rows }, (_, r) => data.subarray((r * length + length - 1) * vocab, (r * length + length) * vocab));
 }
