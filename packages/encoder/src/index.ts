@@ -1,0 +1,26 @@
+export { classify, type ClassifyOptions } from "./classify/classify.js";
+export { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classify/classifier.js";
+export type { Classification, ClassifyCallOptions, FunctionToApply } from "./classify/types.js";
+
+export type { EncoderLoadOptions, ModelOptions } from "./shared/options.js";
+export type { CreateOptions, EncoderHandle } from "./shared/encoder-handle.js";
+export { disposeCachedHandles, type HandleTask } from "./shared/handles.js";
+export { sigmoid, softmax } from "./shared/activations.js";
+
+export { ner, type NerOptions } from "./ner/ner.js";
+export { createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./ner/token-classifier.js";
+export type { AggregationStrategy, Entity, NerCallOptions } from "./ner/types.js";
+
+export { answer, type AnswerOptions } from "./qa/answer.js";
+export { createQuestionAnswerer, DEFAULT_QA_MODEL, type QuestionAnswerer } from "./qa/question-answerer.js";
+export type { Answer, AnswerCallOptions, QuestionContext } from "./qa/types.js";
+
+export { fillMask, type FillMaskOptions } from "./fill-mask/fill-mask.js";
+export { createFillMask, DEFAULT_FILL_MASK_MODEL, type FillMasker } from "./fill-mask/fill-masker.js";
+export type { FillMaskCallOptions, FillMaskPrediction } from "./fill-mask/types.js";
+
+export { type AuditBiasOptions, auditBias } from "./bias/audit.js";
+export { renderBiasReport } from "./bias/render.js";
+export { DEFAULT_BIAS_GROUPS, DEFAULT_BIAS_TEMPLATES } from "./bias/templates.js";
+export { jensenShannon } from "./bias/divergence.js";
+export type { BiasCompletion, BiasDivergence, BiasGroupResult, BiasReport, BiasSetResult, BiasTemplateSet } from "./bias/types.js";

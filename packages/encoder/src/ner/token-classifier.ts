@@ -1,0 +1,155 @@
+import type { Encoding, Tokenizer } from "@proj/core";
+import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
+import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { EncoderModel } from "../shared/encoder-model.js";
+import type { TaskInfo } from "../shared/task.js";
+import { checkChoice, checkTexts } from "../shared/validate.js";
+import { encodeRows, windowPlan } from "../shared/windows.js";
+import { aggregate, type RawEntity, stitchWindows } from "./aggregate.js";
+import { gatherPreEntities, type PreEntity, type SubwordInfo } from "./pre-entities.js";
+import { readSubwordInfo } from "./subword.js";
+import { checkIgnoreLabels } from "./options.js";
+import type { AggregationStrategy, Entity, NerCallOptions } from "./types.js";
+
+/**
+ * The Hub model {@link ner} uses when none is given: BERT-base fine-tuned on CoNLL-2003 (PER, ORG, LOC, MISC).
+ *
+ * @example
+ * const recognizer = await createTokenClassifier(DEFAULT_NER_MODEL);
+ */
+export const DEFAULT_NER_MODEL = "Xenova/bert-base-NER";
+
+/**
+ * How ner() names itself in errors.
+ *
+ * @example
+ * EncoderModel.open(id, options, NER_TASK, [{ name: "logits", rank: 3 }]);
+ * @internal
+ */
+export const NER_TASK: TaskInfo = {
+  fn: "ner",
+  what: "token classification (named entities)",
+  exportTask: "token-classification",
+  example: DEFAULT_NER_MODEL,
+};
+
+/**
+ * The aggregation strategies, for option checks.
+ *
+ * @example
+ * checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
+ * @internal
+ */
+export const AGGREGATIONS: readonly AggregationStrategy[] = ["none", "simple", "first", "average", "max"];
+
+/**
+ * A named-entity recognizer that keeps its model loaded.
+ *
+ * @example
+ * const recognizer = await createTokenClassifier("Xenova/bert-base-NER");
+ * const entities = await recognizer.ner("Ada Lovelace lived in London", { aggregation: "simple" });
+ * // [{ entity: "PER", word: "Ada Lovelace", start: 0, end: 12, score: 0.99 }, { entity: "LOC", ... }]
+ * await recognizer.dispose();
+ */
+export interface TokenClassifier extends EncoderHandle {
+  readonly task: "ner";
+  /** Label names by class index (`B-PER`, `I-PER`, `O` ...). */
+  readonly labels: Readonly<Record<number, string>>;
+  /** Finds the entities of one text. */
+  ner(text: string, options?: NerCallOptions): Promise<Entity[]>;
+  /** Finds the entities of many texts, one list per text, in input order. */
+  ner(texts: string[], options?: NerCallOptions): Promise<Entity[][]>;
+}
+
+/**
+ * Loads a token-classification model (named entities, part of speech ...) from a folder in the Optimum ONNX
+ * layout or a Hub id.
+ *
+ * @example
+ * const recognizer = await createTokenClassifier("./models/bert-ner", { threads: 2 });
+ * await recognizer.ner("Paris is in France");
+ */
+export async function createTokenClassifier(model: string, options: CreateOptions = {}): Promise<TokenClassifier> {
+  const id = checkModelId(model, "createTokenClassifier", DEFAULT_NER_MODEL);
+  const encoder = await EncoderModel.open(id, options, NER_TASK, [{ name: "logits", rank: 3 }]);
+  try {
+    return new TokenClassifierHandle(encoder, await readSubwordInfo(encoder.model));
+  } catch (error) {
+    await encoder.dispose();
+    throw error;
+  }
+}
+
+class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
+  readonly task = "ner" as const;
+  readonly #subwords: SubwordInfo;
+
+  constructor(encoder: EncoderModel, subwords: SubwordInfo) {
+    super(encoder);
+    this.#subwords = subwords;
+  }
+
+  get labels(): Readonly<Record<number, string>> {
+    return this.encoder.model.config.id2label;
+  }
+
+  ner(text: string, options?: NerCallOptions): Promise<Entity[]>;
+  ner(texts: string[], options?: NerCallOptions): Promise<Entity[][]>;
+  async ner(input: string | string[], options: NerCallOptions = {}): Promise<Entity[] | Entity[][]> {
+    this.ensureOpen();
+    const { texts, single } = checkTexts(input, "ner");
+    const strategy = checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
+    const ignore = new Set(checkIgnoreLabels(options.ignoreLabels));
+    const batchSize = checkBatchSize(options.batchSize);
+    const plan = windowPlan(this.encoder.maxLength, options.maxLength, options.stride, "window");
+
+    const { rows, owner } = await encodeRows(this.encoder.model.tokenizer, texts, plan);
+    const outputs = await forwardRows(this.encoder, rows, ["logits"], batchSize, options.signal);
+    const perText: RawEntity[][] = texts.map(() => []);
+    const windows = new Array<number>(texts.length).fill(0);
+    rows.forEach((encoding, r) => {
+      const t = owner[r] as number;
+      const logits = outputs[r]?.logits as RowOutput;
+      const numLabels = logits.dims[1] ?? 0;
+      const pre = gatherPreEntities(texts[t] as string, encoding as Encoding, logits.data, numLabels, this.#subwords);
+      const kept = aggregate(pre, strategy, this.labels).filter((e) => !ignore.has(e.entity));
+      (perText[t] as RawEntity[]).push(...kept);
+      windows[t] = (windows[t] as number) + 1;
+    });
+    const tokenizer = this.encoder.model.tokenizer;
+    const results = await Promise.all(
+      perText.map(async (raw, t) => {
+        const stitched = (windows[t] as number) > 1 ? stitchWindows(raw) : raw;
+        return Promise.all(stitched.map((e) => toEntity(e, strategy, tokenizer)));
+      }),
+    );
+    return single ? (results[0] as Entity[]) : results;
+  }
+}
+
+async function toEntity(raw: RawEntity, strategy: AggregationStrategy, tokenizer: Tokenizer): Promise<Entity> {
+  const word = strategy === "none" ? (raw.tokens[0] as PreEntity).word : await tokensToString(raw.tokens, tokenizer);
+  const entity: Entity = { entity: raw.entity, score: raw.score, word, start: raw.start, end: raw.end };
+  if (strategy === "none" && raw.index !== undefined) entity.index = raw.index;
+  return entity;
+}
+
+/** Decodes tokens into a word as the tokenizer joins them; unknown tokens keep the original text they cover. */
+async function tokensToString(tokens: readonly PreEntity[], tokenizer: Tokenizer): Promise<string> {
+  const parts: string[] = [];
+  let run: number[] = [];
+  const flush = async (): Promise<void> => {
+    if (run.length) parts.push(await tokenizer.decode(run));
+    run = [];
+  };
+  for (const token of tokens) {
+    if (token.unknown) {
+      await flush();
+      parts.push(token.word);
+    } else {
+      run.push(token.id);
+    }
+  }
+  await flush();
+  return parts.join(" ");
+}

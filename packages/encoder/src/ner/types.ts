@@ -1,0 +1,62 @@
+/**
+ * How token predictions become entities, as in the Hugging Face token-classification pipeline:
+ * - `"none"`: one result per token (no grouping), with its `index`;
+ * - `"simple"`: adjacent tokens with the same tag are merged (`B-PER I-PER` -> one `PER`); a `B-` starts a new entity;
+ * - `"first"`, `"average"`, `"max"`: first make every word agree on one tag (the tag of its first token, of the
+ *   average of its tokens' scores, or of its most confident token), then merge as `"simple"` does.
+ *
+ * @example
+ * await ner("Ada Lovelace lived in London", { aggregation: "first" });
+ */
+export type AggregationStrategy = "none" | "simple" | "first" | "average" | "max";
+
+/**
+ * A named entity (or, with `aggregation: "none"`, one classified token).
+ *
+ * @example
+ * // { entity: "PER", score: 0.998, word: "ada lovelace", start: 0, end: 12 }
+ * const [first]: Entity[] = await ner("Ada Lovelace lived in London", { aggregation: "simple" });
+ * "Ada Lovelace lived in London".slice(first.start, first.end); // "Ada Lovelace"
+ */
+export interface Entity {
+  /** The tag: the model's label (`"B-PER"`) with `"none"`, the entity type without `B-`/`I-` (`"PER"`) otherwise. */
+  entity: string;
+  /** Probability of the tag (averaged over the merged tokens or words). */
+  score: number;
+  /** The entity as the tokenizer spells it (a token with `"none"`, decoded tokens otherwise; uncased models lowercase it). */
+  word: string;
+  /** Start of the entity in the original text, a JavaScript string index (`text.slice(start, end)`). */
+  start: number;
+  /** End (exclusive) of the entity in the original text. */
+  end: number;
+  /** With `"none"` only: the token's position in the encoded sequence (in its window, for a long text). */
+  index?: number;
+}
+
+/**
+ * Options of one entity-recognition call (on a handle or through {@link ner}).
+ *
+ * @example
+ * const options: NerCallOptions = { aggregation: "simple", ignoreLabels: ["O", "MISC"] };
+ */
+export interface NerCallOptions {
+  /** How tokens are grouped into entities. @defaultValue "none" (as the Hugging Face pipeline) */
+  aggregation?: AggregationStrategy;
+  /**
+   * Tags to leave out of the result, compared with the tag as returned (`"B-MISC"` with `"none"`, `"MISC"`
+   * otherwise); `[]` keeps every token or group. @defaultValue ["O"]
+   */
+  ignoreLabels?: readonly string[];
+  /** Rows (texts or windows) run in one forward pass. @defaultValue 32 */
+  batchSize?: number;
+  /**
+   * Tokens per window, special tokens included. A text longer than this is split into overlapping windows and the
+   * entities of all windows are stitched (each entity once, the longer or more confident of overlapping ones).
+   * @defaultValue the model's window (512 for BERT)
+   */
+  maxLength?: number;
+  /** Tokens each window repeats from the previous one. @defaultValue a quarter of `maxLength` */
+  stride?: number;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}

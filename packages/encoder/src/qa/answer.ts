@@ -1,0 +1,41 @@
+import { resolveHandle, taskCache } from "../shared/handles.js";
+import type { ModelOptions } from "../shared/options.js";
+import { createQuestionAnswerer, DEFAULT_QA_MODEL, type QuestionAnswerer } from "./question-answerer.js";
+import type { Answer, AnswerCallOptions, QuestionContext } from "./types.js";
+import { checkAnswerOptions, checkQuestions } from "./validate.js";
+
+/**
+ * Options of {@link answer}: the model (folder, Hub id or {@link QuestionAnswerer}), how to load it, and the call options.
+ *
+ * @example
+ * const options: AnswerOptions = { model: "./models/squad", maxAnswerLength: 30 };
+ */
+export interface AnswerOptions extends ModelOptions<QuestionAnswerer>, AnswerCallOptions {}
+
+const answerers = taskCache<QuestionAnswerer>();
+
+/**
+ * Answers a question by extracting a span of the context, with the semantics of the Hugging Face
+ * question-answering pipeline: contexts longer than the window are split into overlapping windows (384 tokens,
+ * stride 128 by default) and the best span across windows wins; spans never cross the question or padding and are
+ * at most `maxAnswerLength` tokens; `start`/`end` index the original context. Returns one answer, or an array when
+ * `topK` is more than 1.
+ *
+ * @example
+ * const best = await answer({ question: "Where is the Eiffel tower?", context: "The Eiffel tower is in Paris." });
+ * // { answer: "Paris", score: 0.98, start: 23, end: 28 }
+ * const top3 = await answer({ question, context }, { topK: 3 }); // Answer[]
+ */
+export async function answer(input: QuestionContext, options?: AnswerOptions & { topK?: 1 }): Promise<Answer>;
+export async function answer(input: QuestionContext, options: AnswerOptions & { topK: number }): Promise<Answer[]>;
+export async function answer(inputs: QuestionContext[], options?: AnswerOptions & { topK?: 1 }): Promise<Answer[]>;
+export async function answer(inputs: QuestionContext[], options: AnswerOptions & { topK: number }): Promise<Answer[][]>;
+export async function answer(
+  input: QuestionContext | QuestionContext[],
+  options: AnswerOptions = {},
+): Promise<Answer | Answer[] | Answer[][]> {
+  checkQuestions(input);
+  checkAnswerOptions(options, Number.MAX_SAFE_INTEGER);
+  const answerer = await resolveHandle(options.model, options, "answer", DEFAULT_QA_MODEL, answerers, createQuestionAnswerer);
+  return answerer.answer(input as QuestionContext, options as AnswerCallOptions & { topK: number });
+}

@@ -1,0 +1,129 @@
+import { type Encoding, InputError } from "@proj/core";
+import { checkBatchSize, forwardRows } from "../shared/batching.js";
+import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { EncoderModel } from "../shared/encoder-model.js";
+import type { TaskInfo } from "../shared/task.js";
+import { AnswerCollector } from "./collect.js";
+import { checkAnswerOptions, checkQuestions } from "./validate.js";
+import { scoreWindow, spanToChars } from "./spans.js";
+import type { Answer, AnswerCallOptions, QuestionContext } from "./types.js";
+
+/**
+ * The Hub model {@link answer} uses when none is given: DistilBERT (cased) distilled on SQuAD.
+ *
+ * @example
+ * const qa = await createQuestionAnswerer(DEFAULT_QA_MODEL);
+ */
+export const DEFAULT_QA_MODEL = "Xenova/distilbert-base-cased-distilled-squad";
+
+/**
+ * How answer() names itself in errors.
+ *
+ * @example
+ * EncoderModel.open(id, options, QA_TASK, heads);
+ * @internal
+ */
+export const QA_TASK: TaskInfo = {
+  fn: "answer",
+  what: "extractive question answering",
+  exportTask: "question-answering",
+  example: DEFAULT_QA_MODEL,
+};
+
+/**
+ * An extractive question answerer that keeps its model loaded.
+ *
+ * @example
+ * const qa = await createQuestionAnswerer("Xenova/distilbert-base-cased-distilled-squad");
+ * const best = await qa.answer({ question: "Where is the tower?", context: "The tower is in Paris." });
+ * const top3 = await qa.answer({ question: "Where is the tower?", context: "The tower is in Paris." }, { topK: 3 });
+ * await qa.dispose();
+ */
+export interface QuestionAnswerer extends EncoderHandle {
+  readonly task: "answer";
+  /** The best answer to one question. */
+  answer(input: QuestionContext, options?: AnswerCallOptions & { topK?: 1 }): Promise<Answer>;
+  /** The best `topK` answers to one question, best first. */
+  answer(input: QuestionContext, options: AnswerCallOptions & { topK: number }): Promise<Answer[]>;
+  /** The best answer to each question, in input order. */
+  answer(inputs: QuestionContext[], options?: AnswerCallOptions & { topK?: 1 }): Promise<Answer[]>;
+  /** The best `topK` answers to each question. */
+  answer(inputs: QuestionContext[], options: AnswerCallOptions & { topK: number }): Promise<Answer[][]>;
+}
+
+/**
+ * Loads an extractive question-answering model (a `start_logits`/`end_logits` head) from a folder in the Optimum
+ * ONNX layout or a Hub id.
+ *
+ * @example
+ * const qa = await createQuestionAnswerer("./models/squad", { threads: 2 });
+ */
+export async function createQuestionAnswerer(model: string, options: CreateOptions = {}): Promise<QuestionAnswerer> {
+  const id = checkModelId(model, "createQuestionAnswerer", DEFAULT_QA_MODEL);
+  const encoder = await EncoderModel.open(id, options, QA_TASK, [
+    { name: "start_logits", rank: 2 },
+    { name: "end_logits", rank: 2 },
+  ]);
+  return new QuestionAnswererHandle(encoder);
+}
+
+class QuestionAnswererHandle extends BaseHandle implements QuestionAnswerer {
+  readonly task = "answer" as const;
+
+  constructor(encoder: EncoderModel) {
+    super(encoder);
+  }
+
+  answer(input: QuestionContext, options?: AnswerCallOptions & { topK?: 1 }): Promise<Answer>;
+  answer(input: QuestionContext, options: AnswerCallOptions & { topK: number }): Promise<Answer[]>;
+  answer(inputs: QuestionContext[], options?: AnswerCallOptions & { topK?: 1 }): Promise<Answer[]>;
+  answer(inputs: QuestionContext[], options: AnswerCallOptions & { topK: number }): Promise<Answer[][]>;
+  async answer(input: QuestionContext | QuestionContext[], options: AnswerCallOptions = {}): Promise<Answer | Answer[] | Answer[][]> {
+    this.ensureOpen();
+    const { items, single } = checkQuestions(input);
+    const opts = checkAnswerOptions(options, this.encoder.maxLength);
+    const batchSize = checkBatchSize(options.batchSize);
+    const tokenizer = this.encoder.model.tokenizer;
+
+    const rows: Encoding[] = [];
+    const owner: number[] = [];
+    for (let q = 0; q < items.length; q++) {
+      const { question, context } = items[q] as QuestionContext;
+      const windows = await tokenizer
+        .encodeWindows(question, { pair: context, maxLength: opts.maxSeqLength, stride: opts.docStride, truncation: "only_second" })
+        .catch((error: unknown) => {
+          throw new InputError(
+            `${items.length > 1 ? `Question ${q}` : "The question"} leaves too little room for the context in windows of ${opts.maxSeqLength} tokens with docStride ${opts.docStride}`,
+            { hint: "shorten the question, raise maxSeqLength (up to the model's window) or lower docStride", cause: error },
+          );
+        });
+      for (const window of windows) {
+        rows.push(window);
+        owner.push(q);
+      }
+    }
+    const outputs = await forwardRows(this.encoder, rows, ["start_logits", "end_logits"], batchSize, options.signal);
+
+    const collectors = items.map((item) => new AnswerCollector(item.context));
+    const nullScores = new Array<number>(items.length).fill(1_000_000);
+    const clsId = tokenizer.specialIds.cls;
+    rows.forEach((encoding, r) => {
+      const q = owner[r] as number;
+      const out = outputs[r];
+      if (!out?.start_logits || !out.end_logits) return;
+      const { spans, nullScore } = scoreWindow(encoding, out.start_logits.data, out.end_logits.data, {
+        topK: opts.topK,
+        maxAnswerLength: opts.maxAnswerLength,
+        clsId,
+      });
+      nullScores[q] = Math.min(nullScores[q] as number, nullScore);
+      for (const span of spans) {
+        const [start, end] = spanToChars(encoding, span.start, span.end, opts.alignToWords);
+        (collectors[q] as AnswerCollector).add(start, end, span.score);
+      }
+    });
+    const results = collectors.map((c, q) => c.best(opts.topK, opts.handleImpossibleAnswer ? nullScores[q] : undefined));
+    const shaped = opts.asArray ? results : results.map((r) => r[0] as Answer);
+    return single ? (shaped[0] as Answer | Answer[]) : (shaped as Answer[] | Answer[][]);
+  }
+}
