@@ -145,3 +145,15 @@ describe("feeds are checked against the session's declared inputs", () => {
     await expect(session.run({ input_ids: ids, attention_mask: mask, token_type_ids: mask })).rejects.toBeInstanceOf(DisposedError);
   });
 });
+
+describe("expectFamily", () => {
+  it("refuses a model of another family right after config.json, naming both families and the right package", async () => {
+    const error = await loadModel(fixture("gpt2"), { expectFamily: "encoder" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/decoder-only model, but this task needs an encoder-only model/);
+    expect((error as ProjError).hint).toMatch(/@proj\/decoder/);
+    const ok = await loadModel(fixture("bert-qa"), { expectFamily: "encoder" });
+    expect(ok.maxLength).toBe(512);
+    await ok.dispose();
+  });
+});

@@ -19,6 +19,11 @@ export interface LoadModelOptions extends SessionOptions {
   dtype?: ModelDtype | "auto" | Partial<Record<string, ModelDtype | "auto">>;
   /** Override the detected architecture family. */
   family?: ArchitectureFamily;
+  /**
+   * The family the caller can run. When the model is of another family, loading stops with an InputError
+   * right after config.json is read, before any tokenizer or ONNX file is downloaded or opened.
+   */
+  expectFamily?: ArchitectureFamily;
   /** ONNX graphs to open (file base names such as `"encoder_model"`); the family's usual ones when omitted. */
   graphs?: readonly string[];
   /** Hub options (revision, cache folder, offline, progress, token) for Hub ids. */
@@ -45,6 +50,11 @@ export interface LoadedModel {
   readonly graphs: readonly string[];
   /** The dtype each graph was opened with. */
   readonly dtypes: Readonly<Record<string, ModelDtype>>;
+  /**
+   * Longest input in tokens: the smaller of the tokenizer's `model_max_length` and the config's
+   * `max_position_embeddings`, or `undefined` when neither says.
+   */
+  readonly maxLength: number | undefined;
   /** True once {@link LoadedModel.dispose} has run. */
   readonly disposed: boolean;
   /** The open session of a graph; throws {@link DisposedError} after dispose. */
@@ -69,6 +79,7 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
   const files = await source.listFiles(signal ? { signal } : {});
   const config = await readModelConfig(await source.resolveFile("config.json", { signal }));
   const family = options.family ?? detectFamily(config, files.filter((f) => f.endsWith(".onnx")));
+  if (options.expectFamily && family !== options.expectFamily) throw wrongFamily(source.label, family, options.expectFamily);
 
   const tokenizerConfigPath = await source.resolveFile("tokenizer_config.json", { optional: true, signal });
   const tokenizerConfig = tokenizerConfigPath ? await readTokenizerConfig(tokenizerConfigPath) : undefined;
@@ -115,6 +126,7 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
     family,
     graphs,
     dtypes,
+    maxLength: minDefined(tokenizerConfig?.modelMaxLength, config.maxPositionEmbeddings),
     get disposed() {
       return disposed;
     },
@@ -146,4 +158,22 @@ function checkVocabulary(tokenizer: Tokenizer, config: ModelConfig, label: strin
       { hint: "the tokenizer.json belongs to another model; use the tokenizer saved with this model" },
     );
   }
+}
+
+const FAMILY_USE: Record<ArchitectureFamily, string> = {
+  encoder: "an encoder-only model (BERT, RoBERTa, DistilBERT) with @proj/encoder",
+  decoder: "a decoder-only model (GPT-2, LLaMA, Qwen, Gemma) with @proj/decoder",
+  "encoder-decoder": "an encoder-decoder model (T5, BART, Marian) with @proj/seq2seq",
+};
+
+function wrongFamily(label: string, family: ArchitectureFamily, expected: ArchitectureFamily): InputError {
+  return new InputError(`${label} is ${family === "encoder" ? "an encoder-only" : family === "decoder" ? "a decoder-only" : "an encoder-decoder"} model, but this task needs ${FAMILY_USE[expected]}`, {
+    hint: `this model is for ${FAMILY_USE[family]}`,
+  });
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }

@@ -90,7 +90,9 @@ describe.each(names)("%s: Seq2SeqRunner", (name) => {
     for (let i = 0; i < texts.length; i++) {
       const inputs = tokenizer(texts[i] as string);
       expect((inputs.input_ids.tolist() as bigint[][])[0]?.map(Number)).toEqual(encoded[i]);
-      const out = (await reference.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, num_beams: 1 })) as { tolist(): bigint[][] };
+      const out = (await reference.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, num_beams: 1 })) as {
+        tolist(): bigint[][];
+      };
       const want = reference_(out.tolist()[0] ?? []);
       expect(want.length).toBeGreaterThan(0);
       const [[single]] = (await generate(model, [encoded[i] as number[]], { maxNewTokens, numBeams: 1 })) as [[GeneratedSequence]];
@@ -98,7 +100,9 @@ describe.each(names)("%s: Seq2SeqRunner", (name) => {
       expect(ours[i]).toEqual(want);
     }
     const batch = tokenizer(texts, { padding: true });
-    const out = (await reference.generate({ ...batch, max_new_tokens: maxNewTokens, do_sample: false, num_beams: 1 })) as { tolist(): bigint[][] };
+    const out = (await reference.generate({ ...batch, max_new_tokens: maxNewTokens, do_sample: false, num_beams: 1 })) as {
+      tolist(): bigint[][];
+    };
     expect(out.tolist().map(reference_)).toEqual(ours);
     await reference.dispose();
   });
@@ -130,7 +134,12 @@ describe.each(names)("%s: Seq2SeqRunner", (name) => {
       expect(b.map((r) => r.map((s) => s.tokenIds))).toEqual(a.map((r) => r.map((s) => s.tokenIds)));
     }
     // And the uncached split layout (decoder_model alone) agrees too.
-    const uncached = await generate(two, encoded, { maxNewTokens: 24, numBeams: 1, eosTokenId: [] }, Seq2SeqRunner.fromModel(two, { useCache: false }));
+    const uncached = await generate(
+      two,
+      encoded,
+      { maxNewTokens: 24, numBeams: 1, eosTokenId: [] },
+      Seq2SeqRunner.fromModel(two, { useCache: false }),
+    );
     expect(ids(uncached)).toEqual(ids(await generate(one, encoded, { maxNewTokens: 24, numBeams: 1, eosTokenId: [] })));
   });
 
@@ -220,7 +229,9 @@ describe("beam search on an encoder-decoder", () => {
     const got = result as GeneratedSequence[];
     expect(got).toHaveLength(10);
     expect(got.map((s) => s.tokenIds)).toEqual(all.slice(0, 10).map((s) => s.tokens));
-    got.forEach((s, i) => expect(s.score).toBeCloseTo(all[i]?.score as number, 4));
+    got.forEach((s, i) => {
+      expect(s.score).toBeCloseTo(all[i]?.score as number, 4);
+    });
   });
 });
 

@@ -17,9 +17,9 @@ import type { StepResult } from "./decoder-runner.js";
 export function groupByLength(lengths: readonly number[]): number[][] | undefined {
   const groups = new Map<number, number[]>();
   lengths.forEach((length, row) => {
-    let group = groups.get(length);
-    if (!group) groups.set(length, (group = []));
-    group.push(row);
+    const group = groups.get(length);
+    if (group) group.push(row);
+    else groups.set(length, [row]);
   });
   return groups.size <= 1 ? undefined : [...groups.values()];
 }
@@ -51,7 +51,14 @@ export function joinGroups(groups: readonly number[][], results: readonly StepRe
  * const memory = memoryRows(cache.encoder, [0, 2]);
  */
 export function memoryRows(memory: EncoderMemory, rows: readonly number[]): EncoderMemory {
-  const carrier = new DecoderCache(new Map(), new BigInt64Array(0), 0, rows.map(() => 0), rows.map(() => []), memory);
+  const carrier = new DecoderCache(
+    new Map(),
+    new BigInt64Array(0),
+    0,
+    rows.map(() => 0),
+    rows.map(() => []),
+    memory,
+  );
   // gather() reorders the encoder side along with the (here empty) decoder side.
   return carrier.gather(rows).encoder as EncoderMemory;
 }

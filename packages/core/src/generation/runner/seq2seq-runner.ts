@@ -67,19 +67,25 @@ export class Seq2SeqRunner implements DecoderRunner {
     const label = model.source.label;
     const has = (graph: string): boolean => model.graphs.includes(graph);
     if (!has("encoder_model") || !(has("decoder_model_merged") || has("decoder_model"))) {
-      throw new ModelFormatError(`${label} was opened with the graphs ${model.graphs.join(", ")}, which are not an encoder-decoder export`, {
-        hint: 'an encoder-decoder needs "encoder_model" with "decoder_model_merged" (or "decoder_model" and "decoder_with_past_model")',
-      });
+      throw new ModelFormatError(
+        `${label} was opened with the graphs ${model.graphs.join(", ")}, which are not an encoder-decoder export`,
+        {
+          hint: 'an encoder-decoder needs "encoder_model" with "decoder_model_merged" (or "decoder_model" and "decoder_with_past_model")',
+        },
+      );
     }
     const merged = has("decoder_model_merged") ? model.session("decoder_model_merged") : undefined;
     const withPast = has("decoder_with_past_model") ? model.session("decoder_with_past_model") : undefined;
     const full = merged ?? model.session("decoder_model");
-    const startId = options.decoderStartTokenId ?? model.generationConfig.decoderStartTokenId ?? model.config.decoderStartTokenId ?? model.config.bosTokenId;
-    return new Seq2SeqRunner(
-      { encoder: model.session("encoder_model"), full, step: merged ?? withPast },
-      model.config,
-      { ...options, ...(startId !== undefined ? { decoderStartTokenId: startId } : {}) },
-    );
+    const startId =
+      options.decoderStartTokenId ??
+      model.generationConfig.decoderStartTokenId ??
+      model.config.decoderStartTokenId ??
+      model.config.bosTokenId;
+    return new Seq2SeqRunner({ encoder: model.session("encoder_model"), full, step: merged ?? withPast }, model.config, {
+      ...options,
+      ...(startId !== undefined ? { decoderStartTokenId: startId } : {}),
+    });
   }
 
   private constructor(graphs: Graphs, config: ModelConfig, options: Seq2SeqRunnerOptions) {
@@ -138,7 +144,7 @@ export class Seq2SeqRunner implements DecoderRunner {
     if (encoder.hasInput("attention_mask")) feeds.attention_mask = int64Tensor(mask, [rows, width]);
     const outputs = await encoder.run(feeds, { signal });
     const hidden = outputs.last_hidden_state ?? outputs[encoder.outputNames[0] ?? ""];
-    if (!hidden || hidden.dims.length !== 3 || hidden.dims[0] !== rows || hidden.dims[1] !== width) {
+    if (hidden?.dims.length !== 3 || hidden.dims[0] !== rows || hidden.dims[1] !== width) {
       throw new ModelFormatError(`${encoder.file} must output "last_hidden_state" [batch, sequence, hidden]`, {
         hint: "use the encoder_model.onnx of an Optimum text2text-generation export",
       });
@@ -154,10 +160,14 @@ export class Seq2SeqRunner implements DecoderRunner {
           hint: "pass decoderStartTokenId to the runner, or decoderInputIds with each prompt",
         });
       }
-      if (ids.length === 0) throw new InputError("decoderInputIds is empty", { hint: "start the decoder with at least one token (the decoder start token)" });
+      if (ids.length === 0)
+        throw new InputError("decoderInputIds is empty", { hint: "start the decoder with at least one token (the decoder start token)" });
       return [...ids];
     });
-    const memory = await this.encode(prompts.map((p) => p.inputIds), signal);
+    const memory = await this.encode(
+      prompts.map((p) => p.inputIds),
+      signal,
+    );
     return this.#full(decoderIds, memory, this.#useCache, signal);
   }
 
@@ -167,13 +177,24 @@ export class Seq2SeqRunner implements DecoderRunner {
     if (tokens.length !== cache.rows) throw new InputError(`Got ${tokens.length} tokens for ${cache.rows} rows`);
     if (!this.#useCache || !memory.crossKv) {
       // Without a cache (or a cache without cross key/values), recompute the decoder over each row's whole prefix.
-      return this.#full(cache.tokens.map((t, r) => [...t, tokens[r] as number]), memory, this.#useCache, signal);
+      return this.#full(
+        cache.tokens.map((t, r) => [...t, tokens[r] as number]),
+        memory,
+        this.#useCache,
+        signal,
+      );
     }
     const groups = groupByLength(cache.positions);
     if (!groups) return this.#stepUniform(cache, tokens, signal);
     const results: StepResult[] = [];
     for (const rows of groups) {
-      results.push(await this.#stepUniform(cache.gather(rows), rows.map((r) => tokens[r] as number), signal));
+      results.push(
+        await this.#stepUniform(
+          cache.gather(rows),
+          rows.map((r) => tokens[r] as number),
+          signal,
+        ),
+      );
     }
     return joinGroups(groups, results);
   }
@@ -186,7 +207,10 @@ export class Seq2SeqRunner implements DecoderRunner {
     const rows = cache.rows;
     const length = cache.positions[0] ?? 0;
     const feeds = this.#encoderFeeds(session, memory);
-    feeds.input_ids = int64Tensor(BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]);
+    feeds.input_ids = int64Tensor(
+      BigInt64Array.from(tokens, (t) => BigInt(t)),
+      [rows, 1],
+    );
     if (session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
     for (const entry of this.#self) feeds[entry.past] = keepLast(cache.selfKv.get(entry.past) as Tensor, 2, length);
     for (const entry of this.#cross) feeds[entry.past] = crossKv.get(entry.past) as Tensor;
@@ -195,7 +219,14 @@ export class Seq2SeqRunner implements DecoderRunner {
     for (const entry of this.#self) selfKv.set(entry.past, outputs[entry.present] as Tensor);
     const history = cache.tokens.map((t, r) => [...t, tokens[r] as number]);
     return {
-      cache: new DecoderCache(selfKv, onesMask(rows, length + 1), length + 1, history.map((t) => t.length), history, memory),
+      cache: new DecoderCache(
+        selfKv,
+        onesMask(rows, length + 1),
+        length + 1,
+        history.map((t) => t.length),
+        history,
+        memory,
+      ),
       logits: lastLogits(outputs.logits, session.file),
     };
   }
@@ -206,7 +237,14 @@ export class Seq2SeqRunner implements DecoderRunner {
     if (!groups) return this.#fullUniform(tokens, memory, keep, signal);
     const results: StepResult[] = [];
     for (const rows of groups) {
-      results.push(await this.#fullUniform(rows.map((r) => tokens[r] as number[]), memoryRows(memory, rows), keep, signal));
+      results.push(
+        await this.#fullUniform(
+          rows.map((r) => tokens[r] as number[]),
+          memoryRows(memory, rows),
+          keep,
+          signal,
+        ),
+      );
     }
     return joinGroups(groups, results);
   }
@@ -216,12 +254,22 @@ export class Seq2SeqRunner implements DecoderRunner {
     const rows = tokens.length;
     const length = tokens[0]?.length ?? 0;
     const ids = new BigInt64Array(rows * length);
-    tokens.forEach((row, r) => row.forEach((id, i) => (ids[r * length + i] = BigInt(id))));
+    tokens.forEach((row, r) => {
+      row.forEach((id, i) => {
+        ids[r * length + i] = BigInt(id);
+      });
+    });
     const feeds = this.#encoderFeeds(session, memory);
     feeds.input_ids = int64Tensor(ids, [rows, length]);
     if (session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([false]);
     const pastInputs = session.inputs.filter((i) => i.name.startsWith("past_key_values")).map((i) => i.name);
-    Object.assign(feeds, emptyPast([...this.#self, ...this.#cross].filter((e) => pastInputs.includes(e.past)), rows));
+    Object.assign(
+      feeds,
+      emptyPast(
+        [...this.#self, ...this.#cross].filter((e) => pastInputs.includes(e.past)),
+        rows,
+      ),
+    );
     const wanted = keep ? ["logits", ...this.#self.map(firstStepOutput), ...this.#cross.map(firstStepOutput)] : ["logits"];
     const outputs = await session.run(feeds, { signal, outputs: wanted });
     const selfKv = new Map<string, Tensor>();
@@ -232,7 +280,14 @@ export class Seq2SeqRunner implements DecoderRunner {
       for (const entry of this.#cross) crossKv.set(entry.past, outputs[firstStepOutput(entry)] as Tensor);
     }
     return {
-      cache: new DecoderCache(selfKv, onesMask(rows, length), length, tokens.map(() => length), tokens, { ...memory, crossKv }),
+      cache: new DecoderCache(
+        selfKv,
+        onesMask(rows, length),
+        length,
+        tokens.map(() => length),
+        tokens,
+        { ...memory, crossKv },
+      ),
       logits: lastLogits(outputs.logits, session.file),
     };
   }
