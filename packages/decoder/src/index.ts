@@ -8,3 +8,4 @@ export { type ChatMessage, type ChatOptions, renderChat } from "./chat/template.
 export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL } from "./shared/defaults.js";
 export { disposeCachedGenerators } from "./shared/generators.js";
 export type { FinishReason, GeneratedSequence, GenerationMetrics, TokenEvent } from "@proj/core";
+export { createRemoteGenerator, type RemoteGenerator, type RemoteGeneratorOptions } from "./remote/index.js";

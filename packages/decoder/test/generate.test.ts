@@ -187,7 +187,7 @@ describe("bad input gets typed errors", () => {
   it("a model of the wrong family says which package to use", async () => {
     const error = await generate("Hello", { model: fixture("bert-seq-cls") }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/encoder model/);
+    expect((error as Error).message).toMatch(/encoder-only model/);
     expect((error as InputError).hint).toMatch(/@proj\/encoder/);
   });
 });

@@ -55,7 +55,7 @@ export interface Generator {
  */
 export async function createGenerator(model: ModelSpec, options: GeneratorOptions = {}): Promise<Generator> {
   const { batching, ...load } = options;
-  const loaded = await loadModel(model, load);
+  const loaded = await loadModel(model, { expectFamily: "decoder", ...load });
   const runner = new CausalRunner(loaded.session(loaded.graphs[0] as string), loaded.config, {
     padTokenId: loaded.config.padTokenId ?? loaded.tokenizer.specialIds.pad ?? loaded.config.eosTokenIds[0] ?? 0,
   });

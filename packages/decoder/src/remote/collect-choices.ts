@@ -1,0 +1,122 @@
+import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, stats, type TokenEvent } from "@proj/core";
+import type { GenerationResult } from "../generate/options.js";
+
+/** One choice of an OpenAI-compatible response or stream chunk, completion or chat. */
+export interface WireChoice {
+  index?: number;
+  text?: string | null;
+  message?: { content?: string | null };
+  delta?: { content?: string | null };
+  finish_reason?: string | null;
+  token_ids?: number[] | null;
+}
+
+/** The parts of a response or chunk the remote source reads. */
+export interface WireResponse {
+  choices?: WireChoice[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: unknown;
+}
+
+interface Slot {
+  text: string;
+  tokenIds: number[];
+  finish: FinishReason | undefined;
+}
+
+/**
+ * Gathers the choices of one remote call (a whole response, or stream chunks as they come) into the
+ * `GenerationResult`s a local generator returns: `n` sequences per prompt, choice `i` being prompt
+ * `floor(i / n)`, sequence `i % n`; with client-side timings.
+ *
+ * @example
+ * const collector = new ChoiceCollector(1, 1, onToken);
+ * collector.add(chunk);
+ * const [result] = collector.finish(false);
+ */
+export class ChoiceCollector {
+  readonly #n: number;
+  readonly #slots: Slot[];
+  readonly #onToken: ((event: TokenEvent) => void) | undefined;
+  readonly #start = performance.now();
+  #first: number | undefined;
+  #last: number | undefined;
+  readonly #gaps: number[] = [];
+  #promptTokens = 0;
+  #generatedTokens: number | undefined;
+
+  constructor(inputs: number, n: number, onToken?: (event: TokenEvent) => void) {
+    this.#n = n;
+    this.#slots = Array.from({ length: inputs * n }, () => ({ text: "", tokenIds: [], finish: undefined }));
+    this.#onToken = onToken;
+  }
+
+  /** Adds a whole response or one stream chunk. */
+  add(response: WireResponse): void {
+    const now = performance.now();
+    for (const choice of response.choices ?? []) {
+      const index = choice.index ?? 0;
+      const slot = this.#slots[index];
+      if (!slot) throw new SessionError(`The server answered choice ${index}, but only ${this.#slots.length} were asked for`);
+      const text = choice.text ?? choice.message?.content ?? choice.delta?.content ?? "";
+      const ids = choice.token_ids ?? [];
+      if (text !== "" || ids.length > 0) {
+        this.#mark(now);
+        slot.text += text;
+        slot.tokenIds.push(...ids);
+        const event = { input: Math.floor(index / this.#n), sequence: index % this.#n };
+        if (ids.length === 0) this.#onToken?.({ ...event, tokenId: -1, text });
+        else ids.forEach((tokenId, k) => this.#onToken?.({ ...event, tokenId, text: k === ids.length - 1 ? text : "" }));
+      }
+      if (choice.finish_reason) slot.finish = choice.finish_reason === "length" ? "length" : "stop";
+    }
+    if (response.usage) {
+      this.#promptTokens = response.usage.prompt_tokens ?? this.#promptTokens;
+      this.#generatedTokens = response.usage.completion_tokens ?? this.#generatedTokens;
+    }
+  }
+
+  #mark(now: number): void {
+    if (this.#first === undefined) this.#first = now;
+    else if (this.#last !== undefined && now > this.#last) this.#gaps.push(now - this.#last);
+    this.#last = now;
+  }
+
+  /**
+   * The results; `cut` marks unfinished choices `"abort"` (cancelled) or `"length"` (`maxTime`), and without it an
+   * unfinished choice means the server broke off, a `SessionError`.
+   */
+  finish(cut: FinishReason | undefined): GenerationResult[] {
+    const metrics = this.#metrics();
+    const results: GenerationResult[] = [];
+    for (let input = 0; input < this.#slots.length / this.#n; input++) {
+      const sequences: GeneratedSequence[] = this.#slots.slice(input * this.#n, (input + 1) * this.#n).map((slot) => {
+        const finishReason = slot.finish ?? cut;
+        if (!finishReason) throw new SessionError("The server ended the stream before every choice finished", { hint: "check the server's logs" });
+        return { text: slot.text, tokenIds: slot.tokenIds, finishReason };
+      });
+      const best = sequences[0] as GeneratedSequence;
+      results.push({ text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences, metrics });
+    }
+    return results;
+  }
+
+  #metrics(): GenerationMetrics {
+    const end = performance.now();
+    const generated = this.#generatedTokens ?? this.#slots.reduce((n, s) => n + s.tokenIds.length, 0);
+    const first = this.#first ?? end;
+    const totalMs = end - this.#start;
+    return {
+      promptTokens: this.#promptTokens,
+      generatedTokens: generated,
+      tokenizeMs: 0,
+      prefillMs: first - this.#start,
+      decodeMs: end - first,
+      ttftMs: first - this.#start,
+      tpot: stats(this.#gaps),
+      tokensPerSecond: (generated * 1000) / Math.max(totalMs, 1e-6),
+      totalMs,
+      rssBytes: process.memoryUsage.rss(),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import type { ChatMessage, ChatOptions } from "../chat/template.js";
+import type { GeneratorCallOptions } from "../generate/generator.js";
+import type { GenerationResult } from "../generate/options.js";
+import type { GenerationStream } from "../stream/generation-stream.js";
+
+/**
+ * Where a {@link RemoteGenerator} sends its calls: any OpenAI-compatible endpoint (`@proj/server`, TGI, vLLM,
+ * a load balancer in front of several replicas).
+ *
+ * @example
+ * const options: RemoteGeneratorOptions = { baseURL: "http://127.0.0.1:8000/v1", model: "gpt2" };
+ */
+export interface RemoteGeneratorOptions {
+  /** Base URL of the API, up to and including `/v1` (`http://127.0.0.1:8000/v1`). */
+  baseURL: string;
+  /** The model name the server serves (`GET /v1/models` lists them). */
+  model: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when given. */
+  apiKey?: string;
+  /** Extra headers on every request. */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Ask for generated token ids (`return_token_ids`, which `@proj/server` and vLLM understand), so results carry
+   * `tokenIds`. Off by default, since other servers may refuse unknown fields; without it `tokenIds` is empty and
+   * streamed tokens have `tokenId: -1`. @defaultValue false
+   */
+  returnTokenIds?: boolean;
+  /** The `fetch` to use (a proxy-aware one, or a mock in tests). @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A generator whose model runs on an OpenAI-compatible server: the same `generate`, `stream`, `chat` and
+ * `streamChat` calls and result shapes as a local `Generator`, so an application can move from in-process
+ * decoding to a cluster by changing how it creates the handle.
+ *
+ * Metrics are measured on the client: `ttftMs` is the time to the first streamed text (the whole call when not
+ * streaming), `tpot` the gaps between streamed chunks; token counts come from the server's `usage`.
+ *
+ * @example
+ * const generator = createRemoteGenerator({ baseURL: "http://127.0.0.1:8000/v1", model: "gpt2" });
+ * const { text, finishReason } = await generator.generate("Once upon a time", { maxNewTokens: 20 });
+ */
+export interface RemoteGenerator {
+  /** The API base URL. */
+  readonly baseURL: string;
+  /** The served model name sent as `model`. */
+  readonly modelId: string;
+  /** True once disposed. */
+  readonly disposed: boolean;
+  /** Continues one prompt (`POST /completions`). */
+  generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
+  /** Continues several prompts in one request. */
+  generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
+  /** Streams the continuation of one prompt as text deltas. */
+  stream(prompt: string, options?: GeneratorCallOptions): GenerationStream;
+  /** Answers a conversation (`POST /chat/completions`), rendered by the server's chat template. */
+  chat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): Promise<GenerationResult>;
+  /** Streams the answer to a conversation. */
+  streamChat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): GenerationStream;
+  /** Marks the handle disposed (there is nothing local to free); later calls throw `DisposedError`. */
+  dispose(): Promise<void>;
+}

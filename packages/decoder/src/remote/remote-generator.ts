@@ -1,0 +1,143 @@
+import { DisposedError, type FinishReason, InputError, SessionError, throwIfAborted } from "@proj/core";
+import type { ChatMessage, ChatOptions } from "../chat/template.js";
+import type { GeneratorCallOptions } from "../generate/generator.js";
+import type { GenerationResult } from "../generate/options.js";
+import { GenerationStream } from "../stream/generation-stream.js";
+import { ChoiceCollector, type WireResponse } from "./collect-choices.js";
+import { remoteError } from "./http-errors.js";
+import type { RemoteGenerator, RemoteGeneratorOptions } from "./options.js";
+import { sseData } from "./sse.js";
+import { wireParams } from "./wire-params.js";
+
+type CallOptions = GeneratorCallOptions & ChatOptions;
+
+const STATUS_OF_TYPE: Readonly<Record<string, number>> = { invalid_request_error: 400, overloaded_error: 429 };
+
+function checkPrompts(input: unknown): void {
+  const prompts = Array.isArray(input) ? input : [input];
+  if (prompts.length === 0) throw new InputError("Expected at least one prompt", { hint: "pass a string or a non-empty array of strings" });
+  prompts.forEach((p) => {
+    if (typeof p !== "string") throw new InputError(`Expected the prompt to be a string, got ${p === null ? "null" : typeof p}`);
+    if (p.length === 0) throw new InputError("The prompt is empty", { hint: "pass at least one character of text to continue" });
+  });
+}
+
+function checkMessages(messages: unknown): void {
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new InputError("Expected a non-empty array of chat messages", { hint: 'pass [{ role: "user", content: "..." }]' });
+  }
+  messages.forEach((m: { role?: unknown; content?: unknown } | null, i) => {
+    if (!m || typeof m.role !== "string" || typeof m.content !== "string") throw new InputError(`messages[${i}] must be { role: string, content: string }`);
+  });
+}
+
+/**
+ * A generator whose model runs behind an OpenAI-compatible endpoint (`@proj/server`, TGI, vLLM, or a load
+ * balancer over replicas): `generate`, `stream`, `chat` and `streamChat` as on a local `Generator`, sent with
+ * `fetch` (streams read as server-sent events). Decoding options map to OpenAI fields; an option with no field
+ * (beam search, forced tokens ...) is an `InputError`. `signal` cancels the request (finish reason `"abort"`),
+ * `maxTime` cuts it client-side (`"length"`), HTTP errors become the SDK's typed errors.
+ *
+ * @example
+ * const generator = createRemoteGenerator({ baseURL: "http://127.0.0.1:8000/v1", model: "gpt2" });
+ * const { text } = await generator.generate("Once upon a time", { maxNewTokens: 20, temperature: 0 });
+ * for await (const { text } of generator.streamChat([{ role: "user", content: "Hi!" }])) process.stdout.write(text);
+ */
+export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGenerator {
+  if (typeof options?.baseURL !== "string" || !/^https?:\/\//.test(options.baseURL)) {
+    throw new InputError(`baseURL must be an http(s) URL, got ${String(options?.baseURL)}`, { hint: 'pass e.g. "http://127.0.0.1:8000/v1"' });
+  }
+  if (typeof options.model !== "string" || options.model === "") throw new InputError("model must be the served model's name", { hint: "GET /v1/models lists them" });
+  const base = options.baseURL.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let disposed = false;
+
+  async function call(path: string, payload: Record<string, unknown>, inputs: number, opts: CallOptions): Promise<GenerationResult[]> {
+    if (disposed) throw new DisposedError(`The remote generator for ${base}`);
+    throwIfAborted(opts.signal);
+    const wire = wireParams(opts);
+    const streaming = opts.onToken !== undefined;
+    const collector = new ChoiceCollector(inputs, opts.numReturnSequences ?? 1, opts.onToken);
+    const controller = new AbortController();
+    let cut: FinishReason | undefined;
+    const onAbort = (): void => {
+      cut ??= "abort";
+      controller.abort();
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = opts.maxTime === undefined ? undefined : setTimeout(() => ((cut ??= "length"), controller.abort()), opts.maxTime);
+    const url = `${base}${path}`;
+    const body = {
+      model: options.model,
+      ...payload,
+      ...wire,
+      ...(options.returnTokenIds ? { return_token_ids: true } : {}),
+      ...(streaming ? { stream: true, stream_options: { include_usage: true } } : {}),
+    };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: streaming ? "text/event-stream" : "application/json",
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      ...options.headers,
+    };
+    try {
+      const response = await doFetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal }).catch((error: unknown) => {
+        if (cut) throw error;
+        throw new SessionError(`Could not reach ${url}: ${(error as Error).message}`, { hint: "check that the server runs and that baseURL ends with /v1", cause: error });
+      });
+      if (!response.ok) throw remoteError(response.status, await response.text(), response.headers.get("retry-after"), url);
+      if (!streaming || !response.body) {
+        collector.add((await response.json()) as WireResponse);
+        return collector.finish(cut);
+      }
+      for await (const data of sseData(response.body)) {
+        if (data === "[DONE]") break;
+        let chunk: WireResponse;
+        try {
+          chunk = JSON.parse(data) as WireResponse;
+        } catch (error) {
+          throw new SessionError(`${url} streamed a chunk that is not JSON: ${data.slice(0, 200)}`, { cause: error });
+        }
+        if (chunk.error !== undefined) {
+          const type = (chunk.error as { type?: unknown }).type;
+          throw remoteError(typeof type === "string" ? (STATUS_OF_TYPE[type] ?? 500) : 500, data, null, url);
+        }
+        collector.add(chunk);
+      }
+      return collector.finish(cut);
+    } catch (error) {
+      if (cut) return collector.finish(cut);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async function generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
+  async function generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
+  async function generate(input: string | string[], options: GeneratorCallOptions = {}): Promise<GenerationResult | GenerationResult[]> {
+    checkPrompts(input);
+    const results = await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, options);
+    return Array.isArray(input) ? results : (results[0] as GenerationResult);
+  }
+  const chat = async (messages: readonly ChatMessage[], options: CallOptions = {}): Promise<GenerationResult> => {
+    checkMessages(messages);
+    const [result] = await call("/chat/completions", { messages }, 1, options);
+    return result as GenerationResult;
+  };
+  return {
+    baseURL: base,
+    modelId: options.model,
+    get disposed() {
+      return disposed;
+    },
+    generate,
+    stream: (prompt, options = {}) => new GenerationStream((onToken) => generate(prompt, { ...options, onToken })),
+    chat,
+    streamChat: (messages, options = {}) => new GenerationStream((onToken) => chat(messages, { ...options, onToken })),
+    async dispose() {
+      disposed = true;
+    },
+  };
+}
