@@ -66,7 +66,9 @@ export class ChoiceCollector {
         slot.tokenIds.push(...ids);
         const event = { input: Math.floor(index / this.#n), sequence: index % this.#n };
         if (ids.length === 0) this.#onToken?.({ ...event, tokenId: -1, text });
-        else ids.forEach((tokenId, k) => this.#onToken?.({ ...event, tokenId, text: k === ids.length - 1 ? text : "" }));
+        else {
+          for (const [k, tokenId] of ids.entries()) this.#onToken?.({ ...event, tokenId, text: k === ids.length - 1 ? text : "" });
+        }
       }
       if (choice.finish_reason) slot.finish = choice.finish_reason === "length" ? "length" : "stop";
     }
@@ -92,7 +94,8 @@ export class ChoiceCollector {
     for (let input = 0; input < this.#slots.length / this.#n; input++) {
       const sequences: GeneratedSequence[] = this.#slots.slice(input * this.#n, (input + 1) * this.#n).map((slot) => {
         const finishReason = slot.finish ?? cut;
-        if (!finishReason) throw new SessionError("The server ended the stream before every choice finished", { hint: "check the server's logs" });
+        if (!finishReason)
+          throw new SessionError("The server ended the stream before every choice finished", { hint: "check the server's logs" });
         return { text: slot.text, tokenIds: slot.tokenIds, finishReason };
       });
       const best = sequences[0] as GeneratedSequence;

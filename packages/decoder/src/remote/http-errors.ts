@@ -31,7 +31,8 @@ export function remoteError(status: number, body: string, retryAfter: string | n
     });
   }
   if (status === 404) return new ModelNotFoundError(`${url} (404): ${message}`, { hint: "check the model name against GET /v1/models" });
-  if (status === 401 || status === 403) return new InputError(`${url} refused the request (${status}): ${message}`, { hint: "check apiKey" });
+  if (status === 401 || status === 403)
+    return new InputError(`${url} refused the request (${status}): ${message}`, { hint: "check apiKey" });
   if (status >= 400 && status < 500) return new InputError(message);
   return new SessionError(`${url} failed (${status}): ${message}`);
 }

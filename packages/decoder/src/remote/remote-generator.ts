@@ -27,7 +27,8 @@ function checkMessages(messages: unknown): void {
     throw new InputError("Expected a non-empty array of chat messages", { hint: 'pass [{ role: "user", content: "..." }]' });
   }
   messages.forEach((m: { role?: unknown; content?: unknown } | null, i) => {
-    if (!m || typeof m.role !== "string" || typeof m.content !== "string") throw new InputError(`messages[${i}] must be { role: string, content: string }`);
+    if (!m || typeof m.role !== "string" || typeof m.content !== "string")
+      throw new InputError(`messages[${i}] must be { role: string, content: string }`);
   });
 }
 
@@ -45,9 +46,12 @@ function checkMessages(messages: unknown): void {
  */
 export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGenerator {
   if (typeof options?.baseURL !== "string" || !/^https?:\/\//.test(options.baseURL)) {
-    throw new InputError(`baseURL must be an http(s) URL, got ${String(options?.baseURL)}`, { hint: 'pass e.g. "http://127.0.0.1:8000/v1"' });
+    throw new InputError(`baseURL must be an http(s) URL, got ${String(options?.baseURL)}`, {
+      hint: 'pass e.g. "http://127.0.0.1:8000/v1"',
+    });
   }
-  if (typeof options.model !== "string" || options.model === "") throw new InputError("model must be the served model's name", { hint: "GET /v1/models lists them" });
+  if (typeof options.model !== "string" || options.model === "")
+    throw new InputError("model must be the served model's name", { hint: "GET /v1/models lists them" });
   const base = options.baseURL.replace(/\/+$/, "");
   const doFetch = options.fetch ?? globalThis.fetch;
   let disposed = false;
@@ -65,7 +69,11 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
       controller.abort();
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = opts.maxTime === undefined ? undefined : setTimeout(() => ((cut ??= "length"), controller.abort()), opts.maxTime);
+    const onTimeout = (): void => {
+      cut ??= "length";
+      controller.abort();
+    };
+    const timer = opts.maxTime === undefined ? undefined : setTimeout(onTimeout, opts.maxTime);
     const url = `${base}${path}`;
     const body = {
       model: options.model,
@@ -81,10 +89,15 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
       ...options.headers,
     };
     try {
-      const response = await doFetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal }).catch((error: unknown) => {
-        if (cut) throw error;
-        throw new SessionError(`Could not reach ${url}: ${(error as Error).message}`, { hint: "check that the server runs and that baseURL ends with /v1", cause: error });
-      });
+      const response = await doFetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal }).catch(
+        (error: unknown) => {
+          if (cut) throw error;
+          throw new SessionError(`Could not reach ${url}: ${(error as Error).message}`, {
+            hint: "check that the server runs and that baseURL ends with /v1",
+            cause: error,
+          });
+        },
+      );
       if (!response.ok) throw remoteError(response.status, await response.text(), response.headers.get("retry-after"), url);
       if (!streaming || !response.body) {
         collector.add((await response.json()) as WireResponse);

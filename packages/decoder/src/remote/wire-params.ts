@@ -34,7 +34,9 @@ export function wireParams(options: GeneratorCallOptions & ChatOptions): WirePar
   for (const [name, refused, what] of UNSENDABLE) {
     const value = options[name];
     if (value !== undefined && refused(value)) {
-      throw new InputError(`${what} (${String(name)}) cannot be sent to an OpenAI-compatible server`, { hint: "run it with a local generator, or leave the option out" });
+      throw new InputError(`${what} (${String(name)}) cannot be sent to an OpenAI-compatible server`, {
+        hint: "run it with a local generator, or leave the option out",
+      });
     }
   }
   if (options.chatTemplate !== undefined || options.templateVariables !== undefined) {

@@ -1,0 +1,117 @@
+/** The `usage` object of an OpenAI response. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** Identity fields of one response, repeated in each of its chunks. */
+export interface ResponseMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** A finished choice: its text, why it ended, and (when asked) its token ids. */
+export interface FinishedChoice {
+  index: number;
+  text: string;
+  finishReason: "stop" | "length";
+  tokenIds?: number[];
+}
+
+/** A streamed piece of one choice. */
+export interface ChoiceDelta {
+  index: number;
+  /** The first chunk of a chat choice names the role. */
+  role?: boolean;
+  text?: string;
+  tokenIds?: number[];
+  finishReason?: "stop" | "length";
+}
+
+/**
+ * How an endpoint shapes its responses and stream chunks: `/v1/completions` (`text_completion`) and
+ * `/v1/chat/completions` (`chat.completion`, `chat.completion.chunk`) differ only here.
+ *
+ * @example
+ * const body = completionFormat.response(meta, [{ index: 0, text: "Hi", finishReason: "stop" }], usage);
+ */
+export interface ChoiceFormat {
+  /** Prefix of response ids (`cmpl-`, `chatcmpl-`). */
+  readonly idPrefix: string;
+  /** A stream opens each choice with a chunk naming the role, and closes it with an empty delta (chat). */
+  readonly streamsRole: boolean;
+  /** The whole (non-streamed) response. */
+  response(meta: ResponseMeta, choices: readonly FinishedChoice[], usage: Usage): unknown;
+  /** One stream chunk. */
+  chunk(meta: ResponseMeta, delta: ChoiceDelta): unknown;
+  /** The last chunk when `stream_options.include_usage` is set: no choices, the usage. */
+  usageChunk(meta: ResponseMeta, usage: Usage): unknown;
+}
+
+const ids = (tokenIds: number[] | undefined): { token_ids?: number[] } => (tokenIds ? { token_ids: tokenIds } : {});
+
+/**
+ * The `/v1/completions` shapes.
+ *
+ * @example
+ * completionFormat.chunk(meta, { index: 0, text: " world" });
+ */
+export const completionFormat: ChoiceFormat = {
+  idPrefix: "cmpl-",
+  streamsRole: false,
+  response: (meta, choices, usage) => ({
+    ...meta,
+    object: "text_completion",
+    system_fingerprint: null,
+    choices: choices.map((c) => ({ index: c.index, text: c.text, logprobs: null, finish_reason: c.finishReason, ...ids(c.tokenIds) })),
+    usage,
+  }),
+  chunk: (meta, d) => ({
+    ...meta,
+    object: "text_completion",
+    system_fingerprint: null,
+    choices: [{ index: d.index, text: d.text ?? "", logprobs: null, finish_reason: d.finishReason ?? null, ...ids(d.tokenIds) }],
+  }),
+  usageChunk: (meta, usage) => ({ ...meta, object: "text_completion", system_fingerprint: null, choices: [], usage }),
+};
+
+/**
+ * The `/v1/chat/completions` shapes.
+ *
+ * @example
+ * chatFormat.chunk(meta, { index: 0, role: true });
+ */
+export const chatFormat: ChoiceFormat = {
+  idPrefix: "chatcmpl-",
+  streamsRole: true,
+  response: (meta, choices, usage) => ({
+    ...meta,
+    object: "chat.completion",
+    system_fingerprint: null,
+    choices: choices.map((c) => ({
+      index: c.index,
+      message: { role: "assistant", content: c.text, refusal: null },
+      logprobs: null,
+      finish_reason: c.finishReason,
+      ...ids(c.tokenIds),
+    })),
+    usage,
+  }),
+  chunk: (meta, d) => ({
+    ...meta,
+    object: "chat.completion.chunk",
+    system_fingerprint: null,
+    choices: [
+      {
+        index: d.index,
+        delta: { ...(d.role ? { role: "assistant" } : {}), ...(d.text !== undefined ? { content: d.text } : {}) },
+        logprobs: null,
+        finish_reason: d.finishReason ?? null,
+        ...ids(d.tokenIds),
+      },
+    ],
+  }),
+  usageChunk: (meta, usage) => ({ ...meta, object: "chat.completion.chunk", system_fingerprint: null, choices: [], usage }),
+};

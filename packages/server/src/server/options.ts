@@ -1,0 +1,59 @@
+import type { LoadModelOptions } from "@proj/core";
+import type { Generator } from "@proj/decoder";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { TaskModels } from "../tasks/task-models.js";
+
+/**
+ * Limits of a server: how much work it takes on before it refuses (429) or cuts (400/413).
+ *
+ * @example
+ * const limits: ServerLimits = { maxSequences: 32, maxTokens: 65_536, maxQueue: 128, shutdownTimeoutMs: 60_000 };
+ */
+export interface ServerLimits {
+  /**
+   * Most sequences decoded together in the running batch (continuous batching). Applies when the server loads
+   * the model (`model`); a `generator` you pass keeps its own `batching`. @defaultValue 16
+   */
+  maxSequences?: number;
+  /** Most tokens in flight (prompt + max_tokens of every running sequence), bounding KV-cache memory. @defaultValue no limit */
+  maxTokens?: number;
+  /** Most generation requests waiting to join the batch; more are refused with 429 and `Retry-After`. @defaultValue 256 */
+  maxQueue?: number;
+  /** Largest request body, in bytes; larger bodies are refused with 413. @defaultValue 1 MiB */
+  maxBodyBytes?: number;
+  /** How long `close()` waits for in-flight requests before cancelling them, in milliseconds. @defaultValue 30000 */
+  shutdownTimeoutMs?: number;
+}
+
+/**
+ * Options of {@link createServer}: the generation model (a folder or Hub id to load, or a generator you made),
+ * the task models, the limits, and how chat prompts are rendered.
+ *
+ * @example
+ * const options: ServerOptions = { model: "./models/gpt2", maxSequences: 16, maxQueue: 64, tasks: { classify: "./models/sst2" } };
+ */
+export interface ServerOptions extends ServerLimits {
+  /** A decoder-only model (folder or Hub id) for `/v1/completions` and `/v1/chat/completions`; loaded and disposed by the server. */
+  model?: string;
+  /** Or a generator you created (and dispose yourself); pass {@link ServerMetrics.onStep} as its `batching.onStep` for batch metrics. */
+  generator?: Generator;
+  /** The name clients send as `model`. @defaultValue the folder name, or the Hub id */
+  modelId?: string;
+  /** How models given by name are loaded (threads, dtype, device, Hub options). */
+  load?: LoadModelOptions;
+  /**
+   * Continuous batching of concurrent requests (on by default). `false` decodes one sequence at a time
+   * (`maxSequences: 1`), the baseline that batching is measured against.
+   */
+  batching?: boolean;
+  /** A Jinja chat template used instead of the model's own (for models that ship none). */
+  chatTemplate?: string;
+  /** `max_tokens` when a request sends none. @defaultValue 16 for completions (as OpenAI), 256 for chat */
+  defaultMaxTokens?: number;
+  /** Models of the task endpoints (classify, ner, answer, fill-mask, translate, summarize). */
+  tasks?: TaskModels;
+  /** The metrics to publish (create one first when you pass a `generator`). @defaultValue a new {@link ServerMetrics} */
+  metrics?: ServerMetrics;
+  /** Fastify's logger: `true` logs requests as JSON lines (pino). @defaultValue false */
+  logger?: boolean;
+}
