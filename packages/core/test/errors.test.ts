@@ -157,3 +157,18 @@ describe("expectFamily", () => {
     await ok.dispose();
   });
 });
+
+describe("local folders", () => {
+  it("follow symbolic links, as in a Hugging Face cache snapshot", async () => {
+    const { symlinkSync, mkdirSync, readdirSync } = await import("node:fs");
+    const dir = join(temp, "linked");
+    mkdirSync(join(dir, "onnx"), { recursive: true });
+    for (const file of readdirSync(fixture("bert-seq-cls"))) {
+      if (file !== "onnx") symlinkSync(join(fixture("bert-seq-cls"), file), join(dir, file));
+    }
+    symlinkSync(join(fixture("bert-seq-cls"), "onnx", "model.onnx"), join(dir, "onnx", "model.onnx"));
+    const model = await loadModel(dir);
+    expect(model.graphs).toEqual(["model"]);
+    await model.dispose();
+  });
+});

@@ -50,7 +50,8 @@ describe("results, metrics and one-shot calls", () => {
     expect(m.tpot.p50).toBeGreaterThan(0);
     expect(m.tpot.p95).toBeGreaterThanOrEqual(m.tpot.p50);
     expect(m.tokensPerSecond).toBeGreaterThan(0);
-    expect(m.prefillMs + m.decodeMs + m.tokenizeMs).toBeCloseTo(m.totalMs, 0);
+    expect(m.queueMs).toBeGreaterThanOrEqual(0);
+    expect(m.tokenizeMs + m.queueMs + m.prefillMs + m.decodeMs).toBeCloseTo(m.totalMs, 0);
   });
 
   it("one-shot generate() with a folder reuses a cached handle and equals the handle's result", async () => {

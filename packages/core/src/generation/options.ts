@@ -110,7 +110,7 @@ export function resolveDecodingOptions(
   const eos = options.eosTokenId ?? config.eosTokenIds ?? limits.eosTokenIds;
   const resolved: ResolvedDecodingOptions = {
     maxNewTokens: options.maxNewTokens ?? config.maxNewTokens ?? fromMaxLength ?? 20,
-    minNewTokens: options.minNewTokens ?? config.minNewTokens ?? (config.minLength !== undefined ? Math.max(config.minLength - promptLength, 0) : 0),
+    minNewTokens: options.minNewTokens ?? configMinNewTokens(config, promptLength),
     doSample: options.doSample ?? config.doSample ?? false,
     temperature: options.temperature ?? config.temperature ?? 1,
     topK: options.topK ?? config.topK ?? 0,
@@ -135,8 +135,16 @@ export function resolveDecodingOptions(
     maxTime: options.maxTime,
     signal: options.signal,
   };
+  // A minimum that comes from the model's config never exceeds the caller's maximum (transformers does not fail here);
+  // a minimum the caller passed is checked as given.
+  if (options.minNewTokens === undefined) resolved.minNewTokens = Math.min(resolved.minNewTokens, resolved.maxNewTokens);
   validate(resolved, limits);
   return resolved;
+}
+
+function configMinNewTokens(config: GenerationConfig, promptLength: number): number {
+  if (config.minNewTokens !== undefined) return config.minNewTokens;
+  return config.minLength !== undefined ? Math.max(config.minLength - promptLength, 0) : 0;
 }
 
 function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {

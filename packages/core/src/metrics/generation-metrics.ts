@@ -13,7 +13,9 @@ export interface GenerationMetrics {
   generatedTokens: number;
   /** Time spent tokenizing the input. */
   tokenizeMs: number;
-  /** Time of the prefill forward pass (whole prompt, building the cache). */
+  /** Time spent waiting to join the running batch (continuous batching), after tokenization. */
+  queueMs: number;
+  /** Time of the prefill forward pass (whole prompt, building the cache), from admission to the batch. */
   prefillMs: number;
   /** Time of the decode steps after the prefill. */
   decodeMs: number;
@@ -21,7 +23,7 @@ export interface GenerationMetrics {
   ttftMs: number;
   /** Time per output token after the first (inter-token latency of the decode steps). */
   tpot: DurationStats;
-  /** Generated tokens per second of generation (prefill + decode). */
+  /** Generated tokens per second of generation (prefill + decode, queueing excluded). */
   tokensPerSecond: number;
   /** Wall time of the whole call. */
   totalMs: number;
@@ -34,11 +36,12 @@ export interface GenerationMetrics {
  *
  * @example
  * const recorder = new MetricsRecorder();
- * recorder.tokenized(); recorder.prefilled(); recorder.token(); ... const metrics = recorder.finish(promptTokens, generated);
+ * recorder.tokenized(); recorder.admitted(); recorder.prefilled(); recorder.step(); ... const metrics = recorder.finish(promptTokens, generated);
  */
 export class MetricsRecorder {
   readonly #start = performance.now();
   #tokenized: number | undefined;
+  #admitted: number | undefined;
   #prefilled: number | undefined;
   #firstToken: number | undefined;
   #lastStep: number | undefined;
@@ -49,9 +52,15 @@ export class MetricsRecorder {
     this.#tokenized ??= performance.now();
   }
 
+  /** Marks admission to the running batch (the end of queueing). */
+  admitted(): void {
+    this.tokenized();
+    this.#admitted ??= performance.now();
+  }
+
   /** Marks the end of the prefill. */
   prefilled(): void {
-    this.tokenized();
+    this.admitted();
     this.#prefilled ??= performance.now();
   }
 
@@ -67,13 +76,15 @@ export class MetricsRecorder {
   finish(promptTokens: number, generatedTokens: number): GenerationMetrics {
     const end = performance.now();
     const tokenized = this.#tokenized ?? end;
+    const admitted = this.#admitted ?? tokenized;
     const prefilled = this.#prefilled ?? end;
-    const generationMs = Math.max(end - tokenized, 1e-6);
+    const generationMs = Math.max(end - admitted, 1e-6);
     return {
       promptTokens,
       generatedTokens,
       tokenizeMs: tokenized - this.#start,
-      prefillMs: prefilled - tokenized,
+      queueMs: admitted - tokenized,
+      prefillMs: prefilled - admitted,
       decodeMs: end - prefilled,
       ttftMs: (this.#firstToken ?? end) - this.#start,
       tpot: stats(this.#intervals),

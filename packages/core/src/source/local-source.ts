@@ -52,8 +52,11 @@ function listFilesRecursively(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFilesRecursively(full));
-    else if (entry.isFile()) out.push(full);
+    // Follow symbolic links (a Hugging Face cache snapshot links every file to its blob).
+    const kind = entry.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : entry;
+    if (!kind) continue;
+    if (kind.isDirectory()) out.push(...listFilesRecursively(full));
+    else if (kind.isFile()) out.push(full);
   }
   return out.sort();
 }

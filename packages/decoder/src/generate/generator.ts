@@ -41,6 +41,8 @@ export interface Generator {
   chat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): Promise<GenerationResult>;
   /** Streams the answer to a conversation. */
   streamChat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): GenerationStream;
+  /** Sequences decoding now and requests waiting to join them (continuous batching of concurrent calls). */
+  batchStats(): { running: number; queued: number };
   /** Releases the model's sessions. */
   dispose(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function createGenerator(model: ModelSpec, options: GeneratorOption
       const prompt = chatPrompt(messages, options);
       return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false, engine).then((r) => r[0] as GenerationResult));
     },
+    batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
     dispose: () => loaded.dispose(),
   };
 }

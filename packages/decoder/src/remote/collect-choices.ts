@@ -113,6 +113,7 @@ export class ChoiceCollector {
       promptTokens: this.#promptTokens,
       generatedTokens: generated,
       tokenizeMs: 0,
+      queueMs: 0,
       prefillMs: first - this.#start,
       decodeMs: end - first,
       ttftMs: first - this.#start,

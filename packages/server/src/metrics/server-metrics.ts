@@ -35,6 +35,7 @@ export class ServerMetrics {
   readonly #requests: Counter<"endpoint" | "status">;
   readonly #duration: Histogram<"endpoint">;
   readonly #queue: Histogram;
+  #queueProbe: (() => number) | undefined;
   readonly #ttft: Histogram;
   readonly #itl: Histogram;
   readonly #generated: Histogram;
@@ -64,7 +65,7 @@ export class ServerMetrics {
     });
     this.#queue = new Histogram({
       name: `${p}request_queue_duration_seconds`,
-      help: "Time a generation waited to join the running batch (includes its prefill)",
+      help: "Time a generation waited to join the running batch",
       buckets: SECONDS,
       registers,
     });
@@ -127,9 +128,18 @@ export class ServerMetrics {
     this.#batch.observe(batchSize);
   };
 
-  /** Sequences waiting to join the batch: those in flight less those in the last decode step. */
+  /**
+   * Requests waiting to join the batch, as the generator's batcher counts them; before {@link ServerMetrics.watchQueue}
+   * is called, estimated as sequences in flight less those in the last decode step.
+   */
   get queued(): number {
+    if (this.#queueProbe) return this.#queueProbe();
     return Math.max(0, this.#sequencesInFlight - (this.#sequencesInFlight === 0 ? 0 : this.#lastBatch));
+  }
+
+  /** Reads the queue size from the generator's batcher (exact) instead of estimating it. */
+  watchQueue(probe: () => number): void {
+    this.#queueProbe = probe;
   }
 
   /** Sequences of the generations in flight (running or waiting). */
@@ -165,7 +175,7 @@ export class ServerMetrics {
 
   /** Records the timings and token counts of a finished generation call. */
   observeGeneration(metrics: GenerationMetrics): void {
-    this.#queue.observe(metrics.prefillMs / 1000);
+    this.#queue.observe(metrics.queueMs / 1000);
     this.#ttft.observe(metrics.ttftMs / 1000);
     if (metrics.tpot.mean > 0) this.#itl.observe(metrics.tpot.mean / 1000);
     this.#generated.observe(metrics.generatedTokens);

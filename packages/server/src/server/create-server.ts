@@ -84,9 +84,12 @@ export async function createServer(options: ServerOptions): Promise<ProjServer> 
         },
       });
       owned.push(generator);
+      metrics.watchQueue(() => generator.batchStats().queued);
       models.add("generate", options.modelId ?? modelIdOf(options.model), generator);
     } else if (options.generator !== undefined) {
-      models.add("generate", options.modelId ?? labelToId(options.generator.model.source.label), options.generator);
+      const generator = options.generator;
+      metrics.watchQueue(() => generator.batchStats().queued);
+      models.add("generate", options.modelId ?? labelToId(generator.model.source.label), generator);
     }
     const tasks: LoadedTask[] = await loadTaskModels(options.tasks ?? {}, load);
     for (const t of tasks) {

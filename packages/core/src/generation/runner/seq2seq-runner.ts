@@ -7,9 +7,15 @@ import { boolTensor, int64Tensor } from "../../session/tensors.js";
 import { DecoderCache, type EncoderMemory } from "../cache/decoder-cache.js";
 import type { DecoderRunner, PromptRow, StepResult } from "./decoder-runner.js";
 import { emptyPast, type KvEntry, kvLayout, lastLogits } from "./kv-layout.js";
+import { runEncoder } from "./seq2seq-encoder.js";
 import { groupByLength, joinGroups, keepLast, memoryRows, onesMask } from "./seq2seq-rows.js";
 
-/** Options of {@link Seq2SeqRunner}. */
+/**
+ * Options of {@link Seq2SeqRunner}.
+ *
+ * @example
+ * const uncached = Seq2SeqRunner.fromModel(model, { useCache: false });
+ */
 export interface Seq2SeqRunnerOptions {
   /**
    * Reuse key/values between steps: the decoder self-attention cache grows by one position per step and the
@@ -125,31 +131,7 @@ export class Seq2SeqRunner implements DecoderRunner {
    * const memory = await runner.encode([[8774, 1]]);
    */
   async encode(inputs: readonly (readonly number[])[], signal?: AbortSignal): Promise<EncoderMemory> {
-    if (inputs.length === 0) throw new InputError("No inputs to encode", { hint: "pass at least one input" });
-    const rows = inputs.length;
-    const width = Math.max(...inputs.map((ids) => ids.length));
-    if (width === 0 || inputs.some((ids) => ids.length === 0)) {
-      throw new InputError("An encoder input has no tokens", { hint: "pass non-empty text" });
-    }
-    const ids = new BigInt64Array(rows * width).fill(this.#padId);
-    const mask = new BigInt64Array(rows * width);
-    inputs.forEach((row, r) => {
-      row.forEach((id, i) => {
-        ids[r * width + i] = BigInt(id);
-        mask[r * width + i] = 1n;
-      });
-    });
-    const encoder = this.#graphs.encoder;
-    const feeds: TensorMap = { input_ids: int64Tensor(ids, [rows, width]) };
-    if (encoder.hasInput("attention_mask")) feeds.attention_mask = int64Tensor(mask, [rows, width]);
-    const outputs = await encoder.run(feeds, { signal });
-    const hidden = outputs.last_hidden_state ?? outputs[encoder.outputNames[0] ?? ""];
-    if (hidden?.dims.length !== 3 || hidden.dims[0] !== rows || hidden.dims[1] !== width) {
-      throw new ModelFormatError(`${encoder.file} must output "last_hidden_state" [batch, sequence, hidden]`, {
-        hint: "use the encoder_model.onnx of an Optimum text2text-generation export",
-      });
-    }
-    return { hiddenStates: hidden, mask, crossKv: undefined };
+    return runEncoder(this.#graphs.encoder, inputs, this.#padId, signal);
   }
 
   async prefill(prompts: readonly PromptRow[], signal?: AbortSignal): Promise<StepResult> {

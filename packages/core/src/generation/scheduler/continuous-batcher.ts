@@ -180,6 +180,7 @@ export class ContinuousBatcher {
       tokens += job.tokens;
     }
     if (admitted.length === 0) return;
+    for (const job of admitted) job.request.metrics?.admitted();
     let prefill: Awaited<ReturnType<DecoderRunner["prefill"]>>;
     try {
       prefill = await this.#runner.prefill(admitted.map((j) => j.request.prompt));

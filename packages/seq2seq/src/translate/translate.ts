@@ -1,0 +1,47 @@
+import type { HandleCache } from "@proj/core";
+import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
+import { resolveHandle, taskCache } from "../shared/handles.js";
+import { chain, TextStream } from "../shared/text-stream.js";
+import { createTranslator, type Translator } from "./translator.js";
+import type { Translation, TranslateOptions } from "./types.js";
+
+const translators: HandleCache<Translator> = taskCache<Translator>();
+
+function translatorFor(options: TranslateOptions): Promise<Translator> {
+  return resolveHandle(options.model, options.load, "translate", DEFAULT_TRANSLATION_MODEL, translators, (id, load) =>
+    createTranslator(id, load),
+  );
+}
+
+/**
+ * Translates text with an encoder-decoder model (loaded once and cached; {@link DEFAULT_TRANSLATION_MODEL} when
+ * `model` is omitted). T5 models get their task prefix (`"translate English to German: "`), multilingual models
+ * their language tokens, Marian models nothing. Beam search is used where the model's generation config says so.
+ *
+ * @example
+ * const { text } = await translate("A dog runs through the grass.", { model: "Xenova/opus-mt-en-de" });
+ * const [de, fr] = await translate(["Hello", "Thanks"], { to: "de" }); // T5-small by default
+ * await translate("Bonjour", { model: "Xenova/nllb-200-distilled-600M", from: "fra_Latn", to: "English" });
+ */
+export async function translate(text: string, options?: TranslateOptions): Promise<Translation>;
+export async function translate(texts: string[], options?: TranslateOptions): Promise<Translation[]>;
+export async function translate(input: string | string[], options: TranslateOptions = {}): Promise<Translation | Translation[]> {
+  const translator = await translatorFor(options);
+  const { model: _model, load: _load, ...call } = options;
+  return Array.isArray(input) ? translator.translate(input, call) : translator.translate(input, call);
+}
+
+/**
+ * Streams the translation of one text: iterate for text deltas, await `.result` for the whole {@link Translation}.
+ *
+ * @example
+ * const s = translateStream("A long paragraph ...", { model: "Xenova/opus-mt-en-de", numBeams: 1 });
+ * for await (const { text } of s) process.stdout.write(text);
+ */
+export function translateStream(text: string, options: TranslateOptions = {}): TextStream<Translation> {
+  const { model: _model, load: _load, ...call } = options;
+  return new TextStream(async (onToken) => {
+    const translator = await translatorFor(options);
+    return translator.translate(text, { ...call, onToken: chain(call.onToken, onToken) });
+  });
+}

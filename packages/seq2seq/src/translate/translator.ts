@@ -1,0 +1,85 @@
+import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec, Seq2SeqRunner } from "@proj/core";
+import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
+import { openSeq2SeqModel } from "../shared/open-model.js";
+import { TRANSLATE_TASK } from "../shared/tasks.js";
+import { chain, TextStream } from "../shared/text-stream.js";
+import { encoderWindow } from "../shared/window.js";
+import { type TranslationModel, translateTexts } from "./run-translation.js";
+import { detectScheme, schemeSourceOf, type TranslationScheme } from "./scheme.js";
+import type { Translation, TranslateCallOptions } from "./types.js";
+
+/**
+ * A loaded translation model, reused across calls. Free it with {@link Translator.dispose}.
+ *
+ * @example
+ * const translator = await createTranslator("Xenova/opus-mt-en-de");
+ * for await (const { text } of translator.stream("A long paragraph ...", { numBeams: 1 })) process.stdout.write(text);
+ */
+export interface Translator {
+  /** The task this handle serves. */
+  readonly task: "translate";
+  /** The loaded model (configs, tokenizer, sessions). */
+  readonly model: LoadedModel;
+  /** How the model selects languages, and which it knows. */
+  readonly scheme: TranslationScheme;
+  /** Longest input the encoder reads, in tokens. */
+  readonly maxInputTokens: number;
+  /** True once disposed. */
+  readonly disposed: boolean;
+  /** Translates one text. */
+  translate(text: string, options?: TranslateCallOptions): Promise<Translation>;
+  /** Translates several texts, in batches. */
+  translate(texts: string[], options?: TranslateCallOptions): Promise<Translation[]>;
+  /** Streams the translation of one text as text deltas (in one piece with beam search). */
+  stream(text: string, options?: TranslateCallOptions): TextStream<Translation>;
+  /** Releases the model's sessions. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads an encoder-decoder translation model once for many calls: T5 (task prefixes from its config), Marian
+ * (`opus-mt-*`), or multilingual mBART-50 / NLLB / M2M100 (language tokens). Refuses other model families.
+ *
+ * @example
+ * const translator = await createTranslator("Xenova/opus-mt-en-de", { threads: 2 });
+ * const { text } = await translator.translate("A man is riding a bicycle.");
+ * const many = await translator.translate(["One.", "Two."], { numBeams: 1 });
+ * await translator.dispose();
+ */
+export async function createTranslator(model: ModelSpec = DEFAULT_TRANSLATION_MODEL, options: LoadModelOptions = {}): Promise<Translator> {
+  const loaded = await openSeq2SeqModel(model, options, TRANSLATE_TASK);
+  const state: TranslationModel = {
+    model: loaded,
+    runner: Seq2SeqRunner.fromModel(loaded),
+    scheme: detectScheme(schemeSourceOf(loaded)),
+    window: encoderWindow(loaded),
+  };
+  const check = (): void => {
+    if (loaded.disposed) throw new DisposedError(`The translator for ${loaded.source.label}`);
+  };
+  async function translate(text: string, options?: TranslateCallOptions): Promise<Translation>;
+  async function translate(texts: string[], options?: TranslateCallOptions): Promise<Translation[]>;
+  async function translate(input: string | string[], options: TranslateCallOptions = {}): Promise<Translation | Translation[]> {
+    check();
+    const results = await translateTexts(state, input, options);
+    return Array.isArray(input) ? results : (results[0] as Translation);
+  }
+  return {
+    task: "translate",
+    model: loaded,
+    scheme: state.scheme,
+    maxInputTokens: state.window,
+    get disposed() {
+      return loaded.disposed;
+    },
+    translate,
+    stream(text, options = {}) {
+      return new TextStream(async (onToken) => {
+        check();
+        const [result] = await translateTexts(state, text, { ...options, onToken: chain(options.onToken, onToken) });
+        return result as Translation;
+      });
+    },
+    dispose: () => loaded.dispose(),
+  };
+}
