@@ -82,3 +82,13 @@ export { type DurationStats, type GenerationMetrics, MetricsRecorder, stats } fr
 export { Seq2SeqRunner, type Seq2SeqRunnerOptions } from "./generation/runner/seq2seq-runner.js";
 export { type BatcherOptions, type BatchRequest, ContinuousBatcher } from "./generation/scheduler/continuous-batcher.js";
 export { dropLeading } from "./generation/cache/row-tensor.js";
+export {
+  describeValue,
+  disposeCachedHandles,
+  loadOptionsKey,
+  type ResolveTaskHandleOptions,
+  resolveTaskHandle,
+  type TaskHandle,
+  taskHandleCache,
+} from "./model/task-handles.js";
+export { ResultStream } from "./generation/result-stream.js";

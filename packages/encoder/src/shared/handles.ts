@@ -1,8 +1,5 @@
-import { type Disposable, HandleCache, InputError } from "@proj/core";
-import { type EncoderLoadOptions, handleKey, loadOptionsOf } from "./options.js";
-import { describe } from "./validate.js";
-
-const caches: Array<HandleCache<Disposable>> = [];
+import { type Disposable, disposeCachedHandles as disposeGroup, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core";
+import { type EncoderLoadOptions, loadOptionsOf } from "./options.js";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.
@@ -12,8 +9,15 @@ const caches: Array<HandleCache<Disposable>> = [];
  */
 export type HandleTask = "classify" | "ner" | "answer" | "fillMask";
 
+const CREATE_NAMES: Record<HandleTask, string> = {
+  classify: "createClassifier",
+  ner: "createTokenClassifier",
+  answer: "createQuestionAnswerer",
+  fillMask: "createFillMask",
+};
+
 /**
- * A per-task cache of handles for the one-shot functions, registered so that
+ * A per-task cache of handles for the one-shot functions, registered with core under "encoder" so that
  * {@link disposeCachedHandles} can free them all.
  *
  * @example
@@ -21,9 +25,7 @@ export type HandleTask = "classify" | "ner" | "answer" | "fillMask";
  * @internal
  */
 export function taskCache<H extends Disposable>(): HandleCache<H> {
-  const cache = new HandleCache<H>();
-  caches.push(cache as unknown as HandleCache<Disposable>);
-  return cache;
+  return taskHandleCache<H>("encoder");
 }
 
 /**
@@ -42,26 +44,15 @@ export function resolveHandle<H extends Disposable & { readonly task: HandleTask
   cache: HandleCache<H>,
   create: (model: string, options: EncoderLoadOptions) => Promise<H>,
 ): Promise<H> {
-  if (model !== undefined && typeof model !== "string") {
-    const handle = model as Partial<H> | null;
-    if (handle === null || typeof handle !== "object" || typeof handle.dispose !== "function" || handle.task === undefined) {
-      throw new InputError(`${task}() expects model to be a folder path, a Hub id or a handle, got ${describe(model)}`);
-    }
-    if (handle.task !== task) {
-      throw new InputError(`${task}() was given a handle made for ${handle.task}()`, {
-        hint: `create the handle with the ${task} task's create function, or pass the model folder or Hub id`,
-      });
-    }
-    return Promise.resolve(model);
-  }
-  if (model !== undefined && model.trim() === "") {
-    throw new InputError(`${task}() was given an empty model id`, {
-      hint: `omit model for the default "${defaultModel}", or pass a folder or Hub id`,
-    });
-  }
-  const id = model ?? defaultModel;
-  const load = loadOptionsOf(options);
-  return cache.get(handleKey(id, load), () => create(id, load));
+  return resolveTaskHandle({
+    model,
+    task,
+    defaultModel,
+    cache,
+    load: loadOptionsOf(options),
+    create: (id, load) => create(id, load as EncoderLoadOptions),
+    createName: CREATE_NAMES[task],
+  });
 }
 
 /**
@@ -72,6 +63,6 @@ export function resolveHandle<H extends Disposable & { readonly task: HandleTask
  * await classify("Nice!", { model: "./models/sst2" });
  * await disposeCachedHandles(); // the next classify() loads the model again
  */
-export async function disposeCachedHandles(): Promise<void> {
-  await Promise.all(caches.map((c) => c.clear()));
+export function disposeCachedHandles(): Promise<void> {
+  return disposeGroup("encoder");
 }

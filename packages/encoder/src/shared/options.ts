@@ -63,24 +63,3 @@ export function loadOptionsOf(options: EncoderLoadOptions): EncoderLoadOptions {
   return out;
 }
 
-/**
- * A stable cache key for a model and the options it is loaded with: equal keys share one handle.
- * Functions (progress callbacks) and tokens do not change what is loaded and are left out.
- *
- * @example
- * handleKey("./models/sst2", { threads: 2 }) === handleKey("./models/sst2", { threads: 2, device: "cpu" }); // true
- * @internal
- */
-export function handleKey(model: string, options: EncoderLoadOptions): string {
-  const hub = options.hub;
-  return JSON.stringify([
-    model,
-    options.dtype ?? "auto",
-    options.threads ?? null,
-    options.interOpThreads ?? null,
-    options.graphOptimization ?? "all",
-    options.device ?? "cpu",
-    options.logLevel ?? "error",
-    hub ? [hub.revision ?? "main", hub.cacheDir ?? null, hub.endpoint ?? null, hub.offline ?? null] : null,
-  ]);
-}

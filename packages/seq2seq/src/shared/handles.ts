@@ -1,5 +1,4 @@
-import { type Disposable, HandleCache, InputError, type LoadModelOptions, sessionOptionsKey } from "@proj/core";
-import { describe } from "./check-input.js";
+import { type Disposable, disposeCachedHandles, type HandleCache, type LoadModelOptions, resolveTaskHandle, taskHandleCache } from "@proj/core";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.
@@ -9,17 +8,14 @@ import { describe } from "./check-input.js";
  */
 export type Seq2SeqTask = "translate" | "summarize";
 
-const caches: Array<HandleCache<Disposable>> = [];
-
 /**
- * A per-task cache of handles for the one-shot functions, registered for {@link disposeCachedSeq2Seq}.
+ * A per-task cache of handles for the one-shot functions, registered with core under "seq2seq" for
+ * {@link disposeCachedSeq2Seq}.
  *
  * @internal
  */
 export function taskCache<H extends Disposable>(): HandleCache<H> {
-  const cache = new HandleCache<H>();
-  caches.push(cache as unknown as HandleCache<Disposable>);
-  return cache;
+  return taskHandleCache<H>("seq2seq");
 }
 
 /**
@@ -36,28 +32,15 @@ export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTas
   cache: HandleCache<H>,
   create: (model: string, load: LoadModelOptions) => Promise<H>,
 ): Promise<H> {
-  if (model !== undefined && typeof model !== "string") {
-    const handle = model as Partial<H> | null;
-    if (handle === null || typeof handle !== "object" || typeof handle.dispose !== "function" || handle.task === undefined) {
-      throw new InputError(`${task}() expects model to be a folder path, a Hub id or a handle, got ${describe(model)}`);
-    }
-    if (handle.task !== task) {
-      throw new InputError(`${task}() was given a handle made for ${handle.task}()`, {
-        hint: `create it with ${task === "translate" ? "createTranslator" : "createSummarizer"}(), or pass the model folder or Hub id`,
-      });
-    }
-    return Promise.resolve(model);
-  }
-  const id = model ?? defaultModel;
-  const options = load ?? {};
-  const key = JSON.stringify([
-    id,
-    sessionOptionsKey(options),
-    options.dtype ?? "auto",
-    options.graphs ?? null,
-    options.hub?.revision ?? "main",
-  ]);
-  return cache.get(key, () => create(id, options));
+  return resolveTaskHandle({
+    model,
+    task,
+    defaultModel,
+    cache,
+    load: load ?? {},
+    create,
+    createName: task === "translate" ? "createTranslator" : "createSummarizer",
+  });
 }
 
 /**
@@ -68,6 +51,6 @@ export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTas
  * await translate("Hello", { model: "./models/opus-mt-en-de" });
  * await disposeCachedSeq2Seq(); // the next translate() loads the model again
  */
-export async function disposeCachedSeq2Seq(): Promise<void> {
-  await Promise.all(caches.map((c) => c.clear()));
+export function disposeCachedSeq2Seq(): Promise<void> {
+  return disposeCachedHandles("seq2seq");
 }

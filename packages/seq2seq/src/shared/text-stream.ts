@@ -1,4 +1,4 @@
-import type { TokenEvent } from "@proj/core";
+import { ResultStream, type TokenEvent } from "@proj/core";
 import type { Seq2SeqResult } from "./options.js";
 
 /**
@@ -25,53 +25,22 @@ export interface TextChunk {
  * for await (const chunk of s) process.stdout.write(chunk.text);
  * const { metrics } = await s.result;
  */
-export class TextStream<R extends Seq2SeqResult> implements AsyncIterable<TextChunk> {
-  /** The final result, once generation ends (rejects if it fails). */
-  readonly result: Promise<R>;
-  readonly #queue: TextChunk[] = [];
-  #streamed = "";
-  #wake: (() => void) | undefined;
-  #ended = false;
-  #error: unknown;
-
+export class TextStream<R extends Seq2SeqResult> extends ResultStream<TextChunk, R> {
   /** @param run - starts the work, reporting tokens of the streamed text through `onToken`. */
   constructor(run: (onToken: (event: TokenEvent) => void) => Promise<R>) {
-    this.result = run((event) => this.#push({ text: event.text, tokenId: event.tokenId })).then(
-      (result) => {
-        // Whatever the token events did not deliver (beam search, text held back at the end) comes last.
-        if (result.text.startsWith(this.#streamed) && result.text.length > this.#streamed.length) {
-          this.#push({ text: result.text.slice(this.#streamed.length), tokenId: undefined });
-        }
-        this.#ended = true;
-        this.#notify();
-        return result;
-      },
-      (error: unknown) => {
-        this.#ended = true;
-        this.#error = error;
-        this.#notify();
-        throw error;
-      },
+    let streamed = "";
+    super(
+      (push) =>
+        run((event) => {
+          streamed += event.text;
+          push({ text: event.text, tokenId: event.tokenId });
+        }),
+      // Whatever the token events did not deliver (beam search, text held back at the end) comes last.
+      (result) =>
+        result.text.startsWith(streamed) && result.text.length > streamed.length
+          ? [{ text: result.text.slice(streamed.length), tokenId: undefined }]
+          : [],
     );
-    // Iterating is optional: an unobserved failure is reported through `result` only.
-    this.result.catch(() => undefined);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<TextChunk> {
-    for (;;) {
-      const chunk = this.#queue.shift();
-      if (chunk) {
-        yield chunk;
-        continue;
-      }
-      if (this.#ended) {
-        if (this.#error !== undefined) throw this.#error;
-        return;
-      }
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
   }
 
   /**
@@ -82,18 +51,6 @@ export class TextStream<R extends Seq2SeqResult> implements AsyncIterable<TextCh
    */
   async text(): Promise<string> {
     return (await this.result).text;
-  }
-
-  #push(chunk: TextChunk): void {
-    this.#streamed += chunk.text;
-    this.#queue.push(chunk);
-    this.#notify();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
   }
 }
 
