@@ -1,0 +1,36 @@
+export { ChooserError, type ChooserErrorCode } from "./errors.js";
+
+export {
+  CANONICAL_TASKS,
+  type CanonicalTask,
+  isTaskName,
+  type ResolvedTask,
+  resolveTask,
+  TASK_ALIASES,
+  type TaskAlias,
+  type TaskName,
+  type TranslationTaskName,
+} from "./tasks/task-names.js";
+export type { ArchitectureFamily, LongInputStrategy, RawModelConfig, RecommendedModel, ServedBy, TaskRow } from "./tasks/types.js";
+export { TASK_TABLE, taskRow } from "./tasks/table.js";
+
+export { type HeadKind, type ModelShape, modelShape, type StackShape } from "./config/model-shape.js";
+export { familyOf } from "./config/family.js";
+export { tasksOf } from "./config/tasks-of.js";
+export { countParameters, type ParameterCount } from "./estimate/parameters.js";
+export { estimateMemory, type MemoryEstimate, type MemoryOptions } from "./estimate/memory.js";
+export { bytesPerActivation, bytesPerWeight, WEIGHT_DTYPES, type WeightDtype } from "./estimate/dtype.js";
+export { type DescribeOptions, describeConfig, describeShape, type ModelDescription } from "./describe/describe-config.js";
+export { describeModel } from "./describe/describe-model.js";
+
+export {
+  type ArchitectureConstraints,
+  baseLanguage,
+  checkConstraints,
+  LATENCY_PARAMETER_LIMITS,
+  type LatencyClass,
+} from "./choose/constraints.js";
+export { type RankedModel, rankModel, sortRanked } from "./choose/rank.js";
+export { type LongInputAdvice, longInputAdvice } from "./choose/long-input.js";
+export { type ArchitectureChoice, chooseArchitecture } from "./choose/choose-architecture.js";
+export { renderTaskTableMarkdown } from "./format/markdown.js";

@@ -1,0 +1,48 @@
+import type { AggregationStrategy, Entity } from "@proj/encoder";
+import { MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
+import { inputLines, inputText } from "../args/input.js";
+import { booleanFlag, choiceFlag } from "../args/values.js";
+import { columns, score } from "../output/format.js";
+import { type Command, loadPipeline, printJson } from "./command.js";
+
+const AGGREGATIONS: readonly AggregationStrategy[] = ["none", "simple", "first", "average", "max"];
+
+/** `proj ner`: named entities with their character offsets. */
+export const nerCommand: Command = {
+  name: "ner",
+  summary: "find named entities (people, places, organisations) in text (encoder)",
+  usage: "proj ner [text...] [flags]",
+  examples: ['proj ner "Ada Lovelace was born in London."', "proj ner --aggregation first --json < article.txt"],
+  flags: {
+    aggregation: {
+      type: "string",
+      value: "strategy",
+      description: `how tokens become entities: ${AGGREGATIONS.join(", ")} (default simple)`,
+    },
+    lines: { type: "boolean", description: "one text per line of stdin (or per argument)" },
+    ...MODEL_FLAGS,
+    ...OUTPUT_FLAGS,
+  },
+  async run(args, io) {
+    const aggregation = choiceFlag(args, "aggregation", "ner", AGGREGATIONS) ?? "simple";
+    const lines = booleanFlag(args, "lines");
+    const texts = lines ? await inputLines(args.positionals, io, "ner", "text") : [await inputText(args.positionals, io, "ner", "text")];
+    const ner = await loadPipeline("token-classification", args, io, "ner");
+    try {
+      const results = await ner(texts, { aggregation });
+      if (booleanFlag(args, "json")) printJson(io, lines ? texts.map((text, i) => ({ text, entities: results[i] })) : results[0]);
+      else io.stdout.write(`${texts.map((text, i) => render(text, results[i] ?? [], lines)).join("\n")}\n`);
+      return 0;
+    } finally {
+      await ner.dispose();
+    }
+  },
+};
+
+function render(text: string, entities: readonly Entity[], showText: boolean): string {
+  const body =
+    entities.length === 0
+      ? "(no entities)"
+      : columns(entities.map((e) => [e.entity, text.slice(e.start, e.end), `${e.start}-${e.end}`, score(e.score)]));
+  return showText ? `${text}\n${body.replace(/^/gm, "  ")}` : body;
+}

@@ -1,0 +1,94 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { MODEL_FLAGS, OUTPUT_FLAGS, pipelineOptions } from "../args/common.js";
+import { booleanFlag, numberFlag, stringFlag } from "../args/values.js";
+import { UsageError } from "../errors.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "./command.js";
+
+const TASK_FLAGS = ["classify", "ner", "answer", "fill-mask", "translate", "summarize"] as const;
+
+/** `proj serve`: the OpenAI-compatible server of `@proj/server`. */
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "serve a model over an OpenAI-compatible HTTP API with continuous batching (@proj/server)",
+  usage: "proj serve [--model <decoder>] [--classify <model>] ... [flags]",
+  examples: [
+    "proj serve --model onnx-community/Qwen2.5-0.5B-Instruct --port 8000",
+    "proj serve --model ./models/gpt2 --classify ./models/sst2 --summarize Xenova/distilbart-cnn-6-6 --max-sequences 32",
+  ],
+  flags: {
+    host: { type: "string", value: "host", description: "address to listen on (default 127.0.0.1)" },
+    port: { type: "string", value: "n", description: "port (default 8000; 0 picks a free one)" },
+    "max-sequences": { type: "string", value: "n", description: "sequences decoded together (default 16)" },
+    "max-tokens": { type: "string", value: "n", description: "tokens in flight, bounding KV-cache memory" },
+    "max-queue": { type: "string", value: "n", description: "requests waiting before 429 (default 256)" },
+    "no-batching": { type: "boolean", description: "decode one sequence at a time (the baseline)" },
+    "chat-template": { type: "string", value: "file", description: "a Jinja chat template file for models that ship none" },
+    classify: { type: "string", value: "model", description: "serve POST /v1/classify with this model" },
+    ner: { type: "string", value: "model", description: "serve POST /v1/ner with this model" },
+    answer: { type: "string", value: "model", description: "serve POST /v1/answer with this model" },
+    "fill-mask": { type: "string", value: "model", description: "serve POST /v1/fill-mask with this model" },
+    translate: { type: "string", value: "model", description: "serve POST /v1/translate with this model" },
+    summarize: { type: "string", value: "model", description: "serve POST /v1/summarize with this model" },
+    log: { type: "boolean", description: "log requests as JSON lines" },
+    ...MODEL_FLAGS,
+    ...OUTPUT_FLAGS,
+  },
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${args.positionals.join(" ")}")`, "serve");
+    const port = numberFlag(args, "port", "serve", { integer: true, min: 0, max: 65535 }) ?? 8000;
+    const host = stringFlag(args, "host") ?? "127.0.0.1";
+    const int = (flag: string) => numberFlag(args, flag, "serve", { integer: true, min: 1 });
+    const { model, hub, ...load } = pipelineOptions(args, "serve");
+    const tasks: Record<string, string> = {};
+    for (const flag of TASK_FLAGS) {
+      const value = stringFlag(args, flag);
+      if (value !== undefined) tasks[flag === "fill-mask" ? "fillMask" : flag] = value;
+    }
+    if (model === undefined && Object.keys(tasks).length === 0)
+      throw new UsageError("nothing to serve: pass --model (a decoder) and/or task models such as --classify", "serve");
+    const templatePath = stringFlag(args, "chat-template");
+    const chatTemplate = templatePath ? await readFile(resolve(io.cwd, templatePath), "utf8") : undefined;
+
+    const { createServer } = await import("@proj/server");
+    const server = await createServer({
+      ...(model !== undefined ? { model } : {}),
+      load: { ...load, ...(hub ? { hub } : {}) },
+      tasks,
+      ...optional("maxSequences", int("max-sequences")),
+      ...optional("maxTokens", int("max-tokens")),
+      ...optional("maxQueue", int("max-queue")),
+      ...(booleanFlag(args, "no-batching") ? { batching: false } : {}),
+      ...(chatTemplate ? { chatTemplate } : {}),
+      logger: booleanFlag(args, "log"),
+    });
+    const url = await server.listen(port, host);
+    announce(
+      io,
+      url,
+      server.models.map((m) => `${m.id} (${m.task})`),
+      booleanFlag(args, "json"),
+    );
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        if (!booleanFlag(args, "quiet")) io.stderr.write("shutting down (finishing requests in flight) ...\n");
+        server.close().then(done, done);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    return 0;
+  },
+};
+
+function announce(io: CliIO, url: string, models: string[], json: boolean): void {
+  if (json) io.stdout.write(`${JSON.stringify({ url, models })}\n`);
+  else io.stdout.write(`serving ${models.join(", ")} at ${url} (OpenAI API at ${url}/v1; Ctrl-C to stop)\n`);
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}

@@ -1,0 +1,290 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fixture } from "@proj/testing";
+import { describe, expect, it } from "vitest";
+import { findBenchScript } from "../src/index.js";
+import { CLI, proj } from "./helpers.js";
+
+const CHATML =
+  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+describe("the built binary", () => {
+  it("exists (npm test builds before testing)", () => {
+    expect(existsSync(CLI)).toBe(true);
+  });
+
+  it("without a command prints the usage to stderr and exits 2; --help to stdout and exits 0", async () => {
+    const bare = await proj([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("usage: proj <command>");
+    const help = await proj(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of [
+      "classify",
+      "ner",
+      "qa",
+      "fill-mask",
+      "audit-bias",
+      "generate",
+      "chat",
+      "translate",
+      "summarize",
+      "choose",
+      "describe",
+      "serve",
+      "bench",
+    ]) {
+      expect(help.stdout).toContain(`  ${command} `);
+    }
+    const commandHelp = await proj(["generate", "--help"]);
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain("--max-new-tokens <n>");
+  });
+});
+
+describe("bad command lines exit 2 with the usage", () => {
+  it("an unknown flag", async () => {
+    const run = await proj(["classify", "--bogus", "text"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--bogus'");
+    expect(run.stderr).toContain("usage: proj classify");
+    expect(run.stdout).toBe("");
+  });
+
+  it("a bad flag value, an unknown command, missing input", async () => {
+    const topK = await proj(["classify", "--top-k", "lots", "text"]);
+    expect(topK.code).toBe(2);
+    expect(topK.stderr).toContain('--top-k must be an integer of at least 1, got "lots"');
+    const unknown = await proj(["sentiment", "text"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "sentiment"');
+    const empty = await proj(["classify", "-m", fixture("bert-seq-cls")], { input: "  \n" });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("no text to classify");
+    const noQuestion = await proj(["qa", "context only"]);
+    expect(noQuestion.code).toBe(2);
+    expect(noQuestion.stderr).toContain("--question is required");
+    const badTask = await proj(["choose", "sentiment"]);
+    expect(badTask.code).toBe(2);
+    expect(badTask.stderr).toContain('Unknown task "sentiment"');
+  });
+});
+
+describe("failures exit 1 with what to do", () => {
+  it("a missing model folder", async () => {
+    const run = await proj(["classify", "--model", "./no/such/model", "text"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/proj classify: .*no\/such\/model does not exist/);
+    expect(run.stderr).toMatch(/pass the path of a folder/);
+    const describeRun = await proj(["describe", "./no/such/model"]);
+    expect(describeRun.code).toBe(1);
+    expect(describeRun.stderr).toContain("config.json");
+  });
+
+  it("without --model a task uses its default: the embedded model, or the chooser's Hub default (offline: a clear failure)", async () => {
+    const run = await proj(["ner", "Ada Lovelace was born in London."], { env: { HF_HOME: await mkdtemp(join(tmpdir(), "proj-hf-")) } });
+    if (run.code === 0) expect(run.stdout.length).toBeGreaterThan(0);
+    else {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("Xenova/bert-base-NER");
+      expect(run.stderr).toMatch(/offline/i);
+    }
+  });
+
+  it("a model of the wrong family", async () => {
+    const run = await proj(["summarize", "-m", fixture("gpt2"), "Some text."]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("encoder-decoder");
+  });
+});
+
+describe("encoder commands", () => {
+  it("classify reads stdin and prints label and score", async () => {
+    const run = await proj(["classify", "-m", fixture("bert-seq-cls")], { input: "I love this movie\n" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^(POSITIVE|NEGATIVE) {2}0\.\d{4}\n$/);
+  });
+
+  it("classify --json --top-k all gives every label with scores that sum to 1", async () => {
+    const run = await proj(["classify", "-m", fixture("bert-seq-cls"), "--json", "--top-k", "all", "I", "love", "it"]);
+    expect(run.code).toBe(0);
+    const labels = JSON.parse(run.stdout) as Array<{ label: string; score: number }>;
+    expect(labels.map((l) => l.label).sort()).toEqual(["NEGATIVE", "POSITIVE"]);
+    expect(labels.reduce((s, l) => s + l.score, 0)).toBeCloseTo(1, 6);
+  });
+
+  it("classify --lines classifies each stdin line", async () => {
+    const run = await proj(["classify", "-m", fixture("bert-seq-cls"), "--lines", "--json"], { input: "good\n\nbad\nugly\n" });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as Array<{ text: string }>).map((r) => r.text)).toEqual(["good", "bad", "ugly"]);
+  });
+
+  it("ner --json gives offsets into the text", async () => {
+    const text = "Ada Lovelace was born in London.";
+    const run = await proj(["ner", "-m", fixture("bert-token-cls"), "--json", text]);
+    expect(run.code).toBe(0);
+    for (const e of JSON.parse(run.stdout) as Array<{ start: number; end: number }>)
+      expect(text.slice(e.start, e.end).length).toBe(e.end - e.start);
+  });
+
+  it("qa quotes a span of the context", async () => {
+    const context = "The Eiffel tower is in Paris.";
+    const run = await proj(["qa", "-m", fixture("bert-qa"), "--json", "-Q", "Where is the tower?"], { input: context });
+    expect(run.code).toBe(0);
+    const answer = JSON.parse(run.stdout) as { answer: string; start: number; end: number };
+    expect(context.slice(answer.start, answer.end)).toBe(answer.answer);
+  });
+
+  it("fill-mask takes [MASK] or <mask> whatever the model's token", async () => {
+    const a = await proj(["fill-mask", "-m", fixture("bert-mlm"), "--json", "--top-k", "2", "Paris is the [MASK] of France."]);
+    const b = await proj(["fill-mask", "-m", fixture("bert-mlm"), "--json", "--top-k", "2", "Paris is the <mask> of France."]);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout)).toHaveLength(2);
+    expect(b.stdout).toBe(a.stdout);
+    const noMask = await proj(["fill-mask", "-m", fixture("bert-mlm"), "no mask here"]);
+    expect(noMask.code).toBe(2);
+  });
+
+  it("audit-bias compares the groups given", async () => {
+    const run = await proj([
+      "audit-bias",
+      "-m",
+      fixture("bert-mlm"),
+      "--json",
+      "--top-k",
+      "2",
+      "--group",
+      "men=man,he",
+      "--group",
+      "women=woman,she",
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { groups: Record<string, string[]>; sets: unknown[] };
+    expect(report.groups).toEqual({ men: ["man", "he"], women: ["woman", "she"] });
+    expect(report.sets.length).toBeGreaterThan(0);
+    const oneGroup = await proj(["audit-bias", "-m", fixture("bert-mlm"), "--group", "men=man"]);
+    expect(oneGroup.code).toBe(2);
+  });
+});
+
+describe("generating commands", () => {
+  it("generate streams the same text that --json returns", async () => {
+    const args = ["generate", "-m", fixture("gpt2"), "--max-new-tokens", "8", "Once upon a time"];
+    const streamed = await proj(args);
+    const json = await proj([...args, "--json"]);
+    expect(streamed.code).toBe(0);
+    const result = JSON.parse(json.stdout) as { text: string; tokenIds: number[]; metrics: { ttftMs: number } };
+    expect(result.tokenIds).toHaveLength(8);
+    expect(streamed.stdout).toBe(`${result.text}\n`);
+    expect(result.metrics.ttftMs).toBeGreaterThan(0);
+  });
+
+  it("generate stops on Ctrl-C with what it has and exits 130", async () => {
+    let sent = false;
+    const run = await proj(["generate", "-m", fixture("gpt2"), "--max-new-tokens", "1000", "Once upon a time"], {
+      onStdout: (_text, kill) => {
+        if (sent) return;
+        sent = true;
+        kill("SIGINT");
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stdout.length).toBeGreaterThan(0);
+  });
+
+  it("chat keeps the history across turns read from stdin", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "proj-cli-"));
+    const template = join(dir, "chatml.jinja");
+    await writeFile(template, CHATML);
+    const run = await proj(
+      ["chat", "-m", fixture("llama"), "--chat-template", template, "--max-new-tokens", "3", "--json", "--system", "Be brief."],
+      {
+        input: "Hi!\nWhat did I say?\n",
+      },
+    );
+    expect(run.code).toBe(0);
+    const turns = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { role: string; metrics: { promptTokens: number } });
+    expect(turns).toHaveLength(2);
+    expect(turns.every((t) => t.role === "assistant")).toBe(true);
+    // The second prompt holds the first exchange.
+    expect(turns[1]?.metrics.promptTokens).toBeGreaterThan((turns[0]?.metrics.promptTokens ?? 0) + 5);
+  });
+
+  it("chat with a model that has no template fails with a hint", async () => {
+    const run = await proj(["chat", "-m", fixture("llama")], { input: "Hi\n" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no chat template");
+  });
+
+  it("translate --to de and summarize --json on the seq2seq fixtures", async () => {
+    const translated = await proj(["translate", "-m", fixture("t5"), "--to", "de", "--max-new-tokens", "4", "--json", "A dog runs."]);
+    expect(translated.code).toBe(0);
+    expect(JSON.parse(translated.stdout)).toMatchObject({ to: expect.stringMatching(/de|German/) });
+    const summary = await proj(["summarize", "-m", fixture("bart"), "--max-new-tokens", "4", "--num-beams", "1", "--json"], {
+      input: "One sentence. Another one.",
+    });
+    expect(summary.code).toBe(0);
+    expect(JSON.parse(summary.stdout)).toMatchObject({ chunks: 1 });
+  });
+
+  it("qa --generative writes an answer with a seq2seq model", async () => {
+    const run = await proj(["qa", "--generative", "-m", fixture("t5"), "-Q", "Who?", "--max-new-tokens", "3", "--json", "Ada wrote it."]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty("answer");
+  });
+});
+
+describe("choose and describe load no model", () => {
+  it("choose --json ranks models under constraints", async () => {
+    const run = await proj(["choose", "sentiment-analysis", "--languages", "de", "--json"]);
+    expect(run.code).toBe(0);
+    const choice = JSON.parse(run.stdout) as { family: string; best: { model: { id: string } } };
+    expect(choice.family).toBe("encoder");
+    expect(choice.best.model.id).toBe("Xenova/bert-base-multilingual-uncased-sentiment");
+    const text = await proj(["choose", "summarization", "--max-input-tokens", "6000"]);
+    expect(text.stdout).toContain("Long inputs (chunk");
+    const bad = await proj(["choose", "chat", "--memory-mb", "-3"]);
+    expect(bad.code).toBe(2);
+  });
+
+  it("describe --json tells family, tasks, context and memory", async () => {
+    const run = await proj(["describe", fixture("llama"), "--json", "--batch-size", "2", "--sequence-length", "100"]);
+    expect(run.code).toBe(0);
+    const d = JSON.parse(run.stdout) as { family: string; contextTokens: number; memory: { kvCacheBytes: number } };
+    expect(d.family).toBe("decoder");
+    expect(d.contextTokens).toBe(2048);
+    expect(d.memory.kvCacheBytes).toBe(2 * 2 * 2 * 8 * 4 * 2 * (100 + 128));
+  });
+});
+
+describe("serve and bench", () => {
+  it("serve starts @proj/server, answers /health, and stops on SIGTERM", async () => {
+    let url = "";
+    let health: unknown;
+    const run = await proj(["serve", "-m", fixture("gpt2"), "--port", "0", "--json"], {
+      onStdout: (text, kill) => {
+        if (url || !text.includes("\n")) return;
+        url = (JSON.parse(text.split("\n")[0] as string) as { url: string }).url;
+        fetch(`${url}/health`)
+          .then((r) => r.json())
+          .then((body) => (health = body))
+          .finally(() => kill("SIGTERM"));
+      },
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(health).toBeTruthy();
+    expect(run.code).toBe(0);
+  });
+
+  it("bench finds benchmarks/run.mjs of the repository, or says it is missing", () => {
+    const script = findBenchScript(tmpdir());
+    const repoScript = resolve(__dirname, "..", "..", "..", "benchmarks", "run.mjs");
+    expect(script).toBe(existsSync(repoScript) ? repoScript : undefined);
+  });
+});
