@@ -1,5 +1,5 @@
 /**
- * Typed errors of the @proj SDKs. Every error has a stable {@link ProjError.code}
+ * Typed errors of the `@proj` SDKs. Every error has a stable {@link ProjError.code}
  * and a message that says what went wrong; {@link ProjError.hint} says what to do.
  *
  * @example
@@ -30,7 +30,7 @@ export interface ProjErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error thrown by the @proj SDKs. */
+/** Base class of every error thrown by the `@proj` SDKs. */
 export class ProjError extends Error {
   /** Stable code for programmatic handling. */
   readonly code: ProjErrorCode;

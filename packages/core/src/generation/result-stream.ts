@@ -40,6 +40,7 @@ export class ResultStream<C, R> implements AsyncIterable<C> {
     this.result.catch(() => undefined);
   }
 
+  /** Yields the chunks in order as they come; ends when the work ends, or throws its error. */
   async *[Symbol.asyncIterator](): AsyncIterator<C> {
     for (;;) {
       if (this.#queue.length > 0) {

@@ -34,10 +34,14 @@ export interface ModelSource {
   /** A human-readable name for messages: the folder or `hub:<id>@<revision>`. */
   readonly label: string;
   /**
-   * Absolute path of a file on disk, downloading it first when the source is remote.
-   * Throws {@link ModelNotFoundError} when the file does not exist, unless `optional`.
+   * Absolute path of a file on disk, downloading it first when the source is remote; `undefined` when the
+   * file does not exist and `optional` is set.
    */
   resolveFile(path: string, options: ResolveFileOptions & { optional: true }): Promise<string | undefined>;
+  /**
+   * Absolute path of a file on disk, downloading it first when the source is remote.
+   * Throws a ModelNotFoundError when the file does not exist.
+   */
   resolveFile(path: string, options?: ResolveFileOptions): Promise<string>;
   /** Relative paths (with `/`) of every file the model has, e.g. `["config.json", "onnx/model.onnx"]`. */
   listFiles(options?: { signal?: AbortSignal }): Promise<string[]>;

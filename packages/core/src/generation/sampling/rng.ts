@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 
 /** A source of uniform numbers in [0, 1). */
 export interface Rng {
+  /** The next uniform number in [0, 1). */
   next(): number;
 }
 
