@@ -1,0 +1,1 @@
+export { EMBEDDED_MODEL_NAMES, type EmbeddedModelName, embeddedModelPath } from "./embedded.js";
