@@ -7,5 +7,5 @@ export default defineConfig({
   clean: true,
   shims: true,
   target: "node20",
-  external: ["@huggingface/transformers", "onnxruntime-node"],
+  external: ["@huggingface/transformers", "onnxruntime-node", "fast-check"],
 });

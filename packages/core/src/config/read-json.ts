@@ -22,7 +22,7 @@ export async function readJsonObject(path: string): Promise<JsonObject> {
     });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ModelFormatError(`${path} must hold a JSON object, found ${Array.isArray(value) ? "an array" : typeof value}`, {
+    throw new ModelFormatError(`${path} must hold a JSON object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, {
       hint: "download or export the file again",
     });
   }

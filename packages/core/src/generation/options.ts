@@ -108,6 +108,10 @@ export function resolveDecodingOptions(
   if (options === null || typeof options !== "object") throw new InputError(`Expected an options object, got ${options === null ? "null" : typeof options}`);
   const fromMaxLength = config.maxLength !== undefined ? Math.max(config.maxLength - promptLength, 1) : undefined;
   const eos = options.eosTokenId ?? config.eosTokenIds ?? limits.eosTokenIds;
+  if (typeof eos !== "number" && !Array.isArray(eos)) throw new InputError(`eosTokenId must be a token id or an array of them, got ${typeof eos}`);
+  if (options.stop !== undefined && typeof options.stop !== "string" && !Array.isArray(options.stop)) {
+    throw new InputError(`stop must be a string or an array of strings, got ${options.stop === null ? "null" : typeof options.stop}`);
+  }
   const resolved: ResolvedDecodingOptions = {
     maxNewTokens: options.maxNewTokens ?? config.maxNewTokens ?? fromMaxLength ?? 20,
     minNewTokens: options.minNewTokens ?? configMinNewTokens(config, promptLength),
@@ -137,7 +141,10 @@ export function resolveDecodingOptions(
   };
   // A minimum that comes from the model's config never exceeds the caller's maximum (transformers does not fail here);
   // a minimum the caller passed is checked as given.
-  if (options.minNewTokens === undefined) resolved.minNewTokens = Math.min(resolved.minNewTokens, resolved.maxNewTokens);
+  if (options.minNewTokens === undefined) {
+    integer("maxNewTokens", resolved.maxNewTokens, 1, 1_000_000);
+    resolved.minNewTokens = Math.min(resolved.minNewTokens, resolved.maxNewTokens);
+  }
   validate(resolved, limits);
   return resolved;
 }
@@ -177,6 +184,7 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
   if (o.maxTime !== undefined && !(o.maxTime > 0)) throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);
   if (o.stop.some((s) => typeof s !== "string" || s === "")) throw new InputError("stop must hold non-empty strings");
   const ids = (name: string, list: readonly number[]): void => {
+    if (!Array.isArray(list)) throw new InputError(`${name} must be an array of token ids, got ${typeof list}`);
     for (const id of list) {
       if (!Number.isInteger(id) || id < 0 || id >= limits.vocabSize) {
         throw new InputError(`${name} holds token id ${id}, outside the vocabulary [0, ${limits.vocabSize})`);
@@ -186,6 +194,7 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
   ids("eosTokenId", o.eosTokenIds);
   ids("suppressTokens", o.suppressTokens);
   ids("beginSuppressTokens", o.beginSuppressTokens);
+  if (!Array.isArray(o.badWordsIds)) throw new InputError(`badWordsIds must be an array of token id arrays, got ${typeof o.badWordsIds}`);
   o.badWordsIds.forEach((seq, i) => {
     if (!Array.isArray(seq) || seq.length === 0) throw new InputError(`badWordsIds[${i}] must be a non-empty array of token ids`);
     ids(`badWordsIds[${i}]`, seq);

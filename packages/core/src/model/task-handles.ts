@@ -70,6 +70,8 @@ export interface ResolveTaskHandleOptions<H extends TaskHandle> {
   create: (model: string, load: LoadModelOptions) => Promise<H>;
   /** Name of the create function, for the error hint, e.g. `"createClassifier"`. */
   createName: string;
+  /** The call's signal: the call stops waiting for a (shared) load when it fires. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -99,7 +101,7 @@ export function resolveTaskHandle<H extends TaskHandle>(options: ResolveTaskHand
     });
   }
   const id = model ?? options.defaultModel;
-  return options.cache.get(loadOptionsKey(id, options.load), () => options.create(id, options.load));
+  return options.cache.get(loadOptionsKey(id, options.load), () => options.create(id, options.load), options.signal);
 }
 
 /**

@@ -129,7 +129,7 @@ export class Tokenizer {
     checkText(text, "text");
     if (options.pair !== undefined) checkText(options.pair, "pair");
     const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
-    const encoding = await rust.encode(text, options.pair ?? null, { addSpecialTokens: options.addSpecialTokens ?? true });
+    const encoding = await rust.encode(text, options.pair ?? null, { addSpecialTokens: addSpecials(options.addSpecialTokens) });
     return fromRustEncoding(encoding, text, options.pair);
   }
 
@@ -150,7 +150,7 @@ export class Tokenizer {
     if (texts.length === 0) return [];
     const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
     const inputs = pairs ? texts.map((t, i) => [t, pairs[i] as string]) : [...texts];
-    const encodings = await rust.encodeBatch(inputs as never, { addSpecialTokens: options.addSpecialTokens ?? true });
+    const encodings = await rust.encodeBatch(inputs as never, { addSpecialTokens: addSpecials(options.addSpecialTokens) });
     return encodings.map((e, i) => fromRustEncoding(e, texts[i] as string, pairs?.[i]));
   }
 
@@ -293,6 +293,12 @@ const STRATEGIES: Record<TruncationStrategy, string> = {
   only_first: "OnlyFirst",
   only_second: "OnlySecond",
 };
+
+function addSpecials(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== "boolean") throw new InputError(`addSpecialTokens must be true or false, got ${describe(value)}`);
+  return value;
+}
 
 function checkText(value: unknown, name: string): asserts value is string {
   if (typeof value !== "string") {

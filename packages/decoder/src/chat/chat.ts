@@ -1,4 +1,5 @@
 import type { GenerateOptions, GenerationResult } from "../generate/options.js";
+import { checkOptions } from "../shared/check-options.js";
 import { DEFAULT_CHAT_MODEL } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
 import { GenerationStream } from "../stream/generation-stream.js";
@@ -18,8 +19,9 @@ export type ChatCallOptions = GenerateOptions & ChatOptions;
  * ], { maxNewTokens: 64 });
  */
 export async function chat(messages: readonly ChatMessage[], options: ChatCallOptions = {}): Promise<GenerationResult> {
+  checkOptions(options, "chat");
   const { model = DEFAULT_CHAT_MODEL, load, ...call } = options;
-  const generator = await generatorFor(model, load);
+  const generator = await generatorFor(model, load, call.signal);
   return generator.chat(messages, call);
 }
 
@@ -30,9 +32,10 @@ export async function chat(messages: readonly ChatMessage[], options: ChatCallOp
  * for await (const { text } of streamChat([{ role: "user", content: "Tell me a story" }])) process.stdout.write(text);
  */
 export function streamChat(messages: readonly ChatMessage[], options: ChatCallOptions = {}): GenerationStream {
+  checkOptions(options, "streamChat");
   const { model = DEFAULT_CHAT_MODEL, load, ...call } = options;
   return new GenerationStream(async (onToken) => {
-    const generator = await generatorFor(model, load);
+    const generator = await generatorFor(model, load, call.signal);
     return generator.chat(messages, { ...call, onToken });
   });
 }

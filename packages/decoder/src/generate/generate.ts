@@ -1,3 +1,4 @@
+import { checkOptions } from "../shared/check-options.js";
 import { DEFAULT_GENERATION_MODEL } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
 import type { GenerateOptions, GenerationResult } from "./options.js";
@@ -14,7 +15,8 @@ import type { GenerateOptions, GenerationResult } from "./options.js";
 export async function generate(prompt: string, options?: GenerateOptions): Promise<GenerationResult>;
 export async function generate(prompts: string[], options?: GenerateOptions): Promise<GenerationResult[]>;
 export async function generate(input: string | string[], options: GenerateOptions = {}): Promise<GenerationResult | GenerationResult[]> {
-  const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load);
+  checkOptions(options, "generate");
+  const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load, options.signal);
   const { model: _model, load: _load, ...call } = options;
   return Array.isArray(input) ? generator.generate(input, call) : generator.generate(input, call);
 }

@@ -9,6 +9,7 @@ import {
   type ModelSpec,
 } from "@proj/core";
 import { type ChatMessage, type ChatOptions, renderChat } from "../chat/template.js";
+import { checkOptions } from "../shared/check-options.js";
 import { GenerationStream } from "../stream/generation-stream.js";
 import type { GenerateOptions, GenerationResult } from "./options.js";
 import { generateBatch } from "./run.js";
@@ -56,11 +57,18 @@ export interface Generator {
  * await generator.dispose();
  */
 export async function createGenerator(model: ModelSpec, options: GeneratorOptions = {}): Promise<Generator> {
+  checkOptions(options, "createGenerator");
   const { batching, ...load } = options;
   const loaded = await loadModel(model, { expectFamily: "decoder", ...load });
-  const runner = new CausalRunner(loaded.session(loaded.graphs[0] as string), loaded.config, {
-    padTokenId: loaded.config.padTokenId ?? loaded.tokenizer.specialIds.pad ?? loaded.config.eosTokenIds[0] ?? 0,
-  });
+  let runner: CausalRunner;
+  try {
+    runner = new CausalRunner(loaded.session(loaded.graphs[0] as string), loaded.config, {
+      padTokenId: loaded.config.padTokenId ?? loaded.tokenizer.specialIds.pad ?? loaded.config.eosTokenIds[0] ?? 0,
+    });
+  } catch (error) {
+    await loaded.dispose(); // a graph the runner cannot drive: free its session before reporting why
+    throw error;
+  }
   const engine = { runner, batcher: new ContinuousBatcher(runner, { maxSequences: 16, ...batching }) };
   const check = (): void => {
     if (loaded.disposed) throw new DisposedError(`The generator for ${loaded.source.label}`);
@@ -69,6 +77,7 @@ export async function createGenerator(model: ModelSpec, options: GeneratorOption
   async function generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
   async function generate(input: string | string[], options: GeneratorCallOptions = {}): Promise<GenerationResult | GenerationResult[]> {
     check();
+    checkOptions(options, "generate");
     const results = await generateBatch(loaded, Array.isArray(input) ? input : [input], options, true, engine);
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
@@ -81,15 +90,18 @@ export async function createGenerator(model: ModelSpec, options: GeneratorOption
     generate,
     stream(prompt, options = {}) {
       check();
+      checkOptions(options, "stream");
       return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, true, engine).then((r) => r[0] as GenerationResult));
     },
     async chat(messages, options = {}) {
       check();
+      checkOptions(options, "chat");
       const [result] = await generateBatch(loaded, [chatPrompt(messages, options)], options, false, engine);
       return result as GenerationResult;
     },
     streamChat(messages, options = {}) {
       check();
+      checkOptions(options, "streamChat");
       const prompt = chatPrompt(messages, options);
       return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false, engine).then((r) => r[0] as GenerationResult));
     },

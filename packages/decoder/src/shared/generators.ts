@@ -1,4 +1,4 @@
-import { HandleCache, type LoadModelOptions, sessionOptionsKey } from "@proj/core";
+import { HandleCache, InputError, type LoadModelOptions, sessionOptionsKey } from "@proj/core";
 import { createGenerator, type Generator } from "../generate/generator.js";
 import type { GeneratorModel } from "../generate/options.js";
 
@@ -11,10 +11,17 @@ const cache = new HandleCache<Generator>();
  * @example
  * const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load);
  */
-export async function generatorFor(model: GeneratorModel, load: LoadModelOptions = {}): Promise<Generator> {
-  if (typeof model !== "string") return model;
+export async function generatorFor(model: GeneratorModel, load: LoadModelOptions = {}, signal?: AbortSignal): Promise<Generator> {
+  if (typeof model !== "string") {
+    if (model === null || typeof model !== "object" || typeof (model as Partial<Generator>).generate !== "function") {
+      throw new InputError(`model must be a folder path, a Hub id or a Generator, got ${model === null ? "null" : typeof model}`, {
+        hint: "pass a folder such as \"./models/gpt2\", a Hub id, or a handle from createGenerator()",
+      });
+    }
+    return model;
+  }
   const key = JSON.stringify([model, sessionOptionsKey(load), load.dtype ?? "auto", load.hub?.revision ?? "main"]);
-  return cache.get(key, () => createGenerator(model, load));
+  return cache.get(key, () => createGenerator(model, load), signal);
 }
 
 /**

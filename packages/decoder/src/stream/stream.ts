@@ -1,4 +1,5 @@
 import type { GenerateOptions } from "../generate/options.js";
+import { checkOptions } from "../shared/check-options.js";
 import { DEFAULT_GENERATION_MODEL } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
 import { GenerationStream } from "./generation-stream.js";
@@ -13,9 +14,10 @@ import { GenerationStream } from "./generation-stream.js";
  * console.log((await s.result).metrics.ttftMs);
  */
 export function stream(prompt: string, options: GenerateOptions = {}): GenerationStream {
+  checkOptions(options, "stream");
   const { model = DEFAULT_GENERATION_MODEL, load, ...call } = options;
   return new GenerationStream(async (onToken) => {
-    const generator = await generatorFor(model, load);
+    const generator = await generatorFor(model, load, call.signal);
     return generator.generate(prompt, { ...call, onToken });
   });
 }

@@ -3,7 +3,7 @@ import { fillMaskHandle } from "../fill-mask/fill-mask.js";
 import type { FillMasker } from "../fill-mask/fill-masker.js";
 import type { ModelOptions } from "../shared/options.js";
 import { topKIndices } from "../shared/top-k.js";
-import { checkInteger } from "../shared/validate.js";
+import { checkInteger, checkOptions } from "../shared/validate.js";
 import { jensenShannon } from "./divergence.js";
 import { BIAS_DISCLAIMER, DEFAULT_BIAS_GROUPS, DEFAULT_BIAS_TEMPLATES } from "./templates.js";
 import type { BiasCompletion, BiasDivergence, BiasGroupResult, BiasReport, BiasSetResult, BiasTemplateSet } from "./types.js";
@@ -41,6 +41,7 @@ export interface AuditBiasOptions extends ModelOptions<FillMasker> {
  * console.log(renderBiasReport(report));
  */
 export async function auditBias(options: AuditBiasOptions = {}): Promise<BiasReport> {
+  checkOptions(options, "auditBias");
   const sets = checkTemplateSets(options.templates ?? DEFAULT_BIAS_TEMPLATES);
   const groups = checkGroups(options.groups ?? DEFAULT_BIAS_GROUPS);
   const topK =

@@ -2,7 +2,7 @@ import { type RowOutput, checkBatchSize, forwardRows } from "../shared/batching.
 import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkChoice, checkTexts, checkTopK } from "../shared/validate.js";
+import { checkChoice, checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
 import { encodeRows, windowPlan } from "../shared/windows.js";
 import { applyFunction, defaultFunction, rankLabels } from "./postprocess.js";
 import type { Classification, ClassifyCallOptions, FunctionToApply } from "./types.js";
@@ -59,6 +59,7 @@ export interface Classifier extends EncoderHandle {
  */
 export async function createClassifier(model: string, options: CreateOptions = {}): Promise<Classifier> {
   const id = checkModelId(model, "createClassifier", DEFAULT_CLASSIFY_MODEL);
+  checkOptions(options, "createClassifier");
   const encoder = await EncoderModel.open(id, options, CLASSIFY_TASK, [{ name: "logits", rank: 2 }]);
   return new ClassifierHandle(encoder);
 }
@@ -78,6 +79,7 @@ class ClassifierHandle extends BaseHandle implements Classifier {
   classify(texts: string[], options?: ClassifyCallOptions): Promise<Classification[][]>;
   async classify(input: string | string[], options: ClassifyCallOptions = {}): Promise<Classification[] | Classification[][]> {
     this.ensureOpen();
+    checkOptions(options, "classify");
     const { texts, single } = checkTexts(input, "classify");
     const topK = checkTopK(options.topK, 1, true);
     const fn =

@@ -1,6 +1,6 @@
 import type { ModelOptions } from "../shared/options.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { checkTexts, checkTopK } from "../shared/validate.js";
+import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
 import { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classifier.js";
 import type { Classification, ClassifyCallOptions } from "./types.js";
 
@@ -30,6 +30,7 @@ export async function classify(text: string, options?: ClassifyOptions): Promise
 export async function classify(texts: string[], options?: ClassifyOptions): Promise<Classification[][]>;
 export async function classify(input: string | string[], options: ClassifyOptions = {}): Promise<Classification[] | Classification[][]> {
   checkTexts(input, "classify");
+  checkOptions(options, "classify");
   checkTopK(options.topK, 1, true);
   const classifier = await resolveHandle(options.model, options, "classify", DEFAULT_CLASSIFY_MODEL, classifiers, createClassifier);
   return classifier.classify(input as string, options);

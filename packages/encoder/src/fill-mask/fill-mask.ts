@@ -1,6 +1,6 @@
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import type { ModelOptions } from "../shared/options.js";
-import { checkTexts, checkTopK } from "../shared/validate.js";
+import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
 import { createFillMask, DEFAULT_FILL_MASK_MODEL, type FillMasker } from "./fill-masker.js";
 import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
 
@@ -41,6 +41,7 @@ export async function fillMask(
   options: FillMaskOptions = {},
 ): Promise<FillMaskPrediction[] | FillMaskPrediction[][]> {
   checkTexts(input, "fillMask");
+  checkOptions(options, "fillMask");
   checkTopK(options.topK, 5, false);
   const masker = await fillMaskHandle(options);
   return masker.fillMask(input as string, options);

@@ -4,7 +4,7 @@ import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from
 import { EncoderModel } from "../shared/encoder-model.js";
 import { guessTask } from "../shared/head.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkTexts, checkTopK } from "../shared/validate.js";
+import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
 import { bestTokens } from "./predict.js";
 import { resolveTargets } from "./targets.js";
 import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
@@ -64,6 +64,7 @@ export interface FillMasker extends EncoderHandle {
  */
 export async function createFillMask(model: string, options: CreateOptions = {}): Promise<FillMasker> {
   const id = checkModelId(model, "createFillMask", DEFAULT_FILL_MASK_MODEL);
+  checkOptions(options, "createFillMask");
   const encoder = await EncoderModel.open(id, options, FILL_MASK_TASK, [{ name: "logits", rank: 3 }]);
   try {
     const tokenizer = encoder.model.tokenizer;
@@ -105,6 +106,7 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
   fillMask(texts: string[], options?: FillMaskCallOptions): Promise<FillMaskPrediction[][]>;
   async fillMask(input: string | string[], options: FillMaskCallOptions = {}): Promise<FillMaskPrediction[] | FillMaskPrediction[][]> {
     this.ensureOpen();
+    checkOptions(options, "fillMask");
     const { texts, single } = checkTexts(input, "fillMask");
     const topK = checkTopK(options.topK, 5, false) as number;
     const tokenizer = this.encoder.model.tokenizer;
@@ -135,6 +137,7 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
 
   async probabilities(texts: string[], options: Pick<FillMaskCallOptions, "batchSize" | "signal"> = {}): Promise<Float64Array[]> {
     this.ensureOpen();
+    checkOptions(options, "probabilities");
     checkTexts(texts, "probabilities");
     const { masks, logits } = await this.#run(texts, options);
     return logits.map((row, t) => {

@@ -1,6 +1,6 @@
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import type { ModelOptions } from "../shared/options.js";
-import { checkChoice, checkTexts } from "../shared/validate.js";
+import { checkChoice, checkOptions, checkTexts } from "../shared/validate.js";
 import { checkIgnoreLabels } from "./options.js";
 import { AGGREGATIONS, createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./token-classifier.js";
 import type { Entity, NerCallOptions } from "./types.js";
@@ -30,6 +30,7 @@ export async function ner(text: string, options?: NerOptions): Promise<Entity[]>
 export async function ner(texts: string[], options?: NerOptions): Promise<Entity[][]>;
 export async function ner(input: string | string[], options: NerOptions = {}): Promise<Entity[] | Entity[][]> {
   checkTexts(input, "ner");
+  checkOptions(options, "ner");
   checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
   checkIgnoreLabels(options.ignoreLabels);
   const recognizer = await resolveHandle(options.model, options, "ner", DEFAULT_NER_MODEL, recognizers, createTokenClassifier);

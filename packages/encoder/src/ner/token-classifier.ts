@@ -3,7 +3,7 @@ import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.
 import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkChoice, checkTexts } from "../shared/validate.js";
+import { checkChoice, checkOptions, checkTexts } from "../shared/validate.js";
 import { encodeRows, windowPlan } from "../shared/windows.js";
 import { aggregate, type RawEntity, stitchWindows } from "./aggregate.js";
 import { gatherPreEntities, type PreEntity, type SubwordInfo } from "./pre-entities.js";
@@ -71,6 +71,7 @@ export interface TokenClassifier extends EncoderHandle {
  */
 export async function createTokenClassifier(model: string, options: CreateOptions = {}): Promise<TokenClassifier> {
   const id = checkModelId(model, "createTokenClassifier", DEFAULT_NER_MODEL);
+  checkOptions(options, "createTokenClassifier");
   const encoder = await EncoderModel.open(id, options, NER_TASK, [{ name: "logits", rank: 3 }]);
   try {
     return new TokenClassifierHandle(encoder, await readSubwordInfo(encoder.model));
@@ -97,6 +98,7 @@ class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
   ner(texts: string[], options?: NerCallOptions): Promise<Entity[][]>;
   async ner(input: string | string[], options: NerCallOptions = {}): Promise<Entity[] | Entity[][]> {
     this.ensureOpen();
+    checkOptions(options, "ner");
     const { texts, single } = checkTexts(input, "ner");
     const strategy = checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
     const ignore = new Set(checkIgnoreLabels(options.ignoreLabels));

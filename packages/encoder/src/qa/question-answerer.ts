@@ -4,6 +4,7 @@ import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
 import { AnswerCollector } from "./collect.js";
+import { checkOptions } from "../shared/validate.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
 import { scoreWindow, spanToChars } from "./spans.js";
 import type { Answer, AnswerCallOptions, QuestionContext } from "./types.js";
@@ -60,6 +61,7 @@ export interface QuestionAnswerer extends EncoderHandle {
  */
 export async function createQuestionAnswerer(model: string, options: CreateOptions = {}): Promise<QuestionAnswerer> {
   const id = checkModelId(model, "createQuestionAnswerer", DEFAULT_QA_MODEL);
+  checkOptions(options, "createQuestionAnswerer");
   const encoder = await EncoderModel.open(id, options, QA_TASK, [
     { name: "start_logits", rank: 2 },
     { name: "end_logits", rank: 2 },
@@ -97,6 +99,12 @@ class QuestionAnswererHandle extends BaseHandle implements QuestionAnswerer {
             { hint: "shorten the question, raise maxSeqLength (up to the model's window) or lower docStride", cause: error },
           );
         });
+      if (!windows.some((window) => window.sequenceIds.includes(1))) {
+        // Only characters the tokenizer drops (control, zero-width, lone surrogates): no span can be the answer.
+        throw new InputError(`${items.length > 1 ? `The context of question ${q}` : "The context"} has no tokens the model can read`, {
+          hint: "pass a context with words in it; control, zero-width and unpaired surrogate characters are dropped by the tokenizer",
+        });
+      }
       for (const window of windows) {
         rows.push(window);
         owner.push(q);

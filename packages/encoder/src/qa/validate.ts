@@ -1,5 +1,5 @@
 import { InputError } from "@proj/core";
-import { checkInteger, checkText, describe } from "../shared/validate.js";
+import { checkInteger, checkOptions, checkText, describe } from "../shared/validate.js";
 import type { AnswerCallOptions, QuestionContext } from "./types.js";
 
 /**
@@ -52,6 +52,7 @@ export function checkQuestions(input: unknown): { items: QuestionContext[]; sing
  * @internal
  */
 export function checkAnswerOptions(options: AnswerCallOptions, modelMax: number): ResolvedAnswerOptions {
+  checkOptions(options, "answer");
   const topK = options.topK === undefined ? 1 : checkInteger(options.topK, "topK", 1, Number.MAX_SAFE_INTEGER, "pass a positive integer");
   const maxAnswerLength = options.maxAnswerLength === undefined ? 15 : checkInteger(options.maxAnswerLength, "maxAnswerLength", 1);
   const maxSeqLength =

@@ -52,6 +52,7 @@ export function resolveHandle<H extends Disposable & { readonly task: HandleTask
     load: loadOptionsOf(options),
     create: (id, load) => create(id, load as EncoderLoadOptions),
     createName: CREATE_NAMES[task],
+    signal: (options as { signal?: AbortSignal }).signal,
   });
 }
 

@@ -40,7 +40,10 @@ export interface ModelOptions<H> extends EncoderLoadOptions {
    * this fails with `OfflineError`).
    */
   model?: string | H;
-  /** Cancels the call (checked before and after each forward pass). Loading shared by several calls is not cancelled. */
+  /**
+   * Cancels the call: checked before and after each forward pass, and while the call waits for its model to load
+   * (a load shared by several calls goes on for the others).
+   */
   signal?: AbortSignal;
 }
 

@@ -31,6 +31,7 @@ export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTas
   defaultModel: string,
   cache: HandleCache<H>,
   create: (model: string, load: LoadModelOptions) => Promise<H>,
+  signal?: AbortSignal,
 ): Promise<H> {
   return resolveTaskHandle({
     model,
@@ -40,6 +41,7 @@ export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTas
     load: load ?? {},
     create,
     createName: task === "translate" ? "createTranslator" : "createSummarizer",
+    signal,
   });
 }
 

@@ -16,8 +16,8 @@ export interface TextChunk {
 
 /**
  * An output in progress: iterate it for text deltas as tokens are generated, and await {@link TextStream.result}
- * for the final result. The deltas always add up to the final text: with beam search, whose beams change until the
- * end, the text arrives in one piece when the search ends.
+ * for the final result. The deltas always add up to the final text (the first sequence's, when `numReturnSequences`
+ * asks for more): with beam search, whose beams change until the end, the text arrives in one piece when the search ends.
  *
  * @typeParam R - the task's result type ({@link Translation} or {@link Summary}).
  * @example
@@ -32,6 +32,7 @@ export class TextStream<R extends Seq2SeqResult> extends ResultStream<TextChunk,
     super(
       (push) =>
         run((event) => {
+          if (event.input !== 0 || event.sequence !== 0) return; // the result's text is the first sequence's
           streamed += event.text;
           push({ text: event.text, tokenId: event.tokenId });
         }),

@@ -6,7 +6,7 @@ import {
   MetricsRecorder,
   type Seq2SeqRunner,
 } from "@proj/core";
-import { checkTexts } from "../shared/check-input.js";
+import { checkOptions, checkTexts } from "../shared/check-input.js";
 import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
 import { type DocumentSummary, summarizeDocument } from "./long-document.js";
 import type { SummarizeCallOptions, Summary } from "./types.js";
@@ -30,6 +30,7 @@ export interface SummarizationModel {
  * @internal
  */
 export async function summarizeTexts(s: SummarizationModel, input: unknown, options: SummarizeCallOptions): Promise<Summary[]> {
+  checkOptions(options, "summarize");
   const texts = checkTexts(input, "summarize");
   const window = inputWindow(options.maxInputTokens, s.window, s.model.source.label);
   const chunking = options.chunking ?? true;

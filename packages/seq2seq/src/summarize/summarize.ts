@@ -1,6 +1,7 @@
 import type { HandleCache } from "@proj/core";
 import { DEFAULT_SUMMARIZATION_MODEL } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
+import { checkOptions } from "../shared/check-input.js";
 import { chain, TextStream } from "../shared/text-stream.js";
 import { createSummarizer, type Summarizer } from "./summarizer.js";
 import type { SummarizeOptions, Summary } from "./types.js";
@@ -9,7 +10,7 @@ const summarizers: HandleCache<Summarizer> = taskCache<Summarizer>();
 
 function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
   return resolveHandle(options.model, options.load, "summarize", DEFAULT_SUMMARIZATION_MODEL, summarizers, (id, load) =>
-    createSummarizer(id, load),
+    createSummarizer(id, load), options.signal,
   );
 }
 
@@ -27,6 +28,7 @@ function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
 export async function summarize(text: string, options?: SummarizeOptions): Promise<Summary>;
 export async function summarize(texts: string[], options?: SummarizeOptions): Promise<Summary[]>;
 export async function summarize(input: string | string[], options: SummarizeOptions = {}): Promise<Summary | Summary[]> {
+  checkOptions(options, "summarize");
   const summarizer = await summarizerFor(options);
   const { model: _model, load: _load, ...call } = options;
   return Array.isArray(input) ? summarizer.summarize(input, call) : summarizer.summarize(input, call);
@@ -41,6 +43,7 @@ export async function summarize(input: string | string[], options: SummarizeOpti
  * for await (const { text } of s) process.stdout.write(text);
  */
 export function summarizeStream(text: string, options: SummarizeOptions = {}): TextStream<Summary> {
+  checkOptions(options, "summarizeStream");
   const { model: _model, load: _load, ...call } = options;
   return new TextStream(async (onToken) => {
     const summarizer = await summarizerFor(options);

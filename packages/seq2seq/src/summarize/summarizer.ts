@@ -1,5 +1,6 @@
 import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec, Seq2SeqRunner } from "@proj/core";
 import { DEFAULT_SUMMARIZATION_MODEL } from "../shared/defaults.js";
+import { checkOptions } from "../shared/check-input.js";
 import { openSeq2SeqModel } from "../shared/open-model.js";
 import { taskSettings } from "../shared/task-config.js";
 import { SUMMARIZE_TASK } from "../shared/tasks.js";
@@ -49,15 +50,22 @@ export async function createSummarizer(
   model: ModelSpec = DEFAULT_SUMMARIZATION_MODEL,
   options: LoadModelOptions = {},
 ): Promise<Summarizer> {
+  checkOptions(options, "createSummarizer");
   const loaded = await openSeq2SeqModel(model, options, SUMMARIZE_TASK);
-  const settings = taskSettings(loaded, "summarization");
-  const state: SummarizationModel = {
-    model: loaded,
-    runner: Seq2SeqRunner.fromModel(loaded),
-    window: encoderWindow(loaded),
-    prefix: settings.prefix,
-    generationConfig: settings.generationConfig,
-  };
+  let state: SummarizationModel;
+  try {
+    const settings = taskSettings(loaded, "summarization");
+    state = {
+      model: loaded,
+      runner: Seq2SeqRunner.fromModel(loaded),
+      window: encoderWindow(loaded),
+      prefix: settings.prefix,
+      generationConfig: settings.generationConfig,
+    };
+  } catch (error) {
+    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
+    throw error;
+  }
   const check = (): void => {
     if (loaded.disposed) throw new DisposedError(`The summarizer for ${loaded.source.label}`);
   };
@@ -78,6 +86,7 @@ export async function createSummarizer(
     },
     summarize,
     stream(text, options = {}) {
+      checkOptions(options, "summarizeStream");
       return new TextStream(async (onToken) => {
         check();
         const [result] = await summarizeTexts(state, text, { ...options, onToken: chain(options.onToken, onToken) });

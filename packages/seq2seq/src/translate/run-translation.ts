@@ -1,5 +1,5 @@
 import { InputError, type LoadedModel, MetricsRecorder, type Seq2SeqRunner } from "@proj/core";
-import { checkTexts } from "../shared/check-input.js";
+import { checkOptions, checkTexts } from "../shared/check-input.js";
 import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
 import { taskSettings } from "../shared/task-config.js";
 import { resolvePair } from "./resolve-pair.js";
@@ -22,6 +22,7 @@ export interface TranslationModel {
  * @internal
  */
 export async function translateTexts(t: TranslationModel, input: unknown, options: TranslateCallOptions): Promise<Translation[]> {
+  checkOptions(options, "translate");
   const texts = checkTexts(input, "translate");
   const { model } = t;
   const label = model.source.label;

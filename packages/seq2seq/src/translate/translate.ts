@@ -1,6 +1,7 @@
 import type { HandleCache } from "@proj/core";
 import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
+import { checkOptions } from "../shared/check-input.js";
 import { chain, TextStream } from "../shared/text-stream.js";
 import { createTranslator, type Translator } from "./translator.js";
 import type { Translation, TranslateOptions } from "./types.js";
@@ -9,7 +10,7 @@ const translators: HandleCache<Translator> = taskCache<Translator>();
 
 function translatorFor(options: TranslateOptions): Promise<Translator> {
   return resolveHandle(options.model, options.load, "translate", DEFAULT_TRANSLATION_MODEL, translators, (id, load) =>
-    createTranslator(id, load),
+    createTranslator(id, load), options.signal,
   );
 }
 
@@ -26,6 +27,7 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
 export async function translate(text: string, options?: TranslateOptions): Promise<Translation>;
 export async function translate(texts: string[], options?: TranslateOptions): Promise<Translation[]>;
 export async function translate(input: string | string[], options: TranslateOptions = {}): Promise<Translation | Translation[]> {
+  checkOptions(options, "translate");
   const translator = await translatorFor(options);
   const { model: _model, load: _load, ...call } = options;
   return Array.isArray(input) ? translator.translate(input, call) : translator.translate(input, call);
@@ -39,6 +41,7 @@ export async function translate(input: string | string[], options: TranslateOpti
  * for await (const { text } of s) process.stdout.write(text);
  */
 export function translateStream(text: string, options: TranslateOptions = {}): TextStream<Translation> {
+  checkOptions(options, "translateStream");
   const { model: _model, load: _load, ...call } = options;
   return new TextStream(async (onToken) => {
     const translator = await translatorFor(options);

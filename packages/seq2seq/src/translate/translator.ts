@@ -1,5 +1,6 @@
 import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec, Seq2SeqRunner } from "@proj/core";
 import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
+import { checkOptions } from "../shared/check-input.js";
 import { openSeq2SeqModel } from "../shared/open-model.js";
 import { TRANSLATE_TASK } from "../shared/tasks.js";
 import { chain, TextStream } from "../shared/text-stream.js";
@@ -47,13 +48,20 @@ export interface Translator {
  * await translator.dispose();
  */
 export async function createTranslator(model: ModelSpec = DEFAULT_TRANSLATION_MODEL, options: LoadModelOptions = {}): Promise<Translator> {
+  checkOptions(options, "createTranslator");
   const loaded = await openSeq2SeqModel(model, options, TRANSLATE_TASK);
-  const state: TranslationModel = {
-    model: loaded,
-    runner: Seq2SeqRunner.fromModel(loaded),
-    scheme: detectScheme(schemeSourceOf(loaded)),
-    window: encoderWindow(loaded),
-  };
+  let state: TranslationModel;
+  try {
+    state = {
+      model: loaded,
+      runner: Seq2SeqRunner.fromModel(loaded),
+      scheme: detectScheme(schemeSourceOf(loaded)),
+      window: encoderWindow(loaded),
+    };
+  } catch (error) {
+    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
+    throw error;
+  }
   const check = (): void => {
     if (loaded.disposed) throw new DisposedError(`The translator for ${loaded.source.label}`);
   };
@@ -74,6 +82,7 @@ export async function createTranslator(model: ModelSpec = DEFAULT_TRANSLATION_MO
     },
     translate,
     stream(text, options = {}) {
+      checkOptions(options, "translateStream");
       return new TextStream(async (onToken) => {
         check();
         const [result] = await translateTexts(state, text, { ...options, onToken: chain(options.onToken, onToken) });

@@ -67,7 +67,8 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
         },
       ),
     );
-    return { object: "list", model: id, data: answers };
+    // answer() returns one Answer for topK 1 and an array above: the endpoint always answers a list.
+    return { object: "list", model: id, data: Array.isArray(answers) ? answers : [answers] };
   });
 
   app.post("/v1/fill-mask", async (request, reply) => {

@@ -2,6 +2,7 @@ import { Tensor } from "onnxruntime-node";
 import type { ModelConfig } from "../../config/model-config.js";
 import { InputError } from "../../errors.js";
 import type { ModelSession, TensorMap } from "../../session/model-session.js";
+import { checkGraphIo } from "../../session/graph-io.js";
 import { boolTensor, int64Tensor } from "../../session/tensors.js";
 import { DecoderCache } from "../cache/decoder-cache.js";
 import type { DecoderRunner, PromptRow, StepResult } from "./decoder-runner.js";
@@ -14,6 +15,9 @@ export interface CausalRunnerOptions {
   /** Id written into padding positions. @defaultValue 0 */
   padTokenId?: number;
 }
+
+/** Inputs a decoder-only graph may declare besides its `past_key_values.*`. */
+const CAUSAL_FEEDS = new Set(["input_ids", "attention_mask", "position_ids", "use_cache_branch"]);
 
 /**
  * Forward passes of a decoder-only model (GPT-2, LLaMA, Qwen, Gemma ... as Optimum exports them):
@@ -32,6 +36,13 @@ export class CausalRunner implements DecoderRunner {
 
   constructor(session: ModelSession, config: ModelConfig, options: CausalRunnerOptions = {}) {
     this.#session = session;
+    checkGraphIo(session, {
+      role: "decoder-only generation",
+      feeds: (name) => CAUSAL_FEEDS.has(name) || name.startsWith("past_key_values"),
+      required: ["input_ids", "attention_mask"],
+      outputs: ["logits"],
+      hint: "export the model with Optimum's text-generation-with-past task (optimum-cli export onnx --task text-generation-with-past)",
+    });
     const shape = config.decoder;
     this.#layout = kvLayout(session, shape && { heads: shape.numKeyValueHeads, headDim: shape.headDim });
     this.#useCache = (options.useCache ?? true) && this.#layout.entries.length > 0;

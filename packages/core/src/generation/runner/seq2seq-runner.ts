@@ -3,6 +3,7 @@ import type { ModelConfig } from "../../config/model-config.js";
 import { InputError, ModelFormatError } from "../../errors.js";
 import type { LoadedModel } from "../../model/load-model.js";
 import type { ModelSession, TensorMap } from "../../session/model-session.js";
+import { checkGraphIo } from "../../session/graph-io.js";
 import { boolTensor, int64Tensor } from "../../session/tensors.js";
 import { DecoderCache, type EncoderMemory } from "../cache/decoder-cache.js";
 import type { DecoderRunner, PromptRow, StepResult } from "./decoder-runner.js";
@@ -28,6 +29,9 @@ export interface Seq2SeqRunnerOptions {
   /** First decoder id of rows that give no `decoderInputIds`. @defaultValue generation config's, then config's `decoder_start_token_id`, then `bos_token_id` */
   decoderStartTokenId?: number;
 }
+
+/** Inputs an encoder-decoder's decoder graph may declare besides its `past_key_values.*`. */
+const DECODER_FEEDS = new Set(["input_ids", "encoder_attention_mask", "attention_mask", "encoder_hidden_states", "use_cache_branch"]);
 
 /** The graphs one encoder-decoder export is made of. */
 interface Graphs {
@@ -96,6 +100,24 @@ export class Seq2SeqRunner implements DecoderRunner {
 
   private constructor(graphs: Graphs, config: ModelConfig, options: Seq2SeqRunnerOptions) {
     this.#graphs = graphs;
+    const hint = "export the model with Optimum's text2text-generation-with-past task (optimum-cli export onnx --task text2text-generation-with-past)";
+    checkGraphIo(graphs.encoder, {
+      role: "an encoder-decoder's encoder",
+      feeds: (name) => name === "input_ids" || name === "attention_mask",
+      required: ["input_ids"],
+      outputs: [],
+      hint,
+    });
+    for (const session of new Set([graphs.full, graphs.step])) {
+      if (!session) continue;
+      checkGraphIo(session, {
+        role: "an encoder-decoder's decoder",
+        feeds: (name) => DECODER_FEEDS.has(name) || name.startsWith("past_key_values"),
+        required: ["input_ids"],
+        outputs: ["logits"],
+        hint,
+      });
+    }
     const shape = config.decoder;
     const entries = graphs.step ? kvLayout(graphs.step, shape && { heads: shape.numKeyValueHeads, headDim: shape.headDim }).entries : [];
     this.#self = entries.filter((e) => !e.cross);

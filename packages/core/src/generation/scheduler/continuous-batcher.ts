@@ -49,6 +49,8 @@ interface Job {
   submitted: number;
   rows: Row[];
   tokens: number;
+  /** Set when the caller's `onToken` threw: the job leaves the batch and rejects with it. */
+  failed?: { error: unknown };
   resolve: (sequences: GeneratedSequence[]) => void;
   reject: (error: unknown) => void;
 }
@@ -143,11 +145,13 @@ export class ContinuousBatcher {
         const { cache, logits } = await this.#runner.step(this.#cache, this.#rows.map((r) => r.next));
         this.#onStep?.(this.#rows.length);
         this.#cache = cache;
-        const kept = await this.#choose(this.#rows, logits);
+        const { kept, finished } = await this.#choose(this.#rows, logits);
         if (kept.length < this.#rows.length) {
           this.#cache = this.#cache.gather(kept).trimPadding(16);
           this.#rows = kept.map((k) => this.#rows[k] as Row);
         }
+        // Results go out once their rows have left the batch, so running/queued are exact when a caller resumes.
+        await this.#completeAll(finished);
       }
     } catch (error) {
       const jobs = new Set([...this.#rows.map((r) => r.job), ...this.#queue.splice(0)]);
@@ -165,14 +169,15 @@ export class ContinuousBatcher {
     const admitted: Job[] = [];
     let rows = this.#rows.length;
     let tokens = this.#rows.reduce((n, r) => n + (r.job.tokens / r.job.request.options.numReturnSequences), 0);
+    // Cancelled requests leave the queue at every step boundary, wherever they wait (not only at its head).
+    for (const job of this.#queue.filter((j) => j.request.options.signal?.aborted)) {
+      this.#queue.splice(this.#queue.indexOf(job), 1);
+      const n = job.request.options.numReturnSequences;
+      job.resolve(Array.from({ length: n }, () => ({ tokenIds: [], text: "", finishReason: "abort" as const })));
+    }
     while (this.#queue.length > 0) {
       const job = this.#queue[0] as Job;
       const n = job.request.options.numReturnSequences;
-      if (job.request.options.signal?.aborted) {
-        this.#queue.shift();
-        job.resolve(Array.from({ length: n }, () => ({ tokenIds: [], text: "", finishReason: "abort" as const })));
-        continue;
-      }
       if (rows + n > this.#maxSequences || tokens + job.tokens > this.#maxTokens) break;
       this.#queue.shift();
       admitted.push(job);
@@ -210,20 +215,30 @@ export class ContinuousBatcher {
     const repeated = expand.length !== admitted.length;
     const logits = repeated ? expand.map((i) => Float32Array.from(prefill.logits[i] as Float32Array)) : prefill.logits;
     const cache = repeated ? prefill.cache.gather(expand) : prefill.cache;
-    const kept = await this.#choose(newRows, logits);
-    if (kept.length === 0) return;
-    const joined = kept.length < newRows.length ? cache.gather(kept) : cache;
-    this.#cache = this.#cache && this.#rows.length > 0 ? DecoderCache.concat([this.#cache, joined]) : joined;
-    this.#rows = [...this.#rows, ...kept.map((k) => newRows[k] as Row)];
+    let chosen: { kept: number[]; finished: Job[] };
+    try {
+      chosen = await this.#choose(newRows, logits);
+    } catch (error) {
+      for (const job of admitted) job.reject(error);
+      return;
+    }
+    const { kept, finished } = chosen;
+    if (kept.length > 0) {
+      const joined = kept.length < newRows.length ? cache.gather(kept) : cache;
+      this.#cache = this.#cache && this.#rows.length > 0 ? DecoderCache.concat([this.#cache, joined]) : joined;
+      this.#rows = [...this.#rows, ...kept.map((k) => newRows[k] as Row)];
+    }
+    await this.#completeAll(finished);
   }
 
-  /** Picks the next token of each row; returns the indexes of rows still running. Completes finished jobs. */
-  async #choose(rows: readonly Row[], logits: readonly Float32Array[]): Promise<number[]> {
+  /** Picks the next token of each row; returns the indexes of rows still running and the jobs now finished. */
+  async #choose(rows: readonly Row[], logits: readonly Float32Array[]): Promise<{ kept: number[]; finished: Job[] }> {
     const now = performance.now();
     const stepped = new Set<MetricsRecorder>();
     for (let k = 0; k < rows.length; k++) {
       const row = rows[k] as Row;
       const { job } = row;
+      if (job.failed) continue;
       const o = job.request.options;
       const rowLogits = logits[k] as Float32Array;
       applyProcessors(job.processors, rowLogits, row.state);
@@ -239,7 +254,14 @@ export class ContinuousBatcher {
       }
       row.state.append(token);
       const delta = await row.text.push(token);
-      job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: token, text: delta });
+      try {
+        job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: token, text: delta });
+      } catch (error) {
+        // The caller's callback threw: that request fails alone, the others in the batch go on.
+        job.failed = { error };
+        for (const r of job.rows) r.finish ??= "abort";
+        continue;
+      }
       if (row.text.stopped) row.finish = "stop";
       else if (row.state.generatedLength >= o.maxNewTokens) row.finish = "length";
     }
@@ -252,11 +274,18 @@ export class ContinuousBatcher {
       if (row.finish === undefined) kept.push(k);
       else if (row.job.rows.every((r) => r.finish !== undefined)) finishedJobs.add(row.job);
     });
-    for (const job of finishedJobs) await this.#complete(job);
-    return kept;
+    return { kept, finished: [...finishedJobs] };
+  }
+
+  async #completeAll(jobs: readonly Job[]): Promise<void> {
+    for (const job of jobs) await this.#complete(job);
   }
 
   async #complete(job: Job): Promise<void> {
+    if (job.failed) {
+      job.reject(job.failed.error);
+      return;
+    }
     try {
       const sequences: GeneratedSequence[] = [];
       for (const row of job.rows) {

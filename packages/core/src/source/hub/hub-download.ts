@@ -1,4 +1,5 @@
-import { createWriteStream, existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, statSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { dirname } from "node:path";
@@ -263,5 +264,26 @@ async function receive(
       { hint: "try again; the next attempt resumes from the bytes already received" },
     );
   }
+  if (total === undefined && !(await matchesEtag(incomplete, meta.etag))) {
+    // No announced size (a chunked answer): only the content hash the ETag names tells a whole file from a cut one.
+    await rm(incomplete, { force: true });
+    throw new DownloadError(
+      `Downloading "${file}" of Hub model ${ctx.id} ended after ${loaded} bytes that do not match its ETag ${meta.etag}: the transfer was cut short`,
+      { hint: "try again" },
+    );
+  }
   await rename(incomplete, ctx.cache.blobPath(meta.etag));
+}
+
+/**
+ * True when a file's content matches an ETag that is a content hash: the git blob sha1 the Hub uses for regular
+ * files, or the sha256 of an LFS file. Other ETags cannot be checked and match.
+ */
+async function matchesEtag(path: string, etag: string): Promise<boolean> {
+  const kind = /^[0-9a-f]{40}$/.test(etag) ? "sha1" : /^[0-9a-f]{64}$/.test(etag) ? "sha256" : undefined;
+  if (kind === undefined) return true;
+  const hash = createHash(kind);
+  if (kind === "sha1") hash.update(`blob ${statSync(path).size}\0`);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex") === etag;
 }
