@@ -266,7 +266,8 @@ export class MockHub {
     }
     this.faults.delete(file.path);
     res.write(body.subarray(0, fault.afterBytes), () => {
-      if (fault.mode === "cut") setTimeout(() => res.socket?.destroy(), 20);
+      // Give the client time to read the bytes before the cut, even on a loaded machine.
+      if (fault.mode === "cut") setTimeout(() => res.socket?.destroy(), 300);
     });
   }
 
