@@ -11,7 +11,7 @@ import {
   ModelFormatError,
   ModelNotFoundError,
   OfflineError,
-  ProjError,
+  type ProjError,
   Tensor,
 } from "../src/index.js";
 
@@ -74,7 +74,7 @@ describe("typed errors for broken or missing models", () => {
 
   it("a tokenizer larger than the model's vocabulary is ModelFormatError", async () => {
     const dir = copyOf("bert-seq-cls", "vocab-mismatch");
-    cpSync(fixture("gpt2") + "/tokenizer.json", join(dir, "tokenizer.json"));
+    cpSync(`${fixture("gpt2")}/tokenizer.json`, join(dir, "tokenizer.json"));
     const error = await loadModel(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelFormatError);
     expect((error as Error).message).toMatch(/50257 tokens.*vocab_size 30522/);
@@ -120,9 +120,7 @@ describe("feeds are checked against the session's declared inputs", () => {
     expect(missing).toBeInstanceOf(InputError);
     expect((missing as Error).message).toContain('"token_type_ids"');
 
-    const unknown = await session
-      .run({ input_ids: ids, attention_mask: mask, token_type_ids: mask, extra: mask })
-      .catch((e: unknown) => e);
+    const unknown = await session.run({ input_ids: ids, attention_mask: mask, token_type_ids: mask, extra: mask }).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(InputError);
     expect((unknown as Error).message).toContain('no input "extra"');
 

@@ -74,7 +74,9 @@ describe("session sharing", () => {
 
   it("concurrent first loads of one model open its session once", async () => {
     const before = openSessionCount();
-    const models = await Promise.all(Array.from({ length: 8 }, () => loadModel(fixture("bert-qa"), { threads: 1, graphOptimization: "extended" })));
+    const models = await Promise.all(
+      Array.from({ length: 8 }, () => loadModel(fixture("bert-qa"), { threads: 1, graphOptimization: "extended" })),
+    );
     expect(openSessionCount()).toBe(before + 1);
     expect(new Set(models.map((m) => m.session("model"))).size).toBe(1);
     await Promise.all(models.map((m) => m.dispose()));

@@ -24,7 +24,10 @@ async function tokenizerFolder(name: string): Promise<{ dir: string; tokenizer: 
     await readJsonObject(configPath);
   } catch {
     configPath = join(dir, "tokenizer_config.json");
-    writeFileSync(configPath, JSON.stringify({ tokenizer_class: "T5Tokenizer", eos_token: "</s>", pad_token: "<pad>", unk_token: "<unk>", model_max_length: 512 }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ tokenizer_class: "T5Tokenizer", eos_token: "</s>", pad_token: "<pad>", unk_token: "<unk>", model_max_length: 512 }),
+    );
   }
   const config = parseTokenizerConfig(await readJsonObject(configPath));
   return { dir, tokenizer: await Tokenizer.fromFile(join(dir, "tokenizer.json"), config) };

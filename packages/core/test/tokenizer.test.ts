@@ -82,7 +82,9 @@ describe("sentence pairs and overflow windows", () => {
       if (previousEnd >= 0) expect(first[0]).toBeLessThan(previousEnd); // overlap
       previousEnd = (contextTokens.at(-1) as [number, number])[1];
       for (const [s] of contextTokens) covered.add(s);
-      expect(window.tokens.filter((_, i) => window.sequenceIds[i] === 0)).toEqual((await bert.encode(question, { addSpecialTokens: false })).tokens);
+      expect(window.tokens.filter((_, i) => window.sequenceIds[i] === 0)).toEqual(
+        (await bert.encode(question, { addSpecialTokens: false })).tokens,
+      );
     }
     for (const [s] of full.offsets) expect(covered.has(s)).toBe(true);
   });
@@ -101,7 +103,9 @@ describe("sentence pairs and overflow windows", () => {
   it("concurrent calls with different truncation settings never mix them", async () => {
     const text = "a b c d e f g h i j k l m n o p";
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => bert.encode(text, { maxLength: 3 + (i % 5) })));
-    results.forEach((r, i) => expect(r.ids.length).toBe(3 + (i % 5)));
+    results.forEach((r, i) => {
+      expect(r.ids.length).toBe(3 + (i % 5));
+    });
   });
 });
 
@@ -127,7 +131,11 @@ describe("batches", () => {
 
 describe("streaming detokenizer", () => {
   const texts = ["Hello world, this is a test.", "Émojis 😀🎉 and ünïcödé — “quotes” ok", "日本語のテキストです。", "  spaces   kept  "];
-  for (const [name, get] of [["gpt2", () => gpt2], ["t5", () => t5], ["bert", () => bert]] as const) {
+  for (const [name, get] of [
+    ["gpt2", () => gpt2],
+    ["t5", () => t5],
+    ["bert", () => bert],
+  ] as const) {
     it(`${name}: deltas concatenate to the full decode, never with a broken character`, async () => {
       const tokenizer = get();
       for (const text of texts) {

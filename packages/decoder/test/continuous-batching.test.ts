@@ -45,7 +45,12 @@ describe("continuous batching on one handle", () => {
 
   it("a full queue refuses with OverloadedError instead of growing without bound", async () => {
     const small = await createGenerator(fixture("gpt2"), { threads: 1, batching: { maxSequences: 1, maxQueue: 2 } });
-    const calls = Array.from({ length: 6 }, () => small.generate("Hello", { maxNewTokens: 5, eosTokenId: [] }).then(() => "ok", (e: unknown) => e));
+    const calls = Array.from({ length: 6 }, () =>
+      small.generate("Hello", { maxNewTokens: 5, eosTokenId: [] }).then(
+        () => "ok",
+        (e: unknown) => e,
+      ),
+    );
     const outcomes = await Promise.all(calls);
     expect(outcomes.filter((o) => o === "ok").length).toBeGreaterThanOrEqual(3);
     expect(outcomes.some((o) => o instanceof OverloadedError)).toBe(true);

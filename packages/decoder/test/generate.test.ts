@@ -25,7 +25,9 @@ describe("greedy generation matches transformers.js", () => {
       const batch = await generator.generate(prompts, { maxNewTokens: 12 });
       for (let i = 0; i < prompts.length; i++) {
         const prompt = prompts[i] as string;
-        const [want] = (await pipe(prompt, { max_new_tokens: 12, do_sample: false, return_full_text: false })) as Array<{ generated_text: string }>;
+        const [want] = (await pipe(prompt, { max_new_tokens: 12, do_sample: false, return_full_text: false })) as Array<{
+          generated_text: string;
+        }>;
         const single = await generator.generate(prompt, { maxNewTokens: 12 });
         expect(single.text).toBe(want?.generated_text);
         expect(batch[i]?.text).toBe(single.text);
@@ -83,7 +85,14 @@ describe("sampling", () => {
   });
 
   it("numReturnSequences draws several different samples from one prefill", async () => {
-    const r = await gpt2.generate("Hello", { maxNewTokens: 10, doSample: true, temperature: 2, numReturnSequences: 4, seed: 3, eosTokenId: [] });
+    const r = await gpt2.generate("Hello", {
+      maxNewTokens: 10,
+      doSample: true,
+      temperature: 2,
+      numReturnSequences: 4,
+      seed: 3,
+      eosTokenId: [],
+    });
     expect(r.sequences).toHaveLength(4);
     expect(new Set(r.sequences.map((s) => s.tokenIds.join(","))).size).toBeGreaterThan(1);
   });

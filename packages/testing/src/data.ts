@@ -57,7 +57,10 @@ function tsvFirstColumn(path: string): string[] {
 }
 
 function gzLines(path: string): string[] {
-  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((s) => s.trim() !== "");
+  return gunzipSync(readFileSync(path))
+    .toString("utf8")
+    .split("\n")
+    .filter((s) => s.trim() !== "");
 }
 
 function conllSentences(path: string): string[] {

@@ -44,7 +44,9 @@ describe("every fixture loads and runs in transformers.js from its local folder 
     it(`${name} generates with encoder_model + decoder_model_merged`, async () => {
       const { pipeline } = await loadOracle();
       const summarize = await pipeline("summarization", fixture(name), { dtype: "fp32" });
-      const [out] = (await summarize("The quick brown fox jumps over the lazy dog. It was a sunny day.", { max_new_tokens: 8 })) as Array<{ summary_text: string }>;
+      const [out] = (await summarize("The quick brown fox jumps over the lazy dog. It was a sunny day.", { max_new_tokens: 8 })) as Array<{
+        summary_text: string;
+      }>;
       expect(typeof out?.summary_text).toBe("string");
       await summarize.dispose();
     });

@@ -5,18 +5,74 @@ import type { ModelConfig } from "./model-config.js";
 export type ArchitectureFamily = "encoder" | "decoder" | "encoder-decoder";
 
 const ENCODER_TYPES = new Set([
-  "bert", "roberta", "distilbert", "albert", "electra", "deberta", "deberta-v2", "xlm-roberta", "camembert",
-  "mpnet", "mobilebert", "squeezebert", "convbert", "funnel", "ernie", "roformer", "nomic_bert", "modernbert", "esm",
+  "bert",
+  "roberta",
+  "distilbert",
+  "albert",
+  "electra",
+  "deberta",
+  "deberta-v2",
+  "xlm-roberta",
+  "camembert",
+  "mpnet",
+  "mobilebert",
+  "squeezebert",
+  "convbert",
+  "funnel",
+  "ernie",
+  "roformer",
+  "nomic_bert",
+  "modernbert",
+  "esm",
 ]);
 
 const DECODER_TYPES = new Set([
-  "gpt2", "gpt_neo", "gpt_neox", "gptj", "gpt_bigcode", "codegen", "llama", "mistral", "mixtral", "qwen2", "qwen2_moe",
-  "qwen3", "gemma", "gemma2", "gemma3_text", "phi", "phi3", "opt", "bloom", "falcon", "mpt", "olmo", "olmo2",
-  "stablelm", "starcoder2", "granite", "cohere", "smollm3", "exaone", "helium",
+  "gpt2",
+  "gpt_neo",
+  "gpt_neox",
+  "gptj",
+  "gpt_bigcode",
+  "codegen",
+  "llama",
+  "mistral",
+  "mixtral",
+  "qwen2",
+  "qwen2_moe",
+  "qwen3",
+  "gemma",
+  "gemma2",
+  "gemma3_text",
+  "phi",
+  "phi3",
+  "opt",
+  "bloom",
+  "falcon",
+  "mpt",
+  "olmo",
+  "olmo2",
+  "stablelm",
+  "starcoder2",
+  "granite",
+  "cohere",
+  "smollm3",
+  "exaone",
+  "helium",
 ]);
 
 const ENCODER_DECODER_TYPES = new Set([
-  "t5", "mt5", "longt5", "bart", "mbart", "marian", "pegasus", "m2m_100", "nllb", "blenderbot", "blenderbot-small", "mt0", "umt5",
+  "t5",
+  "mt5",
+  "longt5",
+  "bart",
+  "mbart",
+  "marian",
+  "pegasus",
+  "m2m_100",
+  "nllb",
+  "blenderbot",
+  "blenderbot-small",
+  "mt0",
+  "umt5",
 ]);
 
 /**
@@ -38,8 +94,7 @@ export function detectFamily(config: ModelConfig, onnxFiles: readonly string[] =
   if (/ForCausalLM|LMHeadModel/.test(arch)) return "decoder";
   if (/For(SequenceClassification|TokenClassification|QuestionAnswering|MaskedLM|MultipleChoice)|Model$/.test(arch)) return "encoder";
   if (has("decoder_model")) return "decoder";
-  throw new ModelFormatError(
-    `Cannot tell the architecture family of model_type "${config.modelType}" (architectures: ${arch || "none"})`,
-    { hint: 'pass { family: "encoder" | "decoder" | "encoder-decoder" } to say how the model runs' },
-  );
+  throw new ModelFormatError(`Cannot tell the architecture family of model_type "${config.modelType}" (architectures: ${arch || "none"})`, {
+    hint: 'pass { family: "encoder" | "decoder" | "encoder-decoder" } to say how the model runs',
+  });
 }

@@ -100,7 +100,10 @@ export function parseGenerationConfig(raw: JsonObject): GenerationConfig {
   set("forcedBosTokenId", num(raw, "forced_bos_token_id"));
   set("forcedEosTokenId", idList(raw, "forced_eos_token_id")?.[0]);
   if (Array.isArray(raw.bad_words_ids)) {
-    set("badWordsIds", raw.bad_words_ids.filter((s): s is number[] => Array.isArray(s) && s.every((t) => typeof t === "number")));
+    set(
+      "badWordsIds",
+      raw.bad_words_ids.filter((s): s is number[] => Array.isArray(s) && s.every((t) => typeof t === "number")),
+    );
   }
   set("suppressTokens", idList(raw, "suppress_tokens"));
   set("beginSuppressTokens", idList(raw, "begin_suppress_tokens"));

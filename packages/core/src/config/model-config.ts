@@ -75,9 +75,7 @@ export function parseModelConfig(raw: JsonObject, path = "config.json"): ModelCo
       hint: "a Hugging Face config.json names its model_type (bert, gpt2, llama, t5 ...); export the model with Optimum or transformers",
     });
   }
-  const architectures = Array.isArray(raw.architectures)
-    ? raw.architectures.filter((a): a is string => typeof a === "string")
-    : [];
+  const architectures = Array.isArray(raw.architectures) ? raw.architectures.filter((a): a is string => typeof a === "string") : [];
   const hiddenSize = num(raw, "hidden_size", "n_embd", "d_model", "dim");
   const isEncoderDecoder = bool(raw, "is_encoder_decoder") ?? false;
   const id2label = readId2Label(raw);
@@ -88,7 +86,11 @@ export function parseModelConfig(raw: JsonObject, path = "config.json"): ModelCo
 
   const taskSpecificParams: Record<string, JsonObject> = {};
   const tsp = obj(raw, "task_specific_params");
-  if (tsp) for (const key of Object.keys(tsp)) { const v = obj(tsp, key); if (v) taskSpecificParams[key] = v; }
+  if (tsp)
+    for (const key of Object.keys(tsp)) {
+      const v = obj(tsp, key);
+      if (v) taskSpecificParams[key] = v;
+    }
 
   return {
     modelType,
@@ -122,7 +124,13 @@ function readId2Label(raw: JsonObject): Record<number, string> {
   return out;
 }
 
-function stack(layers: number | undefined, heads: number | undefined, kvHeads: number | undefined, headDim: number | undefined, hidden: number | undefined): StackShape | undefined {
+function stack(
+  layers: number | undefined,
+  heads: number | undefined,
+  kvHeads: number | undefined,
+  headDim: number | undefined,
+  hidden: number | undefined,
+): StackShape | undefined {
   if (layers === undefined || heads === undefined) return undefined;
   const dim = headDim ?? (hidden !== undefined ? Math.floor(hidden / heads) : undefined);
   if (dim === undefined) return undefined;
@@ -138,7 +146,13 @@ function mainStack(raw: JsonObject, hidden: number | undefined): StackShape | un
 
 function decoderStackOfSeq2seq(raw: JsonObject, hidden: number | undefined): StackShape | undefined {
   const heads = num(raw, "decoder_attention_heads", "num_heads", "num_attention_heads");
-  return stack(num(raw, "decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"), heads, undefined, num(raw, "d_kv", "head_dim"), hidden);
+  return stack(
+    num(raw, "decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"),
+    heads,
+    undefined,
+    num(raw, "d_kv", "head_dim"),
+    hidden,
+  );
 }
 
 function encoderStackOfSeq2seq(raw: JsonObject, hidden: number | undefined): StackShape | undefined {

@@ -22,9 +22,12 @@ export async function readJsonObject(path: string): Promise<JsonObject> {
     });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ModelFormatError(`${path} must hold a JSON object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`, {
-      hint: "download or export the file again",
-    });
+    throw new ModelFormatError(
+      `${path} must hold a JSON object, found ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+      {
+        hint: "download or export the file again",
+      },
+    );
   }
   return value as JsonObject;
 }

@@ -105,10 +105,12 @@ export function resolveDecodingOptions(
   limits: ModelLimits,
   promptLength: number,
 ): ResolvedDecodingOptions {
-  if (options === null || typeof options !== "object") throw new InputError(`Expected an options object, got ${options === null ? "null" : typeof options}`);
+  if (options === null || typeof options !== "object")
+    throw new InputError(`Expected an options object, got ${options === null ? "null" : typeof options}`);
   const fromMaxLength = config.maxLength !== undefined ? Math.max(config.maxLength - promptLength, 1) : undefined;
   const eos = options.eosTokenId ?? config.eosTokenIds ?? limits.eosTokenIds;
-  if (typeof eos !== "number" && !Array.isArray(eos)) throw new InputError(`eosTokenId must be a token id or an array of them, got ${typeof eos}`);
+  if (typeof eos !== "number" && !Array.isArray(eos))
+    throw new InputError(`eosTokenId must be a token id or an array of them, got ${typeof eos}`);
   if (options.stop !== undefined && typeof options.stop !== "string" && !Array.isArray(options.stop)) {
     throw new InputError(`stop must be a string or an array of strings, got ${options.stop === null ? "null" : typeof options.stop}`);
   }
@@ -158,15 +160,20 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
   integer("maxNewTokens", o.maxNewTokens, 1, 1_000_000);
   integer("minNewTokens", o.minNewTokens, 0, o.maxNewTokens);
   finite("temperature", o.temperature);
-  if (o.temperature < 0) throw new InputError(`temperature must be >= 0, got ${o.temperature}`, { hint: "use 0 or doSample: false for greedy decoding" });
+  if (o.temperature < 0)
+    throw new InputError(`temperature must be >= 0, got ${o.temperature}`, { hint: "use 0 or doSample: false for greedy decoding" });
   integer("topK", o.topK, 0, Number.MAX_SAFE_INTEGER);
   finite("topP", o.topP);
   if (!(o.topP > 0 && o.topP <= 1)) throw new InputError(`topP must be in (0, 1], got ${o.topP}`);
   finite("minP", o.minP);
   if (o.minP < 0 || o.minP > 1) throw new InputError(`minP must be in [0, 1], got ${o.minP}`);
   finite("repetitionPenalty", o.repetitionPenalty);
-  if (o.repetitionPenalty <= 0) throw new InputError(`repetitionPenalty must be > 0, got ${o.repetitionPenalty}`, { hint: "1 means no penalty" });
-  for (const [name, value] of [["presencePenalty", o.presencePenalty], ["frequencyPenalty", o.frequencyPenalty]] as const) {
+  if (o.repetitionPenalty <= 0)
+    throw new InputError(`repetitionPenalty must be > 0, got ${o.repetitionPenalty}`, { hint: "1 means no penalty" });
+  for (const [name, value] of [
+    ["presencePenalty", o.presencePenalty],
+    ["frequencyPenalty", o.frequencyPenalty],
+  ] as const) {
     finite(name, value);
     if (value < -2 || value > 2) throw new InputError(`${name} must be in [-2, 2] (OpenAI's range), got ${value}`);
   }
@@ -178,10 +185,13 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
     throw new InputError(`numReturnSequences (${o.numReturnSequences}) cannot exceed numBeams (${o.numBeams}) in beam search`);
   }
   if (o.numBeams > 1 && o.doSample) {
-    throw new InputError("Beam search with sampling is not supported", { hint: "use numBeams: 1 with doSample: true, or doSample: false with beams" });
+    throw new InputError("Beam search with sampling is not supported", {
+      hint: "use numBeams: 1 with doSample: true, or doSample: false with beams",
+    });
   }
   if (o.seed !== undefined) integer("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
-  if (o.maxTime !== undefined && !(o.maxTime > 0)) throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);
+  if (o.maxTime !== undefined && !(o.maxTime > 0))
+    throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);
   if (o.stop.some((s) => typeof s !== "string" || s === "")) throw new InputError("stop must hold non-empty strings");
   const ids = (name: string, list: readonly number[]): void => {
     if (!Array.isArray(list)) throw new InputError(`${name} must be an array of token ids, got ${typeof list}`);

@@ -70,7 +70,10 @@ export class SequenceState {
       const end = this.tokens.length;
       const key = ngramKey(this.tokens, end - n, end - 1);
       let next = this.ngrams.get(key);
-      if (!next) this.ngrams.set(key, (next = new Set()));
+      if (!next) {
+        next = new Set();
+        this.ngrams.set(key, next);
+      }
       next.add(token);
     }
   }

@@ -78,7 +78,12 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
   throwIfAborted(signal);
   const files = await source.listFiles(signal ? { signal } : {});
   const config = await readModelConfig(await source.resolveFile("config.json", { signal }));
-  const family = options.family ?? detectFamily(config, files.filter((f) => f.endsWith(".onnx")));
+  const family =
+    options.family ??
+    detectFamily(
+      config,
+      files.filter((f) => f.endsWith(".onnx")),
+    );
   if (options.expectFamily && family !== options.expectFamily) throw wrongFamily(source.label, family, options.expectFamily);
 
   const tokenizerConfigPath = await source.resolveFile("tokenizer_config.json", { optional: true, signal });
@@ -93,9 +98,7 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
   checkVocabulary(tokenizer, config, source.label);
 
   const generationConfigPath = await source.resolveFile("generation_config.json", { optional: true, signal });
-  const generationConfig = generationConfigPath
-    ? await readGenerationConfig(generationConfigPath)
-    : parseGenerationConfig(config.raw);
+  const generationConfig = generationConfigPath ? await readGenerationConfig(generationConfigPath) : parseGenerationConfig(config.raw);
 
   const graphs = options.graphs ? [...options.graphs] : defaultGraphs(family, files, source.label);
   const dtypes: Record<string, ModelDtype> = {};
@@ -167,9 +170,12 @@ const FAMILY_USE: Record<ArchitectureFamily, string> = {
 };
 
 function wrongFamily(label: string, family: ArchitectureFamily, expected: ArchitectureFamily): InputError {
-  return new InputError(`${label} is ${family === "encoder" ? "an encoder-only" : family === "decoder" ? "a decoder-only" : "an encoder-decoder"} model, but this task needs ${FAMILY_USE[expected]}`, {
-    hint: `this model is for ${FAMILY_USE[family]}`,
-  });
+  return new InputError(
+    `${label} is ${family === "encoder" ? "an encoder-only" : family === "decoder" ? "a decoder-only" : "an encoder-decoder"} model, but this task needs ${FAMILY_USE[expected]}`,
+    {
+      hint: `this model is for ${FAMILY_USE[family]}`,
+    },
+  );
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -80,9 +80,7 @@ export class ModelSession {
     this.checkFeeds(feeds);
     let result: TensorMap;
     try {
-      result = options.outputs
-        ? await this.#session.run(feeds, options.outputs as string[])
-        : await this.#session.run(feeds);
+      result = options.outputs ? await this.#session.run(feeds, options.outputs as string[]) : await this.#session.run(feeds);
     } catch (error) {
       if (this.#disposed) throw new DisposedError(`The session of ${this.file}`, { cause: error });
       throw new SessionError(`ONNX Runtime failed to run ${this.file}: ${(error as Error).message}`, {
@@ -119,9 +117,7 @@ export class ModelSession {
       }
       spec.shape.forEach((dim, axis) => {
         if (typeof dim === "number" && dim >= 0 && tensor.dims[axis] !== dim) {
-          throw new InputError(
-            `Input "${name}" of ${this.file} must have size ${dim} on axis ${axis}, got [${tensor.dims.join(", ")}]`,
-          );
+          throw new InputError(`Input "${name}" of ${this.file} must have size ${dim} on axis ${axis}, got [${tensor.dims.join(", ")}]`);
         }
       });
     }
@@ -138,7 +134,7 @@ export class ModelSession {
 function describe(names: readonly string[], metadata: readonly InferenceSession.ValueMetadata[] | undefined): IoSpec[] {
   return names.map((name, index) => {
     const meta = metadata?.find((m) => m.name === name) ?? metadata?.[index];
-    if (meta && meta.isTensor) return { name, type: meta.type, shape: meta.shape };
+    if (meta?.isTensor) return { name, type: meta.type, shape: meta.shape };
     return { name, type: undefined, shape: [] };
   });
 }

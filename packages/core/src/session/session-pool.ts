@@ -112,5 +112,7 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
 
 function isFormatFailure(error: unknown): boolean {
   const message = (error as Error | undefined)?.message ?? "";
-  return /protobuf|parsing|invalid model|ModelProto|Load model|No graph|INVALID_GRAPH|INVALID_PROTOBUF|external data|failed to load/i.test(message);
+  return /protobuf|parsing|invalid model|ModelProto|Load model|No graph|INVALID_GRAPH|INVALID_PROTOBUF|external data|failed to load/i.test(
+    message,
+  );
 }

@@ -27,7 +27,11 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): Tens
  * const useCache = boolTensor([true]);
  */
 export function boolTensor(values: readonly boolean[], dims: readonly number[] = [values.length]): Tensor {
-  return new Tensor("bool", Uint8Array.from(values, (v) => (v ? 1 : 0)), dims);
+  return new Tensor(
+    "bool",
+    Uint8Array.from(values, (v) => (v ? 1 : 0)),
+    dims,
+  );
 }
 
 export { Tensor };

@@ -15,7 +15,7 @@ export function localSource(folder: string): ModelSource {
   const dir = resolve(folder);
   if (!existsSync(dir)) {
     throw new ModelNotFoundError(`Model folder ${dir} does not exist`, {
-      hint: "pass the path of a folder holding config.json, tokenizer.json and onnx/*.onnx, or a Hub id such as \"Xenova/bert-base-uncased\"",
+      hint: 'pass the path of a folder holding config.json, tokenizer.json and onnx/*.onnx, or a Hub id such as "Xenova/bert-base-uncased"',
     });
   }
   if (!statSync(dir).isDirectory()) {

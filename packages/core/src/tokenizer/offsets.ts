@@ -26,7 +26,7 @@ export function codePointToUtf16(text: string): OffsetMapper {
   }
   table.push(unit);
   const last = table.length - 1;
-  return (i) => table[i < 0 ? 0 : i > last ? last : i] as number;
+  return (i) => table[i < 0 ? 0 : Math.min(i, last)] as number;
 }
 
 function hasAstral(text: string): boolean {

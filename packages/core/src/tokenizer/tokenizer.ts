@@ -139,13 +139,21 @@ export class Tokenizer {
    * @example
    * const encodings = await tokenizer.encodeBatch(["first text", "second text"], { maxLength: 512 });
    */
-  async encodeBatch(texts: readonly string[], options: Omit<EncodeOptions, "pair"> & { pairs?: readonly string[] } = {}): Promise<Encoding[]> {
+  async encodeBatch(
+    texts: readonly string[],
+    options: Omit<EncodeOptions, "pair"> & { pairs?: readonly string[] } = {},
+  ): Promise<Encoding[]> {
     if (!Array.isArray(texts)) throw new InputError(`Expected an array of texts, got ${describe(texts)}`);
-    texts.forEach((t, i) => checkText(t, `texts[${i}]`));
+    texts.forEach((t, i) => {
+      checkText(t, `texts[${i}]`);
+    });
     const pairs = options.pairs;
     if (pairs !== undefined) {
-      if (pairs.length !== texts.length) throw new InputError(`Got ${texts.length} texts but ${pairs.length} pairs`, { hint: "pass one pair per text" });
-      pairs.forEach((t, i) => checkText(t, `pairs[${i}]`));
+      if (pairs.length !== texts.length)
+        throw new InputError(`Got ${texts.length} texts but ${pairs.length} pairs`, { hint: "pass one pair per text" });
+      pairs.forEach((t, i) => {
+        checkText(t, `pairs[${i}]`);
+      });
     }
     if (texts.length === 0) return [];
     const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
@@ -173,7 +181,7 @@ export class Tokenizer {
     const pair = options.pair;
     const strategy = options.truncation ?? (pair !== undefined ? "only_second" : "only_first");
     if (pair !== undefined && strategy === "longest_first") {
-      throw new InputError('Windows over a text pair slide over one of the two texts', {
+      throw new InputError("Windows over a text pair slide over one of the two texts", {
         hint: 'pass truncation: "only_second" (windows over the pair, e.g. a QA context) or "only_first"',
       });
     }
@@ -190,16 +198,19 @@ export class Tokenizer {
     if (budget <= stride) {
       throw new InputError(
         `Cannot split the input into windows of ${maxLength} tokens with stride ${stride}: only ${Math.max(budget, 0)} tokens per window are left for the ${strategy === "only_second" ? "pair" : "text"}`,
-        { hint: "the text that is not split (the question) must leave room for more than the stride: raise maxLength, lower stride, or shorten it" },
+        {
+          hint: "the text that is not split (the question) must leave room for more than the stride: raise maxLength, lower stride, or shorten it",
+        },
       );
     }
     sliding.truncate(budget, stride, "right");
     return [sliding, ...sliding.getOverflowing()].map((window) => {
-      const processed = second === undefined
-        ? this.#base.postProcess(window, null, true)
-        : sliding === second
-          ? this.#base.postProcess(first, window, true)
-          : this.#base.postProcess(window, second, true);
+      const processed =
+        second === undefined
+          ? this.#base.postProcess(window, null, true)
+          : sliding === second
+            ? this.#base.postProcess(first, window, true)
+            : this.#base.postProcess(window, second, true);
       return fromRustEncoding(processed, text, pair);
     });
   }
@@ -267,7 +278,12 @@ export class Tokenizer {
     return this.#specialIdSet.has(id);
   }
 
-  #tokenizerFor(maxLength: number | undefined, stride: number, strategy: TruncationStrategy | undefined, side: "left" | "right" | undefined): RustTokenizer {
+  #tokenizerFor(
+    maxLength: number | undefined,
+    stride: number,
+    strategy: TruncationStrategy | undefined,
+    side: "left" | "right" | undefined,
+  ): RustTokenizer {
     if (maxLength === undefined) return this.#base;
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`maxLength must be a positive integer, got ${maxLength}`);
     const direction = side ?? this.config?.truncationSide ?? "right";

@@ -52,7 +52,9 @@ describe("beam search", () => {
   });
 
   it("batched inputs give the same beams as one input at a time, and hypotheses end at EOS with finish reason stop", async () => {
-    const prompts = await Promise.all(["Hello", "A much longer prompt than the first one"].map(async (p) => (await model.tokenizer.encode(p)).ids));
+    const prompts = await Promise.all(
+      ["Hello", "A much longer prompt than the first one"].map(async (p) => (await model.tokenizer.encode(p)).ids),
+    );
     const options = { maxNewTokens: 6, numBeams: 3, numReturnSequences: 2 };
     const batch = await generateIds(model, prompts, options);
     for (let i = 0; i < prompts.length; i++) {

@@ -32,7 +32,11 @@ describe.each(names)("%s: greedy decoding", (name) => {
     const tokenizer = await oracle.AutoTokenizer.from_pretrained(fixture(name));
     const reference = await oracle.AutoModelForCausalLM.from_pretrained(fixture(name), { dtype: "fp32" });
     const encoded = await Promise.all(prompts.map((p) => model.tokenizer.encode(p)));
-    const ours = await generateIds(model, encoded.map((e) => e.ids), { maxNewTokens: 16 });
+    const ours = await generateIds(
+      model,
+      encoded.map((e) => e.ids),
+      { maxNewTokens: 16 },
+    );
     for (let i = 0; i < prompts.length; i++) {
       const inputs = tokenizer(prompts[i] as string);
       const out = (await reference.generate({ ...inputs, max_new_tokens: 16, do_sample: false })) as { tolist(): bigint[][] };

@@ -82,7 +82,12 @@ describe("logits processors against hand-computed logits", () => {
   });
 
   it("options build processors in transformers' order and apply them all", () => {
-    const options = resolveDecodingOptions({}, { repetitionPenalty: 2, presencePenalty: 1, suppressTokens: [3], maxNewTokens: 5 }, { vocabSize: 4, eosTokenIds: [] }, 1);
+    const options = resolveDecodingOptions(
+      {},
+      { repetitionPenalty: 2, presencePenalty: 1, suppressTokens: [3], maxNewTokens: 5 },
+      { vocabSize: 4, eosTokenIds: [] },
+      1,
+    );
     const processors = buildProcessors(options);
     expect(processors).toHaveLength(3);
     const l = logits(4, 4, 4, 4);

@@ -4,7 +4,13 @@ import { argmax, CandidateBuffer, createRng, Sampler, topK } from "../../src/ind
 const probs = [0.5, 0.3, 0.15, 0.05];
 const logits = Float32Array.from(probs.map(Math.log));
 
-function draw(sampler: Sampler, l: Float32Array, params: Partial<{ temperature: number; topK: number; topP: number; minP: number }>, n: number, seed = 1): number[] {
+function draw(
+  sampler: Sampler,
+  l: Float32Array,
+  params: Partial<{ temperature: number; topK: number; topP: number; minP: number }>,
+  n: number,
+  seed = 1,
+): number[] {
   const rng = createRng(seed);
   const counts = new Array<number>(l.length).fill(0);
   for (let i = 0; i < n; i++) {
@@ -37,14 +43,21 @@ describe("candidate selection", () => {
 
 describe("sampling distributions", () => {
   const sampler = new Sampler(4);
-  const close = (got: number[], want: number[]): void => got.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 1));
+  const close = (got: number[], want: number[]): void => {
+    got.forEach((g, i) => {
+      expect(g).toBeCloseTo(want[i] as number, 1);
+    });
+  };
 
   it("plain sampling follows softmax(logits)", () => close(draw(sampler, logits, {}, 20_000), probs));
 
   it("temperature 2 flattens: softmax(logits / 2)", () => {
     const scaled = probs.map((p) => Math.sqrt(p));
     const z = scaled.reduce((a, b) => a + b, 0);
-    close(draw(sampler, logits, { temperature: 2 }, 20_000), scaled.map((p) => p / z));
+    close(
+      draw(sampler, logits, { temperature: 2 }, 20_000),
+      scaled.map((p) => p / z),
+    );
   });
 
   it("top-k keeps the k most likely, renormalised", () => {
@@ -74,9 +87,27 @@ describe("sampling distributions", () => {
   it("temperature 0 is greedy", () => expect(draw(sampler, logits, { temperature: 0 }, 100)).toEqual([1, 0, 0, 0]));
 
   it("the same seed gives the same draws; another seed does not", () => {
-    const a = Array.from({ length: 50 }, ((rng) => () => sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng))(createRng(9)));
-    const b = Array.from({ length: 50 }, ((rng) => () => sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng))(createRng(9)));
-    const c = Array.from({ length: 50 }, ((rng) => () => sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng))(createRng(10)));
+    const a = Array.from(
+      { length: 50 },
+      (
+        (rng) => () =>
+          sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng)
+      )(createRng(9)),
+    );
+    const b = Array.from(
+      { length: 50 },
+      (
+        (rng) => () =>
+          sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng)
+      )(createRng(9)),
+    );
+    const c = Array.from(
+      { length: 50 },
+      (
+        (rng) => () =>
+          sampler.sample(logits, { temperature: 1, topK: 0, topP: 1, minP: 0 }, rng)
+      )(createRng(10)),
+    );
     expect(a).toEqual(b);
     expect(c).not.toEqual(a);
   });

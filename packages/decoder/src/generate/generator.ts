@@ -91,7 +91,9 @@ export async function createGenerator(model: ModelSpec, options: GeneratorOption
     stream(prompt, options = {}) {
       check();
       checkOptions(options, "stream");
-      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, true, engine).then((r) => r[0] as GenerationResult));
+      return new GenerationStream((onToken) =>
+        generateBatch(loaded, [prompt], { ...options, onToken }, true, engine).then((r) => r[0] as GenerationResult),
+      );
     },
     async chat(messages, options = {}) {
       check();
@@ -103,7 +105,9 @@ export async function createGenerator(model: ModelSpec, options: GeneratorOption
       check();
       checkOptions(options, "streamChat");
       const prompt = chatPrompt(messages, options);
-      return new GenerationStream((onToken) => generateBatch(loaded, [prompt], { ...options, onToken }, false, engine).then((r) => r[0] as GenerationResult));
+      return new GenerationStream((onToken) =>
+        generateBatch(loaded, [prompt], { ...options, onToken }, false, engine).then((r) => r[0] as GenerationResult),
+      );
     },
     batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
     dispose: () => loaded.dispose(),

@@ -1,11 +1,4 @@
-import type {
-  DecodingOptions,
-  GeneratedSequence,
-  GenerationMetrics,
-  FinishReason,
-  LoadModelOptions,
-  TokenEvent,
-} from "@proj/core";
+import type { DecodingOptions, GeneratedSequence, GenerationMetrics, FinishReason, LoadModelOptions, TokenEvent } from "@proj/core";
 import type { Generator } from "./generator.js";
 
 /** A model: a folder path, a Hub id, or a {@link Generator} already loaded. */

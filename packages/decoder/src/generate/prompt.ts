@@ -8,7 +8,9 @@ import { InputError, type LoadedModel } from "@proj/core";
  */
 export async function encodePrompt(model: LoadedModel, prompt: unknown, addSpecialTokens: boolean): Promise<number[]> {
   if (typeof prompt !== "string") {
-    throw new InputError(`Expected the prompt to be a string, got ${prompt === null ? "null" : Array.isArray(prompt) ? "an array" : typeof prompt}`);
+    throw new InputError(
+      `Expected the prompt to be a string, got ${prompt === null ? "null" : Array.isArray(prompt) ? "an array" : typeof prompt}`,
+    );
   }
   if (prompt.length === 0) throw new InputError("The prompt is empty", { hint: "pass at least one character of text to continue" });
   const ids = (await model.tokenizer.encode(prompt, { addSpecialTokens })).ids;
@@ -30,6 +32,11 @@ export function fitToContext(model: LoadedModel, ids: number[], maxNewTokens: nu
   if (mode === "left" && room > 0) return ids.slice(ids.length - room);
   throw new InputError(
     `The prompt has ${ids.length} tokens; with maxNewTokens ${maxNewTokens} that exceeds the model's context of ${context} tokens`,
-    { hint: room > 0 ? 'shorten the prompt, lower maxNewTokens, or pass truncatePrompt: "left" to drop the oldest tokens' : `lower maxNewTokens below ${context}` },
+    {
+      hint:
+        room > 0
+          ? 'shorten the prompt, lower maxNewTokens, or pass truncatePrompt: "left" to drop the oldest tokens'
+          : `lower maxNewTokens below ${context}`,
+    },
   );
 }

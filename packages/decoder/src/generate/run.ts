@@ -26,11 +26,18 @@ export async function generateBatch(
   engine: { runner: DecoderRunner; batcher: ContinuousBatcher },
 ): Promise<GenerationResult[]> {
   if (model.family !== "decoder") {
-    throw new InputError(`${model.source.label} is an ${model.family} model; generation here needs a decoder-only model (GPT-2, LLaMA, Qwen, Gemma)`, {
-      hint: model.family === "encoder-decoder" ? "use translate() or summarize() from @proj/seq2seq" : "use @proj/encoder for classification, NER, QA and fill-mask",
-    });
+    throw new InputError(
+      `${model.source.label} is an ${model.family} model; generation here needs a decoder-only model (GPT-2, LLaMA, Qwen, Gemma)`,
+      {
+        hint:
+          model.family === "encoder-decoder"
+            ? "use translate() or summarize() from @proj/seq2seq"
+            : "use @proj/encoder for classification, NER, QA and fill-mask",
+      },
+    );
   }
-  if (!Array.isArray(prompts) || prompts.length === 0) throw new InputError("Expected at least one prompt", { hint: "pass a string or a non-empty array of strings" });
+  if (!Array.isArray(prompts) || prompts.length === 0)
+    throw new InputError("Expected at least one prompt", { hint: "pass a string or a non-empty array of strings" });
   throwIfAborted(options.signal);
   const metrics = new MetricsRecorder();
   const addSpecial = options.addSpecialTokens ?? defaultSpecialTokens;
@@ -44,7 +51,13 @@ export async function generateBatch(
   const { onToken } = options;
   let sequences: GeneratedSequence[][];
   if (resolved.numBeams > 1) {
-    const request = { prompts: ids.map((inputIds) => ({ inputIds })), contexts: ids, options: resolved, tokenizer: model.tokenizer, metrics };
+    const request = {
+      prompts: ids.map((inputIds) => ({ inputIds })),
+      contexts: ids,
+      options: resolved,
+      tokenizer: model.tokenizer,
+      metrics,
+    };
     sequences = await runEngine(engine.runner, onToken ? { ...request, onToken } : request);
   } else {
     // Greedy and sampling join the handle's running batch: concurrent calls decode together.
@@ -62,7 +75,10 @@ export async function generateBatch(
     );
   }
   const generated = sequences.reduce((n, seqs) => n + seqs.reduce((m, s) => m + s.tokenIds.length, 0), 0);
-  const result = metrics.finish(ids.reduce((n, p) => n + p.length, 0), generated);
+  const result = metrics.finish(
+    ids.reduce((n, p) => n + p.length, 0),
+    generated,
+  );
   return sequences.map((seqs) => {
     const best = seqs[0] ?? { text: "", tokenIds: [], finishReason: "abort" as const };
     return { text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences: seqs, metrics: result };

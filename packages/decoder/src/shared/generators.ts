@@ -15,7 +15,7 @@ export async function generatorFor(model: GeneratorModel, load: LoadModelOptions
   if (typeof model !== "string") {
     if (model === null || typeof model !== "object" || typeof (model as Partial<Generator>).generate !== "function") {
       throw new InputError(`model must be a folder path, a Hub id or a Generator, got ${model === null ? "null" : typeof model}`, {
-        hint: "pass a folder such as \"./models/gpt2\", a Hub id, or a handle from createGenerator()",
+        hint: 'pass a folder such as "./models/gpt2", a Hub id, or a handle from createGenerator()',
       });
     }
     return model;

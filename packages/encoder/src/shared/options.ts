@@ -65,4 +65,3 @@ export function loadOptionsOf(options: EncoderLoadOptions): EncoderLoadOptions {
   if (options.hub !== undefined) out.hub = options.hub;
   return out;
 }
-

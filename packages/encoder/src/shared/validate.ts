@@ -43,7 +43,9 @@ export function checkTexts(input: unknown, fn: string): TextBatch {
  */
 export function checkOptions(value: unknown, fn: string): void {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InputError(`${fn}() expects its options to be an object, got ${describe(value)}`, { hint: "pass { ... }, or omit the options" });
+    throw new InputError(`${fn}() expects its options to be an object, got ${describe(value)}`, {
+      hint: "pass { ... }, or omit the options",
+    });
   }
 }
 

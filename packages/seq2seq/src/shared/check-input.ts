@@ -28,7 +28,9 @@ export function checkTexts(input: unknown, fn: string): string[] {
  */
 export function checkOptions(options: unknown, fn: string): void {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new InputError(`${fn}() expects its options to be an object, got ${describe(options)}`, { hint: "pass { ... }, or omit the options" });
+    throw new InputError(`${fn}() expects its options to be an object, got ${describe(options)}`, {
+      hint: "pass { ... }, or omit the options",
+    });
   }
   for (const name of ["onToken", "onChunk"]) {
     const value = (options as Record<string, unknown>)[name];

@@ -1,4 +1,11 @@
-import { type Disposable, disposeCachedHandles, type HandleCache, type LoadModelOptions, resolveTaskHandle, taskHandleCache } from "@proj/core";
+import {
+  type Disposable,
+  disposeCachedHandles,
+  type HandleCache,
+  type LoadModelOptions,
+  resolveTaskHandle,
+  taskHandleCache,
+} from "@proj/core";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.

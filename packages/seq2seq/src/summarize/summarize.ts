@@ -9,8 +9,14 @@ import type { SummarizeOptions, Summary } from "./types.js";
 const summarizers: HandleCache<Summarizer> = taskCache<Summarizer>();
 
 function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
-  return resolveHandle(options.model, options.load, "summarize", DEFAULT_SUMMARIZATION_MODEL, summarizers, (id, load) =>
-    createSummarizer(id, load), options.signal,
+  return resolveHandle(
+    options.model,
+    options.load,
+    "summarize",
+    DEFAULT_SUMMARIZATION_MODEL,
+    summarizers,
+    (id, load) => createSummarizer(id, load),
+    options.signal,
   );
 }
 

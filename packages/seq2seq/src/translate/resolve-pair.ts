@@ -32,9 +32,14 @@ export function resolvePair(
   from: string | undefined,
   to: string | undefined,
 ): ResolvedPair {
-  for (const [name, value] of [["from", from], ["to", to]] as const) {
+  for (const [name, value] of [
+    ["from", from],
+    ["to", to],
+  ] as const) {
     if (value !== undefined && typeof value !== "string") {
-      throw new InputError(`${name} must be a language code or name such as "de" or "German", got ${value === null ? "null" : typeof value}`);
+      throw new InputError(
+        `${name} must be a language code or name such as "de" or "German", got ${value === null ? "null" : typeof value}`,
+      );
     }
   }
   const none: ResolvedPair = {

@@ -9,8 +9,14 @@ import type { Translation, TranslateOptions } from "./types.js";
 const translators: HandleCache<Translator> = taskCache<Translator>();
 
 function translatorFor(options: TranslateOptions): Promise<Translator> {
-  return resolveHandle(options.model, options.load, "translate", DEFAULT_TRANSLATION_MODEL, translators, (id, load) =>
-    createTranslator(id, load), options.signal,
+  return resolveHandle(
+    options.model,
+    options.load,
+    "translate",
+    DEFAULT_TRANSLATION_MODEL,
+    translators,
+    (id, load) => createTranslator(id, load),
+    options.signal,
   );
 }
 

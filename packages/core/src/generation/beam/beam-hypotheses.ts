@@ -38,7 +38,8 @@ export class BeamHypotheses {
       this.beams.push({ tokens, score, ended });
       if (this.beams.length > this.#numBeams) {
         let worstAt = 0;
-        for (let i = 1; i < this.beams.length; i++) if ((this.beams[i] as Hypothesis).score < (this.beams[worstAt] as Hypothesis).score) worstAt = i;
+        for (let i = 1; i < this.beams.length; i++)
+          if ((this.beams[i] as Hypothesis).score < (this.beams[worstAt] as Hypothesis).score) worstAt = i;
         this.beams.splice(worstAt, 1);
         this.#worst = Math.min(...this.beams.map((b) => b.score));
       } else {

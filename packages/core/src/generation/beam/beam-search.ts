@@ -73,7 +73,8 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
       for (let rank = 0; rank < Math.min(keepCount, candidates.length) && chosen.length < numBeams; rank++) {
         const cand = candidates[rank] as Candidate;
         if (eos.has(cand.token)) {
-          if (rank < numBeams) (hyps[input] as BeamHypotheses).add((states[cand.beam] as SequenceState).generated, cand.score, generated + 1, true);
+          if (rank < numBeams)
+            (hyps[input] as BeamHypotheses).add((states[cand.beam] as SequenceState).generated, cand.score, generated + 1, true);
         } else {
           chosen.push(cand);
         }
@@ -99,7 +100,9 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
         nextStates.push(state);
       }
     }
-    nextStates.forEach((s, k) => s.append(nextTokens[k] as number));
+    nextStates.forEach((s, k) => {
+      s.append(nextTokens[k] as number);
+    });
     metrics.step();
     generated += 1;
     open = nextOpen;

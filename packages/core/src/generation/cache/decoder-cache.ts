@@ -47,7 +47,9 @@ export class DecoderCache {
   gather(indices: readonly number[]): DecoderCache {
     const len = this.pastLength;
     const mask = new BigInt64Array(indices.length * len);
-    indices.forEach((row, i) => mask.set(this.mask.subarray(row * len, (row + 1) * len), i * len));
+    indices.forEach((row, i) => {
+      mask.set(this.mask.subarray(row * len, (row + 1) * len), i * len);
+    });
     return new DecoderCache(
       mapValues(this.selfKv, (t) => gatherRows(t, indices)),
       mask,
@@ -77,7 +79,14 @@ export class DecoderCache {
     const kept = len - lead;
     const mask = new BigInt64Array(this.rows * kept);
     for (let r = 0; r < this.rows; r++) mask.set(this.mask.subarray(r * len + lead, (r + 1) * len), r * kept);
-    return new DecoderCache(mapValues(this.selfKv, (t) => dropLeading(t, 2, lead)), mask, kept, this.positions, this.tokens, this.encoder);
+    return new DecoderCache(
+      mapValues(this.selfKv, (t) => dropLeading(t, 2, lead)),
+      mask,
+      kept,
+      this.positions,
+      this.tokens,
+      this.encoder,
+    );
   }
 
   /**
@@ -103,7 +112,14 @@ export class DecoderCache {
     }
     const selfKv = new Map<string, Tensor>();
     for (const name of first.selfKv.keys()) {
-      selfKv.set(name, concatRows(caches.map((c) => c.selfKv.get(name) as Tensor), 2, "left"));
+      selfKv.set(
+        name,
+        concatRows(
+          caches.map((c) => c.selfKv.get(name) as Tensor),
+          2,
+          "left",
+        ),
+      );
     }
     return new DecoderCache(
       selfKv,
@@ -125,7 +141,9 @@ function mapValues<K, V>(map: Map<K, V>, fn: (v: V) => V): Map<K, V> {
 function gatherEncoder(memory: EncoderMemory, indices: readonly number[]): EncoderMemory {
   const len = memory.hiddenStates.dims[1] ?? 0;
   const mask = new BigInt64Array(indices.length * len);
-  indices.forEach((row, i) => mask.set(memory.mask.subarray(row * len, (row + 1) * len), i * len));
+  indices.forEach((row, i) => {
+    mask.set(memory.mask.subarray(row * len, (row + 1) * len), i * len);
+  });
   return {
     hiddenStates: gatherRows(memory.hiddenStates, indices),
     mask,
@@ -149,8 +167,23 @@ function concatEncoders(memories: readonly EncoderMemory[]): EncoderMemory {
   if (memories.every((m) => m.crossKv)) {
     crossKv = new Map();
     for (const name of (first.crossKv as Map<string, Tensor>).keys()) {
-      crossKv.set(name, concatRows(memories.map((m) => m.crossKv?.get(name) as Tensor), 2, "right"));
+      crossKv.set(
+        name,
+        concatRows(
+          memories.map((m) => m.crossKv?.get(name) as Tensor),
+          2,
+          "right",
+        ),
+      );
     }
   }
-  return { hiddenStates: concatRows(memories.map((m) => m.hiddenStates), 1, "right"), mask, crossKv };
+  return {
+    hiddenStates: concatRows(
+      memories.map((m) => m.hiddenStates),
+      1,
+      "right",
+    ),
+    mask,
+    crossKv,
+  };
 }

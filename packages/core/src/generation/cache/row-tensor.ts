@@ -61,7 +61,10 @@ export function concatRows(tensors: readonly Tensor[], axis: number, side: "left
   // Elements after the padded axis form contiguous blocks; axes between batch and it are "outer" blocks.
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outerPerRow = dims.slice(1, axis).reduce((a, b) => a * b, 1);
-  const out = allocate(dataOf(first), dims.reduce((a, b) => a * b, 1));
+  const out = allocate(
+    dataOf(first),
+    dims.reduce((a, b) => a * b, 1),
+  );
   let rowOffset = 0;
   for (const tensor of tensors) {
     const data = dataOf(tensor) as Float32Array;

@@ -1,4 +1,4 @@
-import { Tensor } from "onnxruntime-node";
+import type { Tensor } from "onnxruntime-node";
 import type { ModelConfig } from "../../config/model-config.js";
 import { InputError } from "../../errors.js";
 import type { ModelSession, TensorMap } from "../../session/model-session.js";
@@ -70,17 +70,30 @@ export class CausalRunner implements DecoderRunner {
       mask[r * width + past] = 1n;
     }
     const feeds: TensorMap = {
-      input_ids: int64Tensor(BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]),
+      input_ids: int64Tensor(
+        BigInt64Array.from(tokens, (t) => BigInt(t)),
+        [rows, 1],
+      ),
       attention_mask: int64Tensor(mask, [rows, width]),
     };
     if (this.#session.hasInput("position_ids")) {
-      feeds.position_ids = int64Tensor(BigInt64Array.from(cache.positions, (p) => BigInt(p)), [rows, 1]);
+      feeds.position_ids = int64Tensor(
+        BigInt64Array.from(cache.positions, (p) => BigInt(p)),
+        [rows, 1],
+      );
     }
     if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
     for (const entry of this.#layout.entries) feeds[entry.past] = cache.selfKv.get(entry.past) as Tensor;
     const outputs = await this.#session.run(feeds, { signal });
     return {
-      cache: new DecoderCache(this.#presents(outputs), mask, width, cache.positions.map((p) => p + 1), history, undefined),
+      cache: new DecoderCache(
+        this.#presents(outputs),
+        mask,
+        width,
+        cache.positions.map((p) => p + 1),
+        history,
+        undefined,
+      ),
       logits: lastLogits(outputs.logits, this.#session.file),
     };
   }
@@ -111,7 +124,14 @@ export class CausalRunner implements DecoderRunner {
     const outputs = await this.#session.run(feeds, { signal });
     const selfKv = this.#useCache ? this.#presents(outputs) : new Map<string, Tensor>();
     return {
-      cache: new DecoderCache(selfKv, mask, width, tokens.map((t) => t.length), tokens, undefined),
+      cache: new DecoderCache(
+        selfKv,
+        mask,
+        width,
+        tokens.map((t) => t.length),
+        tokens,
+        undefined,
+      ),
       logits: lastLogits(outputs.logits, this.#session.file),
     };
   }

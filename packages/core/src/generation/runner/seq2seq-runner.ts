@@ -100,7 +100,8 @@ export class Seq2SeqRunner implements DecoderRunner {
 
   private constructor(graphs: Graphs, config: ModelConfig, options: Seq2SeqRunnerOptions) {
     this.#graphs = graphs;
-    const hint = "export the model with Optimum's text2text-generation-with-past task (optimum-cli export onnx --task text2text-generation-with-past)";
+    const hint =
+      "export the model with Optimum's text2text-generation-with-past task (optimum-cli export onnx --task text2text-generation-with-past)";
     checkGraphIo(graphs.encoder, {
       role: "an encoder-decoder's encoder",
       feeds: (name) => name === "input_ids" || name === "attention_mask",

@@ -142,7 +142,10 @@ export class ContinuousBatcher {
       while (this.#queue.length > 0 || this.#rows.length > 0) {
         await this.#admit();
         if (this.#rows.length === 0 || !this.#cache) continue;
-        const { cache, logits } = await this.#runner.step(this.#cache, this.#rows.map((r) => r.next));
+        const { cache, logits } = await this.#runner.step(
+          this.#cache,
+          this.#rows.map((r) => r.next),
+        );
         this.#onStep?.(this.#rows.length);
         this.#cache = cache;
         const { kept, finished } = await this.#choose(this.#rows, logits);
@@ -168,7 +171,7 @@ export class ContinuousBatcher {
   async #admit(): Promise<void> {
     const admitted: Job[] = [];
     let rows = this.#rows.length;
-    let tokens = this.#rows.reduce((n, r) => n + (r.job.tokens / r.job.request.options.numReturnSequences), 0);
+    let tokens = this.#rows.reduce((n, r) => n + r.job.tokens / r.job.request.options.numReturnSequences, 0);
     // Cancelled requests leave the queue at every step boundary, wherever they wait (not only at its head).
     for (const job of this.#queue.filter((j) => j.request.options.signal?.aborted)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);
