@@ -112,3 +112,26 @@ describe("sampling distributions", () => {
     expect(c).not.toEqual(a);
   });
 });
+
+describe("nucleus selection by quickselect", () => {
+  it("keeps exactly the sorted prefix whose mass first reaches p, on random and tied weights", async () => {
+    const { nucleusSelect } = await import("../../src/generation/sampling/nucleus.js");
+    const rng = createRng(21);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rng.next() * 300);
+      const ties = trial % 3 === 0;
+      const w = Float32Array.from({ length: n }, () => (ties ? Math.ceil(rng.next() * 5) / 5 : rng.next() ** 4));
+      const p = 0.05 + rng.next() * 0.9;
+      const total = w.reduce((a, b) => a + b, 0);
+      const sorted = [...w].sort((a, b) => b - a);
+      let want = 0;
+      let before = 0;
+      while (want < n && (want === 0 || before < p * total * (1 - 1e-6))) before += sorted[want++] as number;
+      const ids = Int32Array.from({ length: n }, (_, i) => i);
+      const got = nucleusSelect(w, ids, n, p * total);
+      expect(got).toBe(want);
+      const chosen = [...ids.subarray(0, got)].map((i) => w[i] as number).sort((a, b) => b - a);
+      expect(chosen).toEqual(sorted.slice(0, got));
+    }
+  });
+});

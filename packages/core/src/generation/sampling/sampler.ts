@@ -1,3 +1,4 @@
+import { nucleusSelect } from "./nucleus.js";
 import type { Rng } from "./rng.js";
 import { argmax, CandidateBuffer, topK } from "./top-candidates.js";
 
@@ -15,8 +16,8 @@ export interface SamplingParams {
 
 /**
  * Draws tokens with temperature, top-k, top-p (nucleus) and min-p, applied in transformers' order.
- * Works on the candidates only: top-k with a heap, top-p by widening a sorted top set until it holds the
- * nucleus (no sort of the whole vocabulary), one reused buffer per sampler.
+ * One pass computes the weights `exp((logit - max) / temperature)` into a reused buffer; top-k selects with a
+ * heap and top-p with a quickselect by mass (no sort of the whole vocabulary); buffers are sized once per sampler.
  *
  * @example
  * const sampler = new Sampler(vocabSize);
@@ -24,9 +25,13 @@ export interface SamplingParams {
  */
 export class Sampler {
   readonly #buffer: CandidateBuffer;
+  readonly #weights: Float32Array;
+  readonly #ids: Int32Array;
 
   constructor(vocabSize: number) {
     this.#buffer = new CandidateBuffer(vocabSize);
+    this.#weights = new Float32Array(vocabSize);
+    this.#ids = new Int32Array(vocabSize);
   }
 
   /** Draws one token id. */
@@ -35,103 +40,71 @@ export class Sampler {
     if (t === 0) return argmax(logits);
     const max = maxFinite(logits);
     if (max === Number.NEGATIVE_INFINITY) return argmax(logits);
-    const buffer = this.#buffer;
-    const weight = (v: number): number => Math.exp((v - max) / t);
+    const n = logits.length;
+    const inv = 1 / t;
 
-    let total: number;
     if (params.topK > 0) {
+      // Top-k first: the later filters renormalise over the k candidates only, as transformers does.
+      const buffer = this.#buffer;
       topK(logits, params.topK, buffer);
-      total = 0;
-      for (let i = 0; i < buffer.count; i++) total += weight(buffer.values[i] as number);
-    } else if (params.topP < 1) {
-      total = 0;
-      for (let i = 0; i < logits.length; i++) total += weight(logits[i] as number);
-      this.#nucleus(logits, params.topP, total, weight);
-    } else if (params.minP > 0) {
-      this.#aboveThreshold(logits, max + t * Math.log(params.minP));
-      total = Number.NaN; // not needed: min-p below only compares with the best
-    } else {
-      return sampleFull(logits, weight, rng);
-    }
-
-    if (params.topP < 1) buffer.count = nucleusCount(buffer, params.topP, total, weight);
-    if (params.minP > 0) {
-      const floor = params.minP * weight(max);
-      let kept = 0;
-      for (let i = 0; i < buffer.count; i++) {
-        if (weight(buffer.values[i] as number) >= floor) {
-          buffer.ids[kept] = buffer.ids[i] as number;
-          buffer.values[kept++] = buffer.values[i] as number;
+      let total = 0;
+      for (let c = 0; c < buffer.count; c++) total += Math.exp(((buffer.values[c] as number) - max) * inv);
+      let count = buffer.count;
+      if (params.topP < 1) {
+        let before = 0;
+        count = 0;
+        while (count < buffer.count && (count === 0 || before < params.topP * (1 - 1e-6))) {
+          before += Math.exp(((buffer.values[count] as number) - max) * inv) / total;
+          count++;
         }
       }
-      buffer.count = Math.max(kept, 1);
-    }
-    let sum = 0;
-    for (let i = 0; i < buffer.count; i++) sum += weight(buffer.values[i] as number);
-    let u = rng.next() * sum;
-    for (let i = 0; i < buffer.count; i++) {
-      u -= weight(buffer.values[i] as number);
-      if (u < 0) return buffer.ids[i] as number;
-    }
-    return buffer.ids[buffer.count - 1] as number;
-  }
-
-  /** Fills the buffer with a sorted top set large enough to hold the nucleus of mass `p`. */
-  #nucleus(logits: Float32Array, p: number, total: number, weight: (v: number) => number): void {
-    const buffer = this.#buffer;
-    for (let k = 64; ; k *= 4) {
-      topK(logits, k, buffer);
-      if (buffer.count < k || k >= logits.length) return;
-      let mass = 0;
-      for (let i = 0; i < buffer.count; i++) mass += weight(buffer.values[i] as number);
-      if (mass / total >= p) return;
-    }
-  }
-
-  #aboveThreshold(logits: Float32Array, threshold: number): void {
-    const buffer = this.#buffer;
-    let n = 0;
-    for (let i = 0; i < logits.length; i++) {
-      const v = logits[i] as number;
-      if (v >= threshold) {
-        buffer.ids[n] = i;
-        buffer.values[n++] = v;
+      const ids = this.#ids;
+      const w = this.#weights;
+      for (let c = 0; c < count; c++) {
+        ids[c] = buffer.ids[c] as number;
+        w[buffer.ids[c] as number] = Math.exp(((buffer.values[c] as number) - max) * inv);
       }
+      return this.#draw(ids, count, params.minP, rng);
     }
-    buffer.count = n;
-  }
-}
 
-/**
- * How many of the sorted candidates form the nucleus: tokens are kept while the probability mass before
- * them is below `p` (transformers' TopPLogitsWarper), and at least one is kept.
- */
-function nucleusCount(buffer: CandidateBuffer, p: number, total: number, weight: (v: number) => number): number {
-  let before = 0;
-  let n = 0;
-  while (n < buffer.count && (n === 0 || before < p)) {
-    before += weight(buffer.values[n] as number) / total;
-    n++;
+    const w = this.#weights;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const v = Math.exp(((logits[i] as number) - max) * inv);
+      w[i] = v;
+      total += v;
+    }
+    const ids = this.#ids;
+    for (let i = 0; i < n; i++) ids[i] = i;
+    const count = params.topP < 1 ? nucleusSelect(w, ids, n, params.topP * total) : n;
+    return this.#draw(ids, count, params.minP, rng);
   }
-  return n;
+
+  /** Draws among `ids[0..count)` by their weights, after min-p (relative to the best weight, which is 1). */
+  #draw(ids: Int32Array, count: number, minP: number, rng: Rng): number {
+    const w = this.#weights;
+    const floor = minP > 0 ? minP : 0;
+    let total = 0;
+    for (let c = 0; c < count; c++) {
+      const v = w[ids[c] as number] as number;
+      if (v >= floor) total += v;
+    }
+    let u = rng.next() * total;
+    let last = ids[0] as number;
+    for (let c = 0; c < count; c++) {
+      const id = ids[c] as number;
+      const v = w[id] as number;
+      if (v < floor || v === 0) continue;
+      last = id;
+      u -= v;
+      if (u < 0) return id;
+    }
+    return last;
+  }
 }
 
 function maxFinite(logits: Float32Array): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < logits.length; i++) if ((logits[i] as number) > max) max = logits[i] as number;
   return max;
-}
-
-function sampleFull(logits: Float32Array, weight: (v: number) => number, rng: Rng): number {
-  let total = 0;
-  for (let i = 0; i < logits.length; i++) total += weight(logits[i] as number);
-  let u = rng.next() * total;
-  let last = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const w = weight(logits[i] as number);
-    if (w > 0) last = i;
-    u -= w;
-    if (u < 0) return i;
-  }
-  return last;
 }
