@@ -205,5 +205,5 @@ describe("huge inputs", () => {
     }
     expect(wide.batchStats()).toEqual({ running: 0, queued: 0 });
     await wide.dispose();
-  });
+  }, 300_000);
 });
