@@ -129,6 +129,21 @@ function packageVersion(name) {
   }
 }
 
+/** The commit measured, with "+changes" when the working tree differs from it. */
+function commit() {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).stdout?.trim();
+  if (!head) return "unknown";
+  const dirty = spawnSync(
+    "git",
+    ["status", "--porcelain", "--", ...["core", "decoder", "encoder", "seq2seq", "server"].map((p) => `packages/${p}/src`), "benchmarks"],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  ).stdout?.trim();
+  return dirty ? `${head}+changes` : head;
+}
+
 function machine() {
   const cores = cpus();
   return {
@@ -189,6 +204,7 @@ async function main() {
     started: started.toISOString(),
     durationMs: args.merge ? results.reduce((n, r) => n + (r.durationMs ?? 0), 0) : Date.now() - started.getTime(),
     mode: args.quick ? "quick" : "full",
+    commit: commit(),
     threads: args.threads,
     sizes: args.sizes,
     machine: { ...before, loadAverageAtEnd: machine().loadAverage },

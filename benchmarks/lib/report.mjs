@@ -189,7 +189,7 @@ export function writeReport(report, out, docsDir) {
     "# Benchmarks",
     "",
     `${report.mode === "quick" ? "A **quick** (smoke) run: tiny fixtures, few repetitions; its figures are not the published ones. " : ""}` +
-      `Run of ${report.started.slice(0, 16).replace("T", " ")} UTC, ${report.mode} mode, ${Math.round(report.durationMs / 60000)} min in all; ` +
+      `Run of ${report.started.slice(0, 16).replace("T", " ")} UTC${report.commit ? ` at commit ${report.commit}` : ""}, ${report.mode} mode, ${Math.round(report.durationMs / 60000)} min in all; ` +
       `ONNX Runtime intra-op threads: ${report.threads} in every contender.`,
     "",
     `Machine: ${machineLine(report.machine)}. It is shared and noisy (other processes run on it), so absolute times are not claims: the figures that mean something are the **ratios** of contenders measured side by side, in the same rounds.`,
