@@ -24,19 +24,38 @@ import { modelsDir, options, relative, repoRoot, writeResult } from "./lib.mjs";
 export const CAPTION_TEMPLATES = [
   {
     name: "activities",
-    templates: ["A {group} is {mask}.", "A {group} is {mask} in the park.", "A young {group} is {mask} outside.", "The {group} is busy {mask}."],
+    templates: [
+      "A {group} is {mask}.",
+      "A {group} is {mask} in the park.",
+      "A young {group} is {mask} outside.",
+      "The {group} is busy {mask}.",
+    ],
   },
   {
     name: "objects",
-    templates: ["A {group} is holding a {mask}.", "A {group} is playing with a {mask}.", "A {group} is carrying a {mask}.", "A {group} is using a {mask}."],
+    templates: [
+      "A {group} is holding a {mask}.",
+      "A {group} is playing with a {mask}.",
+      "A {group} is carrying a {mask}.",
+      "A {group} is using a {mask}.",
+    ],
   },
   {
     name: "clothing",
-    templates: ["A {group} is wearing a {mask}.", "A {group} in a {mask} is standing on the sidewalk.", "A {group} wearing a {mask} shirt is smiling."],
+    templates: [
+      "A {group} is wearing a {mask}.",
+      "A {group} in a {mask} is standing on the sidewalk.",
+      "A {group} wearing a {mask} shirt is smiling.",
+    ],
   },
   {
     name: "work",
-    templates: ["A {group} is working in a {mask}.", "A {group} is working at the {mask}.", "A {group} works as a {mask}.", "A {group} in a uniform is working as a {mask}."],
+    templates: [
+      "A {group} is working in a {mask}.",
+      "A {group} is working at the {mask}.",
+      "A {group} works as a {mask}.",
+      "A {group} in a uniform is working as a {mask}.",
+    ],
   },
 ];
 export const CAPTION_GROUPS = { men: ["man", "boy", "guy", "gentleman"], women: ["woman", "girl", "lady"] };
@@ -59,7 +78,10 @@ export const TARGETED = [
 function captionShares(groups) {
   const file = resolve(process.env.PROJ_SHARED_DIR ?? resolve(repoRoot, "../shared"), "data/multi30k/train.en.gz");
   if (!existsSync(file)) return undefined;
-  const lines = gunzipSync(readFileSync(file)).toString("utf8").split("\n").map((l) => new Set(l.toLowerCase().match(/[a-z]+/g) ?? []));
+  const lines = gunzipSync(readFileSync(file))
+    .toString("utf8")
+    .split("\n")
+    .map((l) => new Set(l.toLowerCase().match(/[a-z]+/g) ?? []));
   return (word) =>
     Object.fromEntries(
       Object.entries(groups).map(([name, words]) => {
@@ -95,7 +117,8 @@ for (const [name, report] of Object.entries(reports)) {
   console.log(`== ${name} probes`);
   for (const set of report.sets) {
     console.log(`${set.name}:`);
-    for (const g of set.groups) console.log(`  ${g.group.padEnd(6)} ${g.completions.map((c) => `${c.token} ${c.probability.toFixed(3)}`).join(", ")}`);
+    for (const g of set.groups)
+      console.log(`  ${g.group.padEnd(6)} ${g.completions.map((c) => `${c.token} ${c.probability.toFixed(3)}`).join(", ")}`);
     for (const g of set.groups) console.log(`  only ${g.group}: ${g.exclusive.join(", ") || "-"}`);
     for (const d of set.divergences) console.log(`  Jensen-Shannon ${d.groups.join(" vs ")}: ${d.jensenShannon.toFixed(4)} bits`);
   }

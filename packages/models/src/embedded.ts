@@ -21,3 +21,15 @@ export function embeddedModelPath(name: EmbeddedModelName): string | undefined {
   const dir = join(modelsDir, name);
   return existsSync(join(dir, "config.json")) ? dir : undefined;
 }
+
+/**
+ * The model a task function loads when the caller gives none: the embedded model when this install has it (works
+ * offline, no download), else `hubModel`, the task's recommended Hub model.
+ *
+ * @example
+ * embeddedModelOr("sentiment", "Xenova/distilbert-base-uncased-finetuned-sst-2-english");
+ * // ".../node_modules/@proj/models/models/sentiment"
+ */
+export function embeddedModelOr(name: EmbeddedModelName, hubModel: string): string {
+  return embeddedModelPath(name) ?? hubModel;
+}

@@ -1,1 +1,1 @@
-export { EMBEDDED_MODEL_NAMES, type EmbeddedModelName, embeddedModelPath } from "./embedded.js";
+export { EMBEDDED_MODEL_NAMES, type EmbeddedModelName, embeddedModelOr, embeddedModelPath } from "./embedded.js";

@@ -108,13 +108,22 @@ const joined = (text) => text.replace(/(\w) n't\b/g, "$1n't");
 const copyOf = sstTrain.flatMap((r, i) => (joined(r.text) !== r.text ? [i] : []));
 const sstAugmented = [...sstTrain, ...copyOf.map((i) => ({ text: joined(sstTrain[i].text), label: sstTrain[i].label }))];
 write("sst-train", {
-  ids: await ids(uncased, sstAugmented.map((r) => r.text)),
+  ids: await ids(
+    uncased,
+    sstAugmented.map((r) => r.text),
+  ),
   labels: sstAugmented.map((r) => r.label),
   original: sstTrain.length,
   copy_of: copyOf,
 });
 const sstDev = sstRows("dev.tsv");
-write("sst-dev", { ids: await ids(uncased, sstDev.map((r) => r.text)), labels: sstDev.map((r) => r.label) });
+write("sst-dev", {
+  ids: await ids(
+    uncased,
+    sstDev.map((r) => r.text),
+  ),
+  labels: sstDev.map((r) => r.label),
+});
 
 write("ner-train", await nerRows(conllTrain));
 write("ner-testa", await nerRows(conllSentences("eng.testa")));

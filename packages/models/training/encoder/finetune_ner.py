@@ -3,8 +3,11 @@
     /usr/bin/python3 packages/models/training/encoder/finetune_ner.py --init body --out ner
 
 Labels are BIO (CoNLL's IOB1 converted), one per piece: a word's first piece has the word's tag, its later pieces
-I-<type> (so both the "first" and the "simple" aggregations of the SDK group them). Model selection: 1000 sentences
-of eng.train are held out and the epoch with the best held-out entity F1 is kept; eng.testa is only scored.
+I-<type> (so both the "first" and the "simple" aggregations of the SDK group them). Augmentation (``MentionAugmenter``):
+each mention is replaced by another of its type with probability ``--swap`` (0.3) and by an invented name with
+probability ``--synthetic`` (0.15), so that unseen names are recognised from context and shape. Model selection:
+1000 sentences of eng.train are held out and the epoch with the best held-out entity F1 is kept; eng.testa is only
+scored.
 
 The F1 printed here is the conlleval definition on words (exact typed spans, micro-averaged), with a word's tag
 taken from its first piece; the reported score comes from ``packages/models/eval/ner.mjs`` through the SDK.

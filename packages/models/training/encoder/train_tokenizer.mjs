@@ -141,7 +141,10 @@ async function main() {
   if (process.env.ENCODER_VOCAB_FROM) {
     // Reuse a vocabulary (e.g. the shipped packages/models/models/ner/tokenizer.json) instead of training one.
     const from = JSON.parse(readFileSync(resolve(process.env.ENCODER_VOCAB_FROM), "utf8")).model.vocab;
-    ordered = Object.entries(from).sort((a, b) => a[1] - b[1]).map(([t]) => t).filter((t) => !SPECIALS.includes(t));
+    ordered = Object.entries(from)
+      .sort((a, b) => a[1] - b[1])
+      .map(([t]) => t)
+      .filter((t) => !SPECIALS.includes(t));
     kept = ordered;
     alphabet = ordered.filter((t) => [...t.replace(/^##/, "")].length === 1).length;
     console.log(`vocabulary taken from ${process.env.ENCODER_VOCAB_FROM}`);
@@ -153,7 +156,9 @@ async function main() {
     const fullFile = join(workDir, "tokenizer-full.json");
     trainer.save(fullFile, false);
     const full = JSON.parse(readFileSync(fullFile, "utf8")).model.vocab;
-    ordered = Object.entries(full).sort((a, b) => a[1] - b[1]).map(([t]) => t);
+    ordered = Object.entries(full)
+      .sort((a, b) => a[1] - b[1])
+      .map(([t]) => t);
     alphabet = ordered.filter((t) => [...t.replace(/^##/, "")].length === 1).length;
     const firstMerge = ordered.findIndex((t) => [...t.replace(/^##/, "")].length > 1);
     if (firstMerge !== alphabet) throw new Error(`alphabet is not a prefix of the trained vocabulary (${firstMerge} vs ${alphabet})`);
@@ -192,7 +197,9 @@ async function main() {
       unk += enc.getIds().filter((id) => id === vocab["[UNK]"]).length;
       words += t.getPreTokenizer().preTokenizeString(s).length;
     }
-    console.log(`  ${file.split("/").pop()}: ${(pieces / words).toFixed(3)} pieces per word, ${unk} unknown, on ${text.length} held-out lines`);
+    console.log(
+      `  ${file.split("/").pop()}: ${(pieces / words).toFixed(3)} pieces per word, ${unk} unknown, on ${text.length} held-out lines`,
+    );
   }
 }
 
