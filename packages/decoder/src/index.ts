@@ -5,7 +5,7 @@ export { stream } from "./stream/stream.js";
 export { GenerationStream, type StreamChunk } from "./stream/generation-stream.js";
 export { chat, type ChatCallOptions, streamChat } from "./chat/chat.js";
 export { type ChatMessage, type ChatOptions, renderChat } from "./chat/template.js";
-export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL } from "./shared/defaults.js";
+export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL, defaultGenerationModel } from "./shared/defaults.js";
 export { disposeCachedGenerators } from "./shared/generators.js";
 export type { FinishReason, GeneratedSequence, GenerationMetrics, TokenEvent } from "@proj/core";
 export { createRemoteGenerator, type RemoteGenerator, type RemoteGeneratorOptions } from "./remote/index.js";

@@ -174,10 +174,10 @@ describe("handles", () => {
 });
 
 describe("default models", () => {
-  it("offline without a cached copy, the default Hub model fails with OfflineError naming it", async () => {
+  it("offline without a cached copy, the Hub model (the fallback default) fails with OfflineError naming it", async () => {
     const cache = mkdtempSync(join(tmpdir(), "proj-encoder-empty-cache-"));
     try {
-      const error = await failure(classify("fine", { hub: { offline: true, cacheDir: cache } }));
+      const error = await failure(classify("fine", { model: DEFAULT_CLASSIFY_MODEL, hub: { offline: true, cacheDir: cache } }));
       expect(error).toBeInstanceOf(OfflineError);
       expect((error as Error).message).toContain(DEFAULT_CLASSIFY_MODEL);
     } finally {

@@ -11,6 +11,6 @@ export { splitSentences } from "./summarize/sentences.js";
 
 export type { ModelChoice, Seq2SeqCallOptions, Seq2SeqResult } from "./shared/options.js";
 export { TextStream, type TextChunk } from "./shared/text-stream.js";
-export { DEFAULT_SUMMARIZATION_MODEL, DEFAULT_TRANSLATION_MODEL, MARIAN_EN_DE_MODEL } from "./shared/defaults.js";
+export { DEFAULT_SUMMARIZATION_MODEL, DEFAULT_TRANSLATION_MODEL, defaultTranslationModel, MARIAN_EN_DE_MODEL } from "./shared/defaults.js";
 export { disposeCachedSeq2Seq, type Seq2SeqTask } from "./shared/handles.js";
 export type { FinishReason, GeneratedSequence, GenerationMetrics, TokenEvent } from "@proj/core";

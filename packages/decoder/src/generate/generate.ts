@@ -1,5 +1,5 @@
 import { checkOptions } from "../shared/check-options.js";
-import { DEFAULT_GENERATION_MODEL } from "../shared/defaults.js";
+import { defaultGenerationModel } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
 import type { GenerateOptions, GenerationResult } from "./options.js";
 
@@ -16,7 +16,7 @@ export async function generate(prompt: string, options?: GenerateOptions): Promi
 export async function generate(prompts: string[], options?: GenerateOptions): Promise<GenerationResult[]>;
 export async function generate(input: string | string[], options: GenerateOptions = {}): Promise<GenerationResult | GenerationResult[]> {
   checkOptions(options, "generate");
-  const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load, options.signal);
+  const generator = await generatorFor(options.model ?? defaultGenerationModel(), options.load, options.signal);
   const { model: _model, load: _load, ...call } = options;
   return Array.isArray(input) ? generator.generate(input, call) : generator.generate(input, call);
 }

@@ -6,7 +6,10 @@ export type GeneratorModel = string | Generator;
 
 /** Options of {@link generate}, {@link stream} and {@link chat}: decoding options plus the model to use. */
 export interface GenerateOptions extends DecodingOptions {
-  /** Model folder, Hub id, or a loaded {@link Generator}. @defaultValue {@link DEFAULT_GENERATION_MODEL} */
+  /**
+   * Model folder, Hub id, or a loaded {@link Generator}.
+   * @defaultValue the embedded caption model of `@proj/models` (offline); {@link DEFAULT_CHAT_MODEL} for chat
+   */
   model?: GeneratorModel;
   /** How the model is loaded (threads, dtype, device, Hub options) when `model` is a path or id. */
   load?: LoadModelOptions;

@@ -1,6 +1,6 @@
 import type { GenerateOptions } from "../generate/options.js";
 import { checkOptions } from "../shared/check-options.js";
-import { DEFAULT_GENERATION_MODEL } from "../shared/defaults.js";
+import { defaultGenerationModel } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
 import { GenerationStream } from "./generation-stream.js";
 
@@ -15,7 +15,7 @@ import { GenerationStream } from "./generation-stream.js";
  */
 export function stream(prompt: string, options: GenerateOptions = {}): GenerationStream {
   checkOptions(options, "stream");
-  const { model = DEFAULT_GENERATION_MODEL, load, ...call } = options;
+  const { model = defaultGenerationModel(), load, ...call } = options;
   return new GenerationStream(async (onToken) => {
     const generator = await generatorFor(model, load, call.signal);
     return generator.generate(prompt, { ...call, onToken });

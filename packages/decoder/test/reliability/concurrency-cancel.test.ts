@@ -184,21 +184,31 @@ describe("cancellation at any moment", () => {
     const narrow = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 1 } });
     let headTokens = 0;
     const controller = new AbortController();
+    const running = new AbortController();
+    // The head runs far longer than the test: were the queued call only released when a slot frees, it would
+    // resolve after 2,000 head tokens, not within a few steps of the abort (however loaded the machine is).
     const head = narrow.generate("Hello", {
-      maxNewTokens: 60,
+      maxNewTokens: 2000,
       eosTokenId: [],
+      signal: running.signal,
       onToken: () => {
         headTokens += 1;
       },
     });
-    const blocked = narrow.generate("Why", { maxNewTokens: 60, eosTokenId: [] });
+    const blocked = narrow.generate("Why", { maxNewTokens: 60, eosTokenId: [], signal: running.signal });
     const queued = narrow.generate("Once", { maxNewTokens: 5, eosTokenId: [], signal: controller.signal });
     await vi.waitUntil(() => headTokens >= 2, { timeout: 10_000, interval: 1 });
+    const atAbort = headTokens;
     controller.abort();
     const result = await queued;
     expect(result.finishReason).toBe("abort");
-    expect(headTokens).toBeLessThan(30);
-    await Promise.all([head, blocked]);
+    expect(result.tokenIds).toEqual([]);
+    expect(headTokens - atAbort).toBeLessThan(30);
+    expect(headTokens).toBeLessThan(2000);
+    running.abort();
+    const [h, b] = await Promise.all([head, blocked]);
+    expect(h.finishReason).toBe("abort");
+    expect(b.finishReason).toBe("abort");
     expect(narrow.batchStats()).toEqual(idle);
     await narrow.dispose();
   });

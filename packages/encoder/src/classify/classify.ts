@@ -1,3 +1,4 @@
+import { embeddedModelOr } from "@proj/models";
 import type { ModelOptions } from "../shared/options.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
@@ -32,6 +33,13 @@ export async function classify(input: string | string[], options: ClassifyOption
   checkTexts(input, "classify");
   checkOptions(options, "classify");
   checkTopK(options.topK, 1, true);
-  const classifier = await resolveHandle(options.model, options, "classify", DEFAULT_CLASSIFY_MODEL, classifiers, createClassifier);
+  const classifier = await resolveHandle(
+    options.model,
+    options,
+    "classify",
+    embeddedModelOr("sentiment", DEFAULT_CLASSIFY_MODEL),
+    classifiers,
+    createClassifier,
+  );
   return classifier.classify(input as string, options);
 }

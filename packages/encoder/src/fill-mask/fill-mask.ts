@@ -1,3 +1,4 @@
+import { embeddedModelOr } from "@proj/models";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import type { ModelOptions } from "../shared/options.js";
 import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
@@ -22,7 +23,7 @@ const maskers = taskCache<FillMasker>();
  * @internal
  */
 export function fillMaskHandle(options: FillMaskOptions): Promise<FillMasker> {
-  return resolveHandle(options.model, options, "fillMask", DEFAULT_FILL_MASK_MODEL, maskers, createFillMask);
+  return resolveHandle(options.model, options, "fillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL), maskers, createFillMask);
 }
 
 /**

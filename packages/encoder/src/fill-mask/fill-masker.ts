@@ -10,7 +10,9 @@ import { resolveTargets } from "./targets.js";
 import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
 
 /**
- * The Hub model {@link fillMask} and {@link auditBias} use when none is given: BERT-base (uncased).
+ * The Hub model {@link fillMask} and {@link auditBias} use when none is given and the embedded fill-mask model of
+ * `@proj/models` (trained here on image captions, works offline) is not installed: BERT-base (uncased), the model to
+ * pass as `model` for general English.
  *
  * @example
  * const mlm = await createFillMask(DEFAULT_FILL_MASK_MODEL);

@@ -1,3 +1,4 @@
+import { embeddedModelOr } from "@proj/models";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import type { ModelOptions } from "../shared/options.js";
 import { checkChoice, checkOptions, checkTexts } from "../shared/validate.js";
@@ -33,6 +34,13 @@ export async function ner(input: string | string[], options: NerOptions = {}): P
   checkOptions(options, "ner");
   checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
   checkIgnoreLabels(options.ignoreLabels);
-  const recognizer = await resolveHandle(options.model, options, "ner", DEFAULT_NER_MODEL, recognizers, createTokenClassifier);
+  const recognizer = await resolveHandle(
+    options.model,
+    options,
+    "ner",
+    embeddedModelOr("ner", DEFAULT_NER_MODEL),
+    recognizers,
+    createTokenClassifier,
+  );
   return recognizer.ner(input as string, options);
 }

@@ -12,7 +12,9 @@ import { checkIgnoreLabels } from "./options.js";
 import type { AggregationStrategy, Entity, NerCallOptions } from "./types.js";
 
 /**
- * The Hub model {@link ner} uses when none is given: BERT-base fine-tuned on CoNLL-2003 (PER, ORG, LOC, MISC).
+ * The Hub model {@link ner} uses when none is given and the embedded NER model of `@proj/models` (trained here on
+ * CoNLL-2003, works offline) is not installed: BERT-base fine-tuned on CoNLL-2003 (PER, ORG, LOC, MISC); a stronger
+ * model to pass as `model` when accuracy matters more than size.
  *
  * @example
  * const recognizer = await createTokenClassifier(DEFAULT_NER_MODEL);

@@ -36,8 +36,10 @@ export interface EncoderLoadOptions {
 export interface ModelOptions<H> extends EncoderLoadOptions {
   /**
    * A local folder in the Optimum ONNX layout, a Hub id, or a handle created once and reused.
-   * When omitted the task's default Hub model is used (downloaded on first use; offline without a cached copy
-   * this fails with `OfflineError`).
+   * When omitted the task's embedded model from `@proj/models` is used (sentiment, NER and fill-mask models trained
+   * in this repository: no download, works offline); `answer()` has none and uses its default Hub model
+   * (`DEFAULT_QA_MODEL`, downloaded on first use; offline without a cached copy this fails with
+   * `OfflineError`, naming the model and how to pass a local folder).
    */
   model?: string | H;
   /**

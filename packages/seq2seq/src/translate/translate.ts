@@ -1,5 +1,5 @@
 import type { HandleCache } from "@proj/core";
-import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
+import { defaultTranslationModel } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkOptions } from "../shared/check-input.js";
 import { chain, TextStream } from "../shared/text-stream.js";
@@ -13,7 +13,7 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
     options.model,
     options.load,
     "translate",
-    DEFAULT_TRANSLATION_MODEL,
+    defaultTranslationModel(options),
     translators,
     (id, load) => createTranslator(id, load),
     options.signal,
@@ -21,13 +21,15 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
 }
 
 /**
- * Translates text with an encoder-decoder model (loaded once and cached; {@link DEFAULT_TRANSLATION_MODEL} when
- * `model` is omitted). T5 models get their task prefix (`"translate English to German: "`), multilingual models
+ * Translates text with an encoder-decoder model (loaded once and cached). Without `model`, English to German uses
+ * the small caption translator embedded in `@proj/models` (offline) and other pairs {@link DEFAULT_TRANSLATION_MODEL}
+ * (see {@link defaultTranslationModel}). T5 models get their task prefix (`"translate English to German: "`), multilingual models
  * their language tokens, Marian models nothing. Beam search is used where the model's generation config says so.
  *
  * @example
  * const { text } = await translate("A dog runs through the grass.", { model: "Xenova/opus-mt-en-de" });
- * const [de, fr] = await translate(["Hello", "Thanks"], { to: "de" }); // T5-small by default
+ * const [a, b] = await translate(["A dog runs.", "Two children play."]); // embedded en->de model, offline
+ * const fr = await translate("Hello", { to: "fr" }); // T5-small from the Hub
  * await translate("Bonjour", { model: "Xenova/nllb-200-distilled-600M", from: "fra_Latn", to: "English" });
  */
 export async function translate(text: string, options?: TranslateOptions): Promise<Translation>;

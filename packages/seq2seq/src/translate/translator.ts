@@ -1,5 +1,5 @@
 import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec, Seq2SeqRunner } from "@proj/core";
-import { DEFAULT_TRANSLATION_MODEL } from "../shared/defaults.js";
+import { defaultTranslationModel } from "../shared/defaults.js";
 import { checkOptions } from "../shared/check-input.js";
 import { openSeq2SeqModel } from "../shared/open-model.js";
 import { TRANSLATE_TASK } from "../shared/tasks.js";
@@ -40,6 +40,7 @@ export interface Translator {
 /**
  * Loads an encoder-decoder translation model once for many calls: T5 (task prefixes from its config), Marian
  * (`opus-mt-*`), or multilingual mBART-50 / NLLB / M2M100 (language tokens). Refuses other model families.
+ * Without `model`, the English-to-German caption translator embedded in `@proj/models` (offline).
  *
  * @example
  * const translator = await createTranslator("Xenova/opus-mt-en-de", { threads: 2 });
@@ -47,7 +48,10 @@ export interface Translator {
  * const many = await translator.translate(["One.", "Two."], { numBeams: 1 });
  * await translator.dispose();
  */
-export async function createTranslator(model: ModelSpec = DEFAULT_TRANSLATION_MODEL, options: LoadModelOptions = {}): Promise<Translator> {
+export async function createTranslator(
+  model: ModelSpec = defaultTranslationModel({}),
+  options: LoadModelOptions = {},
+): Promise<Translator> {
   checkOptions(options, "createTranslator");
   const loaded = await openSeq2SeqModel(model, options, TRANSLATE_TASK);
   let state: TranslationModel;
