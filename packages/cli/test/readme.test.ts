@@ -22,7 +22,7 @@ afterAll(() => rmSync(emptyHfHome, { recursive: true, force: true }));
 /** The first fenced block of `lang` after the heading `title`. */
 function block(title: string, lang: string): string {
   const section = readme.slice(readme.indexOf(`## ${title}\n`));
-  const match = section.match(new RegExp("```" + lang + "\\n([\\s\\S]*?)```"));
+  const match = section.match(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``));
   if (!match?.[1]) throw new Error(`README.md has no ${lang} block under "## ${title}"`);
   return match[1];
 }
