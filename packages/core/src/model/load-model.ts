@@ -2,7 +2,7 @@ import { type ArchitectureFamily, detectFamily } from "../config/family.js";
 import { type GenerationConfig, parseGenerationConfig, readGenerationConfig } from "../config/generation-config.js";
 import { type ModelConfig, readModelConfig } from "../config/model-config.js";
 import { readTokenizerConfig, type TokenizerConfig } from "../config/tokenizer-config.js";
-import { DisposedError, InputError, ModelFormatError, ModelNotFoundError, throwIfAborted } from "../errors.js";
+import { DisposedError, InputError, ModelFormatError, ModelNotFoundError, type ProjError, throwIfAborted } from "../errors.js";
 import { chooseDtype, type ModelDtype, onnxFilePath } from "../session/dtype.js";
 import type { ModelSession } from "../session/model-session.js";
 import { acquireSession, type SessionLease } from "../session/session-pool.js";
@@ -90,9 +90,13 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
   const tokenizerConfig = tokenizerConfigPath ? await readTokenizerConfig(tokenizerConfigPath) : undefined;
   const tokenizerPath = await source.resolveFile("tokenizer.json", { optional: true, signal });
   if (!tokenizerPath) {
-    throw new ModelNotFoundError(`${source.label} has no tokenizer.json`, {
-      hint: "save the fast tokenizer with the model (tokenizer.save_pretrained writes tokenizer.json)",
-    });
+    throw missingOrOffline(
+      source,
+      "tokenizer.json",
+      new ModelNotFoundError(`${source.label} has no tokenizer.json`, {
+        hint: "save the fast tokenizer with the model (tokenizer.save_pretrained writes tokenizer.json)",
+      }),
+    );
   }
   const tokenizer = await Tokenizer.fromFile(tokenizerPath, tokenizerConfig);
   checkVocabulary(tokenizer, config, source.label);
@@ -100,13 +104,13 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
   const generationConfigPath = await source.resolveFile("generation_config.json", { optional: true, signal });
   const generationConfig = generationConfigPath ? await readGenerationConfig(generationConfigPath) : parseGenerationConfig(config.raw);
 
-  const graphs = options.graphs ? [...options.graphs] : defaultGraphs(family, files, source.label);
+  const graphs = options.graphs ? [...options.graphs] : inListing(source, () => defaultGraphs(family, files, source.label));
   const dtypes: Record<string, ModelDtype> = {};
   const leases = new Map<string, SessionLease>();
   try {
     for (const graph of graphs) {
       const requested = typeof options.dtype === "object" ? (options.dtype[graph] ?? "auto") : (options.dtype ?? "auto");
-      const dtype = chooseDtype(graph, files, requested, source.label);
+      const dtype = inListing(source, () => chooseDtype(graph, files, requested, source.label));
       const path = onnxFilePath(graph, dtype);
       const file = await source.resolveFile(path, { signal });
       if (files.includes(`${path}_data`)) await source.resolveFile(`${path}_data`, { signal });
@@ -182,4 +186,31 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
+}
+
+/**
+ * `error` (the model lacks a file), unless the source listed its files from a partial cache while offline: then the
+ * model may well have the file, and the truth is that it cannot be fetched, so the source's `OfflineError`.
+ *
+ * @example
+ * throw missingOrOffline(source, "tokenizer.json", new ModelNotFoundError("... has no tokenizer.json"));
+ */
+function missingOrOffline(source: ModelSource, what: string, error: ProjError): ProjError {
+  return source.incompleteListingError?.(what) ?? error;
+}
+
+/**
+ * Runs a choice made from the file listing (graphs, weight variants), turning its "no such file" errors into
+ * {@link missingOrOffline}'s answer.
+ *
+ * @example
+ * const graphs = inListing(source, () => defaultGraphs(family, files, source.label));
+ */
+function inListing<T>(source: ModelSource, choose: () => T): T {
+  try {
+    return choose();
+  } catch (error) {
+    if (error instanceof ModelNotFoundError) throw missingOrOffline(source, "onnx/*.onnx", error);
+    throw error;
+  }
 }

@@ -1,3 +1,5 @@
+import type { ProjError } from "../errors.js";
+
 /**
  * Where a model's files come from: a local folder in the Hugging Face/Optimum ONNX layout,
  * or a Hub repository downloaded once into the standard Hugging Face cache.
@@ -45,4 +47,10 @@ export interface ModelSource {
   resolveFile(path: string, options?: ResolveFileOptions): Promise<string>;
   /** Relative paths (with `/`) of every file the model has, e.g. `["config.json", "onnx/model.onnx"]`. */
   listFiles(options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * For remote sources whose last {@link ModelSource.listFiles} answer came from a local cache (offline): the error
+   * to throw instead of "the model has no such file" when `what` is missing from that listing, since the cache may
+   * hold only part of the model. `undefined` when the listing is the source's complete file list.
+   */
+  incompleteListingError?(what: string): ProjError | undefined;
 }

@@ -10,8 +10,7 @@ import {
   DownloadError,
   type HubSourceOptions,
   loadModel,
-  ModelFormatError,
-  ProjError,
+  OfflineError,
   openSessionCount,
   repoFolderName,
 } from "../../src/index.js";
@@ -95,9 +94,15 @@ describe("a Hub download cut off midway", () => {
       expect(existsSync(snapshot(file))).toBe(false);
       // Offline, the partial file is not the model: the load says the file is not cached.
       const offline = await rejection(loadModel(REPO, { threads: 1, hub: hubOptions({ offline: true }) }));
-      // (A partial snapshot offline is reported as a model without that file: typed, never the partial bytes.)
-      expect(offline).toBeInstanceOf(ProjError);
-      expect(offline).not.toBeInstanceOf(ModelFormatError);
+      // A partial snapshot offline: an OfflineError naming the model and what is missing, never the partial bytes
+      // and never "the model has no such file" (the cache's listing is not the model's).
+      expect(offline).toBeInstanceOf(OfflineError);
+      expect(offline.message).toContain(REPO);
+      // (config.json is the first file fetched: with it missing the cache has no snapshot, not even a file list.)
+      expect(offline.message).toContain(
+        { "onnx/model.onnx": "onnx/*.onnx", "tokenizer.json": "tokenizer.json", "config.json": "file list" }[file],
+      );
+      expect(offline.message).toMatch(/local folder/);
       expect(openSessionCount()).toBe(0);
       await loadsAndRuns();
       expect(readFileSync(snapshot(file)).equals(hub.file(file).content)).toBe(true);

@@ -4,7 +4,7 @@ import { fetchRepoListing } from "./hub-api.js";
 import { HubCache, resolveHubCacheDir } from "./hub-cache.js";
 import { downloadFile, type DownloadContext } from "./hub-download.js";
 import { missingFileError, offlineError } from "./hub-errors.js";
-import { anySignal } from "./hub-http.js";
+import { anySignal, UnreachableError } from "./hub-http.js";
 import { parseHubId, validateRepoPath, validateRevision } from "./hub-id.js";
 import { shareTask } from "./hub-inflight.js";
 
@@ -112,22 +112,35 @@ export function hubSource(id: string, options: HubSourceOptions = {}): ModelSour
     throw missingFileError(ctx, file);
   }
 
+  // Set when the last listing came from the cache: it names only the files downloaded so far.
+  let listedFromCache: OfflineError | undefined;
+
   async function listFiles(call: { signal?: AbortSignal } = {}): Promise<string[]> {
     const signal = anySignal([options.signal, call.signal]);
     throwIfAborted(signal);
     if (!offline) {
       try {
-        return (await fetchRepoListing(ctx, signal)).files;
+        const files = (await fetchRepoListing(ctx, signal)).files;
+        listedFromCache = undefined;
+        return files;
       } catch (error) {
         if (!(error instanceof OfflineError)) throw error;
         const files = cache.listSnapshot(revision);
-        if (files !== undefined) return files;
-        throw error;
+        if (files === undefined) throw error;
+        listedFromCache = error;
+        return files;
       }
     }
     const files = cache.listSnapshot(revision);
-    if (files !== undefined) return files;
-    throw offlineError(ctx, undefined);
+    if (files === undefined) throw offlineError(ctx, undefined);
+    listedFromCache = offlineError(ctx, undefined);
+    return files;
+  }
+
+  function incompleteListingError(what: string): OfflineError | undefined {
+    if (listedFromCache === undefined) return undefined;
+    const unreachable = listedFromCache.cause instanceof UnreachableError ? listedFromCache.cause : undefined;
+    return offlineError(ctx, what, unreachable);
   }
 
   return {
@@ -136,6 +149,7 @@ export function hubSource(id: string, options: HubSourceOptions = {}): ModelSour
     label: `hub:${id}@${revision}`,
     resolveFile: resolveFile as ModelSource["resolveFile"],
     listFiles,
+    incompleteListingError,
   };
 }
 
