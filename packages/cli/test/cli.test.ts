@@ -130,8 +130,8 @@ describe("encoder commands", () => {
       expect(text.slice(e.start, e.end).length).toBe(e.end - e.start);
   });
 
-  it("qa quotes a span of the context", async () => {
-    const context = "The Eiffel tower is in Paris.";
+  it("qa quotes a span of the context, with offsets into stdin as given (leading whitespace kept)", async () => {
+    const context = "\n   The Eiffel tower is in Paris.\n";
     const run = await proj(["qa", "-m", fixture("bert-qa"), "--json", "-Q", "Where is the tower?"], { input: context });
     expect(run.code).toBe(0);
     const answer = JSON.parse(run.stdout) as { answer: string; start: number; end: number };

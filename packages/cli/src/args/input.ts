@@ -3,7 +3,9 @@ import { type CliIO, readAll } from "../io.js";
 
 /**
  * The command's input text: its positional arguments joined with spaces, or, when there are none, all of stdin
- * (unless stdin is a terminal). No text at all is a {@link UsageError}.
+ * (unless stdin is a terminal). Trailing whitespace (the newline of `echo`, of a file) is dropped; leading
+ * whitespace is kept, so the character offsets of `ner` and `qa` index the text exactly as given. No text at all is a
+ * {@link UsageError}.
  *
  * @example
  * const text = await inputText(args.positionals, io, "classify", "text to classify");
@@ -11,7 +13,7 @@ import { type CliIO, readAll } from "../io.js";
 export async function inputText(positionals: readonly string[], io: CliIO, command: string, what: string): Promise<string> {
   const text = positionals.length > 0 ? positionals.join(" ") : io.stdin.isTTY ? "" : await readAll(io.stdin);
   if (text.trim() === "") throw new UsageError(`no ${what}: pass it as an argument or on stdin`, command);
-  return text.trim();
+  return text.trimEnd();
 }
 
 /**

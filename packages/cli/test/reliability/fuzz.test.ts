@@ -76,7 +76,7 @@ describe("any text as arguments", () => {
           expectCleanExit(r, `${name} ${JSON.stringify(text)}`);
           if (r.code !== 0 || !argv(text).includes("--json")) return;
           const json = JSON.parse(r.stdout) as unknown;
-          const input = text.trim();
+          const input = text.trimEnd(); // leading whitespace is kept, so offsets index the text as given
           if (name === "ner")
             for (const e of json as Array<{ start: number; end: number }>)
               expect(0 <= e.start && e.start <= e.end && e.end <= input.length).toBe(true);
