@@ -145,6 +145,9 @@ describe("models of the wrong family or head", () => {
     await expectInputError(ner("Paris", qa), /question answering: use answer\(\)/);
     await expectInputError(fillMask("a [MASK]", tok), /masked-LM head/);
     await expectInputError(createTokenClassifier(fixture("bert-seq-cls")), /rank 2/);
+    // A masked LM has ner()'s output name and rank: its vocabulary-wide head is what gives it away.
+    const masked = await expectInputError(ner("Paris", mlm), /one logit per vocabulary token \(30522\): it is a masked language model/);
+    expect(masked.hint).toMatch(/fillMask\(\)/);
   });
 
   it("a model folder that does not exist is ModelNotFoundError, not a crash", async () => {

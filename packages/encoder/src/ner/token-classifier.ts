@@ -1,4 +1,4 @@
-import type { Encoding, Tokenizer } from "@proj/core";
+import { type Encoding, InputError, type Tokenizer } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
 import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
@@ -76,11 +76,36 @@ export async function createTokenClassifier(model: string, options: CreateOption
   checkOptions(options, "createTokenClassifier");
   const encoder = await EncoderModel.open(id, options, NER_TASK, [{ name: "logits", rank: 3 }]);
   try {
+    checkLabelHead(encoder);
     return new TokenClassifierHandle(encoder, await readSubwordInfo(encoder.model));
   } catch (error) {
     await encoder.dispose();
     throw error;
   }
+}
+
+/**
+ * A token-classification head has one logit per label of config.json's `id2label`; a masked language model (one
+ * logit per vocabulary token) has the same output name and rank, and would give "entities" named after token ids.
+ *
+ * @example
+ * checkLabelHead(encoder); // throws InputError for a fill-mask export
+ */
+function checkLabelHead(encoder: EncoderModel): void {
+  const width = encoder.session.outputs.find((o) => o.name === "logits")?.shape[2];
+  const labels = Object.keys(encoder.model.config.id2label).length;
+  if (typeof width !== "number" || width === labels) return;
+  const masked = width >= encoder.model.tokenizer.vocabSize;
+  throw new InputError(
+    masked
+      ? `ner() needs a token classification head, but ${encoder.label} has one logit per vocabulary token (${width}): it is a masked language model`
+      : `ner() needs one logit per label, but ${encoder.label} has ${width} per token while config.json's id2label names ${labels}`,
+    {
+      hint: masked
+        ? `use fillMask() for it, or pass a model exported for token classification, such as "${DEFAULT_NER_MODEL}"`
+        : "export the model with its id2label (config.json) matching the classifier head",
+    },
+  );
 }
 
 class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
