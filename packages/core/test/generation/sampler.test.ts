@@ -135,3 +135,59 @@ describe("nucleus selection by quickselect", () => {
     }
   });
 });
+
+describe("top-p over the whole vocabulary (buckets + quickselect)", () => {
+  /** transformers' TopPLogitsWarper on softmax(logits / t): the sorted prefix kept while the mass before is below p. */
+  function bruteForce(l: Float32Array, t: number, p: number): number[] {
+    const max = Math.max(...l.filter((v) => v > Number.NEGATIVE_INFINITY));
+    const w = [...l].map((v) => (v > Number.NEGATIVE_INFINITY ? Math.exp((v - max) / t) : 0));
+    const total = w.reduce((a, b) => a + b, 0);
+    const order = w.map((_, i) => i).sort((a, b) => (w[b] as number) - (w[a] as number) || a - b);
+    const kept: number[] = [];
+    let before = 0;
+    for (const id of order) {
+      if (kept.length > 0 && before >= p * total * (1 - 1e-6)) break;
+      if ((w[id] as number) === 0) break;
+      kept.push(id);
+      before += w[id] as number;
+    }
+    return kept;
+  }
+
+  it("keeps exactly transformers' nucleus on peaked, flat, tied and masked logits of up to 50k tokens", () => {
+    const rng = createRng(5);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    for (let trial = 0; trial < 60; trial++) {
+      const n = trial < 6 ? 50_257 : 2 + Math.floor(rng.next() * 3000);
+      const kind = trial % 5;
+      const l = Float32Array.from({ length: n }, () => {
+        if (kind === 0) return gauss() * 0.05; // nearly flat (random-weight models)
+        if (kind === 1) return gauss() * 4; // peaked (trained models)
+        if (kind === 2) return Math.ceil(rng.next() * 4); // many exact ties
+        if (kind === 3) return rng.next() < 0.3 ? Number.NEGATIVE_INFINITY : gauss() * 2; // banned tokens
+        return gauss() * 12; // extreme: most tokens far below the cutoff
+      });
+      const t = [0.5, 0.8, 1, 1.7][trial % 4] as number;
+      const p = 0.05 + rng.next() * 0.94;
+      const sampler = new Sampler(n);
+      const want = bruteForce(l, t, p);
+      const got = [...sampler.support(l, { temperature: t, topK: 0, topP: p, minP: 0 })];
+      if (kind === 2) {
+        // With ties the nucleus is the same size and the same weights; which of equal tokens fill it may differ.
+        expect(got.length, `trial ${trial}`).toBe(want.length);
+        expect(got.map((id) => l[id]).sort()).toEqual(want.map((id) => l[id]).sort());
+      } else {
+        expect(
+          got.sort((a, b) => a - b),
+          `trial ${trial}: n ${n}, t ${t}, p ${p}`,
+        ).toEqual(want.sort((a, b) => a - b));
+      }
+    }
+  });
+
+  it("temperature sampling without top-p can draw every token with a weight above the cutoff", () => {
+    const l = Float32Array.from({ length: 1000 }, (_, i) => -i * 0.05); // the last is 50 below the first
+    const support = new Sampler(1000).support(l, { temperature: 1, topK: 0, topP: 1, minP: 0 });
+    expect(support.length).toBe(601); // scaled logits down to -30
+  });
+});

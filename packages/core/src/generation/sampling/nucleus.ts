@@ -8,16 +8,16 @@
  * @param ids - token ids to choose from (reordered in place).
  * @param n - how many entries of `ids` are in play.
  * @param target - the mass to reach (p times the total weight).
+ * @param eps - mass short of `target` that still counts as reaching it (default: `target * 1e-6`, since transformers
+ *   compares float32 cumulative sums); pass the whole nucleus's tolerance when `target` is what remains of it.
  * @returns how many ids, at the front of `ids`, form the nucleus (at least 1).
  * @example
  * const count = nucleusSelect(weights, ids, vocab, 0.9 * total);
  */
-export function nucleusSelect(weights: Float32Array, ids: Int32Array, n: number, target: number): number {
+export function nucleusSelect(weights: Float32Array, ids: Int32Array, n: number, target: number, eps = target * 1e-6): number {
   let lo = 0;
   let hi = n;
   let need = target;
-  // Mass equal to p up to rounding counts as reaching it (transformers compares float32 cumulative sums).
-  const eps = target * 1e-6;
   while (hi - lo > 1 && need > eps) {
     const pivot = weights[ids[(lo + hi) >>> 1] as number] as number;
     // Three-way partition of [lo, hi): greater than the pivot, equal, smaller.
