@@ -12,6 +12,7 @@ import { causalGreedy, causalShape, kvEntries, openSession, openTokenizer } from
  * @property {number} maxNewTokens
  * @property {boolean} [sample] - sampling with penalties instead of greedy (top-p unless `topP` is false)
  * @property {boolean} [topP]
+ * @property {number} [topK] - sample among the k most likely tokens (both SDKs; transformers.js's default is 50)
  */
 
 /** Sampling settings of the "sampling" case: @proj gets OpenAI's presence/frequency penalties. */
@@ -28,7 +29,10 @@ export function projDecoder(dir, threads) {
     /** @param {string[]} prompts @param {DecodeSettings} settings */
     async generate(prompts, settings) {
       const options = { maxNewTokens: settings.maxNewTokens, eosTokenId: [] };
-      if (settings.sample) Object.assign(options, { doSample: true, ...SAMPLING, ...(settings.topP === false ? { topP: 1 } : {}) });
+      if (settings.sample) {
+        Object.assign(options, { doSample: true, ...SAMPLING, ...(settings.topP === false ? { topP: 1 } : {}) });
+        if (settings.topK) options.topK = settings.topK;
+      }
       const results = await generator.generate(prompts, options);
       const m = results[0].metrics;
       return {
@@ -52,8 +56,9 @@ export function projDecoder(dir, threads) {
  * transformers.js: the `text-generation` pipeline as its docs show, with a streamer that only records when
  * tokens arrive (no decoding). It has no presence/frequency penalties: the sampling cases use its
  * `repetition_penalty` (a penalty over the seen tokens, the closest it has). transformers.js 4.3.2 accepts
- * `top_p` but does not apply it (`// TODO: Add TopPLogitsWarper` in models/modeling_utils.js): it samples from
- * the whole vocabulary after temperature.
+ * `top_p` but does not apply it (`// TODO: Add TopPLogitsWarper` in models/modeling_utils.js): its sampler draws
+ * among the `top_k` most likely tokens after temperature, `top_k` being 50 unless the model's generation config
+ * says otherwise (as in transformers).
  */
 export function tjsDecoder(dir, threads) {
   let pipe;
@@ -82,7 +87,7 @@ export function tjsDecoder(dir, threads) {
       };
       const options = { max_new_tokens: settings.maxNewTokens, eos_token_id: null, return_full_text: false, streamer };
       if (settings.sample) {
-        Object.assign(options, { do_sample: true, temperature: SAMPLING.temperature, repetition_penalty: 1.2 });
+        Object.assign(options, { do_sample: true, temperature: SAMPLING.temperature, repetition_penalty: 1.2, top_k: settings.topK ?? 50 });
         if (settings.topP !== false) options.top_p = SAMPLING.topP;
       } else {
         options.do_sample = false;

@@ -38,7 +38,8 @@ export default {
   description:
     "One prompt at a time, 128 new tokens (end-of-sequence ignored in all three, so the work is equal). Greedy from a 32-token and a " +
     `512-token prompt, and top-p sampling (temperature ${SAMPLING.temperature}, top-p ${SAMPLING.topP}) with presence and frequency ` +
-    `penalties ${SAMPLING.presencePenalty}, and the same without top-p (what transformers.js really does, see the notes); the floor ` +
+    `penalties ${SAMPLING.presencePenalty}, and top-k 50 sampling with the same penalties (what transformers.js really does in both: ` +
+    "it ignores top_p and samples among its default top_k 50; see the notes); the floor " +
     "stays greedy: its forward passes are the same. TTFT is measured from the call to the first generated token, TPOT is the mean " +
     "time per later token; tokens/s is new tokens over the whole call's wall time.",
   async run(ctx) {
@@ -54,9 +55,9 @@ export default {
           { label: `greedy, ${ctx.quick ? 256 : 512}-token prompt`, prompt: long, settings: { maxNewTokens } },
           { label: "top-p sampling + penalties, 32-token prompt", prompt: short, settings: { maxNewTokens, sample: true } },
           {
-            label: "temperature sampling + penalties, 32-token prompt",
+            label: "top-k 50 sampling + penalties, 32-token prompt",
             prompt: short,
-            settings: { maxNewTokens, sample: true, topP: false },
+            settings: { maxNewTokens, sample: true, topP: false, topK: 50 },
           },
         ];
         for (const v of variants) {
@@ -75,7 +76,7 @@ export default {
             notes.push("transformers.js: repetition_penalty 1.2 instead of presence/frequency penalties, which it lacks");
             if (v.settings.topP !== false)
               notes.push(
-                "transformers.js 4.3.2 takes top_p but does not apply it (its TopPLogitsWarper is not wired in), so it samples the whole vocabulary",
+                "transformers.js 4.3.2 takes top_p but does not apply it (its TopPLogitsWarper is not wired in): it samples among its default top_k 50, while @proj computes the nucleus over the whole vocabulary",
               );
           }
           cases.push({ ...result, size, model: MODEL_LABELS[`decoder:${size}`], variant: v.label, maxNewTokens, notes });
