@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OfflineError } from "@proj/core";
 import { embeddedModelPath } from "@proj/models";
-import { loadOracle } from "@proj/testing";
+import { EMBEDDED_DTYPE, generatedIds, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   chat,
@@ -22,17 +22,9 @@ import {
  * packages/models/eval/generation.mjs, not here.
  */
 
-// The shipped weights are int8 (onnx/*_quantized.onnx, dtype "q8"): the fp32 export is a training output, not
-// committed (see the model cards). @proj picks q8 with dtype "auto" because it is the only variant present.
-const DTYPE = "q8";
+// The shipped weights are int8 (see the model cards): @proj picks them with dtype "auto", the only variant present.
+const DTYPE = EMBEDDED_DTYPE;
 const generation = embeddedModelPath("generation");
-
-/** Generated ids of a transformers.js output row: without the prompt (or decoder start) and from the first EOS on. */
-function generatedIds(row: readonly bigint[], skip: number, eos: number): number[] {
-  const out = row.slice(skip).map(Number);
-  const end = out.indexOf(eos);
-  return end < 0 ? out : out.slice(0, end);
-}
 
 describe("embedded caption LM (@proj/models generation)", () => {
   const dir = generation as string;

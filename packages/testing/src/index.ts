@@ -1,4 +1,4 @@
 export { FIXTURES, type FixtureName, fixture, fixturesDir, SHARED_MISSING, sharedDataDir } from "./paths.js";
 export { realSentences, sst2 } from "./data.js";
-export { loadOracle } from "./oracle.js";
+export { EMBEDDED_DTYPE, generatedIds, loadOracle } from "./oracle.js";
 export { bigText, FUZZ_SEED, HOSTILE_PIECES, hostileText, loneSurrogate, notText, whitespaceText } from "./hostile.js";
