@@ -75,7 +75,7 @@ export { createRng, type Rng } from "./generation/sampling/rng.js";
 export { Sampler, type SamplingParams } from "./generation/sampling/sampler.js";
 export { argmax, CandidateBuffer, topK } from "./generation/sampling/top-candidates.js";
 export { BeamHypotheses, type Hypothesis } from "./generation/beam/beam-hypotheses.js";
-export { logSoftmaxInPlace } from "./generation/beam/log-softmax.js";
+export { logSoftmaxInPlace, logSoftmaxTopK } from "./generation/beam/log-softmax.js";
 export { cutAtStop } from "./generation/beam/cut-at-stop.js";
 export { StopStringMatcher, type StopMatch } from "./generation/stopping/stop-strings.js";
 export { type DurationStats, type GenerationMetrics, MetricsRecorder, stats } from "./metrics/generation-metrics.js";

@@ -5,7 +5,7 @@ import { CandidateBuffer, topK } from "../sampling/top-candidates.js";
 import { SequenceState } from "../sequence-state.js";
 import type { EngineRequest, FinishReason, GeneratedSequence } from "../types.js";
 import { BeamHypotheses } from "./beam-hypotheses.js";
-import { logSoftmaxInPlace } from "./log-softmax.js";
+import { logSoftmaxInPlace, logSoftmaxTopK } from "./log-softmax.js";
 import { cutAtStop } from "./cut-at-stop.js";
 
 interface Candidate {
@@ -61,9 +61,14 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
       for (let j = 0; j < beamsPerInput; j++) {
         const row = o * beamsPerInput + j;
         const rowLogits = logits[row] as Float32Array;
-        logSoftmaxInPlace(rowLogits);
-        applyProcessors(processors, rowLogits, states[row] as SequenceState);
-        topK(rowLogits, keepCount, buffer);
+        if (processors.length > 0) {
+          // Processors see log-probabilities, as in transformers' beam search.
+          logSoftmaxInPlace(rowLogits);
+          applyProcessors(processors, rowLogits, states[row] as SequenceState);
+          topK(rowLogits, keepCount, buffer);
+        } else {
+          logSoftmaxTopK(rowLogits, keepCount, buffer);
+        }
         for (let c = 0; c < buffer.count; c++) {
           candidates.push({ beam: row, token: buffer.ids[c] as number, score: (buffer.values[c] as number) + (scores[row] as number) });
         }

@@ -1,3 +1,4 @@
+import { expNonPositive } from "../math/exp.js";
 import { nucleusSelect } from "./nucleus.js";
 import type { Rng } from "./rng.js";
 import { argmax, CandidateBuffer, topK } from "./top-candidates.js";
@@ -97,19 +98,19 @@ export class Sampler {
       const buffer = this.#buffer;
       topK(logits, params.topK, buffer);
       let total = 0;
-      for (let c = 0; c < buffer.count; c++) total += Math.exp(((buffer.values[c] as number) - max) * inv);
+      for (let c = 0; c < buffer.count; c++) total += expNonPositive(((buffer.values[c] as number) - max) * inv);
       let count = buffer.count;
       if (params.topP < 1) {
         let before = 0;
         count = 0;
         while (count < buffer.count && (count === 0 || before < params.topP * (1 - 1e-6))) {
-          before += Math.exp(((buffer.values[count] as number) - max) * inv) / total;
+          before += expNonPositive(((buffer.values[count] as number) - max) * inv) / total;
           count++;
         }
       }
       for (let c = 0; c < count; c++) {
         ids[c] = buffer.ids[c] as number;
-        w[buffer.ids[c] as number] = Math.exp(((buffer.values[c] as number) - max) * inv);
+        w[buffer.ids[c] as number] = expNonPositive(((buffer.values[c] as number) - max) * inv);
       }
       return count;
     }
@@ -130,7 +131,7 @@ export class Sampler {
         bucketOf[i] = NO_BUCKET;
         continue;
       }
-      const v = Math.exp(scaled);
+      const v = expNonPositive(scaled);
       w[i] = v;
       total += v;
       let b = Math.floor((scaled - lowest) * scale);
@@ -184,7 +185,7 @@ export class Sampler {
     let total = 0;
     for (let i = 0; i < logits.length; i++) {
       const scaled = ((logits[i] as number) - max) * inv;
-      const v = scaled >= -CUTOFF ? Math.exp(scaled) : 0;
+      const v = scaled >= -CUTOFF ? expNonPositive(scaled) : 0;
       w[i] = v;
       if (v >= floor) total += v;
     }
