@@ -51,6 +51,8 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
 
   for (;;) {
     const sources: number[] = [];
+    // Per new row, a row of the same input in the old layout: its encoder memory (equal for all beams of an input).
+    const encoderRows: number[] = [];
     const nextTokens: number[] = [];
     const nextScores: number[] = [];
     const nextStates: SequenceState[] = [];
@@ -94,8 +96,9 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
       }
       nextOpen.push(input);
       const used = new Set<number>();
-      for (const cand of chosen) {
+      for (const [j, cand] of chosen.entries()) {
         sources.push(cand.beam);
+        encoderRows.push(o * beamsPerInput + (beamsPerInput === numBeams ? j : 0));
         nextTokens.push(cand.token);
         nextScores.push(cand.score);
         // A beam continued by several children: the first takes its state, the others copies (made before any append).
@@ -122,7 +125,7 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
     }
     if (options.maxTime !== undefined && performance.now() - started >= options.maxTime) break;
     try {
-      ({ cache, logits } = await runner.step(cache.gather(sources), nextTokens, options.signal));
+      ({ cache, logits } = await runner.step(cache.gather(sources, encoderRows), nextTokens, options.signal));
     } catch (error) {
       if (!options.signal?.aborted) throw error;
       stopReason = "abort";

@@ -40,11 +40,15 @@ export class DecoderCache {
 
   /**
    * Keeps the given rows, in the given order; a row may appear several times (beams forking).
+   * `encoderRows` names, per kept row, a row whose encoder memory it takes (default: the same as `indices`): beams
+   * of one input share their encoder memory, so beam search passes the identity when no input joined or left, and
+   * the (large) cross-attention cache is then kept as it is instead of copied.
    *
    * @example
    * const next = cache.gather([2, 2, 0]);
+   * const beams = cache.gather([1, 1, 3, 2], [0, 1, 2, 3]); // rows 0-1 and 2-3 are the beams of two inputs
    */
-  gather(indices: readonly number[]): DecoderCache {
+  gather(indices: readonly number[], encoderRows: readonly number[] = indices): DecoderCache {
     const len = this.pastLength;
     const mask = new BigInt64Array(indices.length * len);
     indices.forEach((row, i) => {
@@ -56,7 +60,7 @@ export class DecoderCache {
       len,
       indices.map((r) => this.positions[r] as number),
       indices.map((r) => [...(this.tokens[r] as number[])]),
-      this.encoder && gatherEncoder(this.encoder, indices),
+      this.encoder && (isIdentity(encoderRows, this.rows) ? this.encoder : gatherEncoder(this.encoder, encoderRows)),
     );
   }
 
@@ -130,6 +134,12 @@ export class DecoderCache {
       first.encoder && concatEncoders(caches.map((c) => c.encoder as EncoderMemory)),
     );
   }
+}
+
+function isIdentity(rows: readonly number[], count: number): boolean {
+  if (rows.length !== count) return false;
+  for (let i = 0; i < count; i++) if (rows[i] !== i) return false;
+  return true;
 }
 
 function mapValues<K, V>(map: Map<K, V>, fn: (v: V) => V): Map<K, V> {
