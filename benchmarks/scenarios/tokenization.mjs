@@ -22,7 +22,7 @@ export default {
   description:
     "The 872 SST-2 dev sentences and the 1,014 Multi30k validation sentences (English), tokenized with the real tokenizers of three " +
     "model families (special tokens added). *One at a time*: one `encode` call per text, awaited in turn. *Batch*: one call for all texts " +
-    "(@proj: `encodeBatch`, which runs on Rust threads and returns encodings with offsets, word ids and tokens; transformers.js: " +
+    "(@proj: `encodeBatch`, which runs on Rust threads and returns encodings whose offsets, word ids and tokens are read from Rust when first used; here the ids are read; transformers.js: " +
     "`tokenizer(texts, { padding: true })`, which returns padded tensors). The floor is the Rust `tokenizers` binding that " +
     "@proj/core wraps, called directly (ids only).",
   async run(ctx) {
