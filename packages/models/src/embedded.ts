@@ -9,6 +9,8 @@ export type EmbeddedModelName = "sentiment" | "ner" | "fill-mask" | "generation"
 export const EMBEDDED_MODEL_NAMES: readonly EmbeddedModelName[] = ["sentiment", "ner", "fill-mask", "generation", "translation-en-de"];
 
 const modelsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "models");
+/** Model folders by name, looked up once (the task functions ask on every call that gives no model). */
+const found = new Map<string, string | undefined>();
 
 /**
  * Absolute path of an embedded model folder (Optimum layout, with a README model card), or `undefined`
@@ -18,8 +20,11 @@ const modelsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "models
  * const folder = embeddedModelPath("sentiment"); // ".../node_modules/@proj/models/models/sentiment"
  */
 export function embeddedModelPath(name: EmbeddedModelName): string | undefined {
-  const dir = join(modelsDir, name);
-  return existsSync(join(dir, "config.json")) ? dir : undefined;
+  if (!found.has(name)) {
+    const dir = join(modelsDir, name);
+    found.set(name, existsSync(join(dir, "config.json")) ? dir : undefined);
+  }
+  return found.get(name);
 }
 
 /**
