@@ -13,22 +13,15 @@
 //   node packages/models/eval/generation.mjs [--model DIR] [--dtype auto|fp32|q8] [--name NAME] [--samples 200]
 //
 // Writes eval/results/<NAME>.json (default "generation").
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
 import { emptyPast, int64Tensor, kvLayout, loadModel } from "@proj/core";
 import { createGenerator } from "@proj/decoder";
+import { captions, evalDir, modelsDir, relative, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../..");
-const dataDir = process.env.PROJ_SHARED_DIR
-  ? join(process.env.PROJ_SHARED_DIR, "data", "multi30k")
-  : resolve(repoRoot, "../shared/data/multi30k");
 const { values: args } = parseArgs({
   options: {
-    model: { type: "string", default: join(here, "../models/generation") },
+    model: { type: "string", default: join(modelsDir, "generation") },
     dtype: { type: "string", default: "auto" },
     name: { type: "string", default: "generation" },
     samples: { type: "string", default: "200" },
@@ -37,14 +30,7 @@ const { values: args } = parseArgs({
     "skip-decoding": { type: "boolean", default: false },
   },
 });
-if (!existsSync(dataDir)) {
-  console.error(`Multi30k not found at ${dataDir}: the evaluation needs ../shared/data beside the repository`);
-  process.exit(2);
-}
-const val = gunzipSync(readFileSync(join(dataDir, "val.en.gz")))
-  .toString("utf8")
-  .split("\n")
-  .filter((l) => l.trim().length > 0);
+const val = captions("val.en.gz");
 const threads = Number(args.threads);
 
 // ---------------------------------------------------------------------------------------------- perplexity
@@ -204,13 +190,10 @@ if (!args["skip-decoding"]) {
 }
 const result = {
   task: "caption generation (English)",
-  model: args.model.startsWith(repoRoot) ? args.model.slice(repoRoot.length + 1) : args.model,
+  model: relative(args.model),
   data: "multi30k/val.en.gz",
   perplexity: ppl,
   decoding,
   date: new Date().toISOString(),
 };
-mkdirSync(join(here, "results"), { recursive: true });
-const outFile = join(here, "results", `${args.name}.json`);
-writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`-> ${outFile}`);
+writeResult(join(evalDir, "results", `${args.name}.json`), result);

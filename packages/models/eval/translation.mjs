@@ -6,22 +6,15 @@
 //
 // Data: ../shared/data/multi30k beside the repository (never committed). Writes eval/results/<NAME>.json
 // (default "translation"). BLEU: eval/bleu.mjs (sacreBLEU's default definition: corpus BLEU-4, 13a tokens).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
 import { createTranslator } from "@proj/seq2seq";
 import { corpusBleu } from "./bleu.mjs";
+import { captions, evalDir, modelsDir, relative, writeResult } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../..");
-const dataDir = process.env.PROJ_SHARED_DIR
-  ? join(process.env.PROJ_SHARED_DIR, "data", "multi30k")
-  : resolve(repoRoot, "../shared/data/multi30k");
 const { values: args } = parseArgs({
   options: {
-    model: { type: "string", default: join(here, "../models/translation-en-de") },
+    model: { type: "string", default: join(modelsDir, "translation-en-de") },
     dtype: { type: "string", default: "auto" },
     name: { type: "string", default: "translation" },
     split: { type: "string", default: "test_2016_flickr" },
@@ -31,17 +24,8 @@ const { values: args } = parseArgs({
   },
 });
 
-if (!existsSync(dataDir)) {
-  console.error(`Multi30k not found at ${dataDir}: the evaluation needs ../shared/data beside the repository`);
-  process.exit(2);
-}
-const read = (file) =>
-  gunzipSync(readFileSync(join(dataDir, file)))
-    .toString("utf8")
-    .split("\n")
-    .filter((l) => l.trim().length > 0);
-let sources = read(`${args.split}.en.gz`);
-let references = read(`${args.split}.de.gz`);
+let sources = captions(`${args.split}.en.gz`);
+let references = captions(`${args.split}.de.gz`);
 if (sources.length !== references.length) throw new Error("source/reference counts differ");
 if (args.limit) {
   sources = sources.slice(0, Number(args.limit));
@@ -76,7 +60,7 @@ await translator.dispose();
 
 const result = {
   task: "translation en->de",
-  model: args.model.startsWith(repoRoot) ? args.model.slice(repoRoot.length + 1) : args.model,
+  model: relative(args.model),
   dtypes,
   data: `multi30k/${args.split}.{en,de}.gz`,
   sentences: sources.length,
@@ -85,7 +69,4 @@ const result = {
   beam4: runs.beam4,
   date: new Date().toISOString(),
 };
-mkdirSync(join(here, "results"), { recursive: true });
-const outFile = join(here, "results", `${args.name}.json`);
-writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`-> ${outFile}`);
+writeResult(join(evalDir, "results", `${args.name}.json`), result);
