@@ -112,8 +112,9 @@ export function hubSource(id: string, options: HubSourceOptions = {}): ModelSour
     throw missingFileError(ctx, file);
   }
 
-  // Set when the last listing came from the cache: it names only the files downloaded so far.
-  let listedFromCache: OfflineError | undefined;
+  // Set when the last listing came from the cache (it names only the files downloaded so far), with the network
+  // failure that sent it there, if any.
+  let listedFromCache: { unreachable: UnreachableError | undefined } | undefined;
 
   async function listFiles(call: { signal?: AbortSignal } = {}): Promise<string[]> {
     const signal = anySignal([options.signal, call.signal]);
@@ -127,20 +128,18 @@ export function hubSource(id: string, options: HubSourceOptions = {}): ModelSour
         if (!(error instanceof OfflineError)) throw error;
         const files = cache.listSnapshot(revision);
         if (files === undefined) throw error;
-        listedFromCache = error;
+        listedFromCache = { unreachable: error.cause instanceof UnreachableError ? error.cause : undefined };
         return files;
       }
     }
     const files = cache.listSnapshot(revision);
     if (files === undefined) throw offlineError(ctx, undefined);
-    listedFromCache = offlineError(ctx, undefined);
+    listedFromCache = { unreachable: undefined };
     return files;
   }
 
   function incompleteListingError(what: string): OfflineError | undefined {
-    if (listedFromCache === undefined) return undefined;
-    const unreachable = listedFromCache.cause instanceof UnreachableError ? listedFromCache.cause : undefined;
-    return offlineError(ctx, what, unreachable);
+    return listedFromCache && offlineError(ctx, what, listedFromCache.unreachable);
   }
 
   return {
