@@ -106,6 +106,7 @@ describe("the harness", () => {
     });
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.trim().endsWith("</svg>")).toBe(true);
+    expect(svg.split("\n")[1]).toBe("<title>a &lt;b&gt; &amp; c</title>"); // the accessible name, first child of <svg>
     expect(svg).toContain("a &lt;b&gt; &amp; c");
     expect(svg.match(/<rect x="\d/g)?.length).toBe(2 + 2); // two legend swatches, two bars
   });
