@@ -1,14 +1,12 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  // `cli.ts` is the `proj` binary (dist/cli.js, shebang kept); `index.ts` is the programmatic entry.
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // import.meta.url (finding the repository's benchmarks) also works in the CJS build.
-  shims: true,
-  target: "node20",
-  external: [/^@proj\//],
-});
+export default defineConfig(
+  packageConfig({
+    // `cli.ts` is the `proj` binary (dist/cli.js, shebang kept); `index.ts` is the programmatic entry.
+    entry: ["src/index.ts", "src/cli.ts"],
+    // import.meta.url (finding the repository's benchmarks) also works in the CJS build.
+    shims: true,
+    external: [/^@proj\//],
+  }),
+);

@@ -1,11 +1,4 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  external: ["@proj/core"],
-});
+export default defineConfig(packageConfig({ entry: ["src/index.ts"], external: ["@proj/core"] }));

@@ -1,11 +1,5 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  shims: true,
-  target: "node20",
-});
+// shims: import.meta.url (locating the embedded models beside dist) also works in the CJS build.
+export default defineConfig(packageConfig({ entry: ["src/index.ts"], shims: true }));

@@ -1,11 +1,9 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  external: ["@proj/core", "@proj/decoder", "@proj/encoder", "@proj/seq2seq", "fastify", "prom-client"],
-});
+export default defineConfig(
+  packageConfig({
+    entry: ["src/index.ts"],
+    external: ["@proj/core", "@proj/decoder", "@proj/encoder", "@proj/seq2seq", "fastify", "prom-client"],
+  }),
+);

@@ -1,11 +1,12 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  shims: true,
-  target: "node20",
-  external: ["@huggingface/transformers", "onnxruntime-node", "fast-check"],
-});
+export default defineConfig(
+  packageConfig({
+    entry: ["src/index.ts"],
+    sourcemap: false,
+    // import.meta.url (locating the fixtures) also works in the CJS build.
+    shims: true,
+    external: ["@huggingface/transformers", "onnxruntime-node", "fast-check"],
+  }),
+);
