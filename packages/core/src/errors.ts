@@ -6,9 +6,16 @@
  * try {
  *   await loadModel("./no-such-folder");
  * } catch (error) {
- *   if (error instanceof ModelNotFoundError) console.error(error.message, error.hint);
+ *   if (ModelNotFoundError.isInstance(error)) console.error(error.message, error.hint);
  * }
  */
+
+/**
+ * The property every {@link ProjError} carries: the names of its classes, most derived first. It is keyed by a
+ * registered symbol (`Symbol.for`), so an error thrown by one copy of the package (the ESM build) is recognised by
+ * another (the CommonJS build) loaded in the same process, where `instanceof` says no.
+ */
+const ERROR_KINDS: unique symbol = Symbol.for("@proj/core.error-kinds");
 
 /** Stable machine-readable error codes. */
 export type ProjErrorCode =
@@ -20,7 +27,8 @@ export type ProjErrorCode =
   | "ABORTED"
   | "DISPOSED"
   | "SESSION"
-  | "OVERLOADED";
+  | "OVERLOADED"
+  | "TEMPLATE";
 
 /** Options shared by every {@link ProjError}. */
 export interface ProjErrorOptions {
@@ -30,7 +38,14 @@ export interface ProjErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error thrown by the `@proj` SDKs. */
+/**
+ * Base class of every error thrown by the `@proj` SDKs. Test for a kind with `isInstance` (`InputError.isInstance(e)`),
+ * which also recognises errors from a second copy of the package in the process (ESM and CommonJS builds loaded side
+ * by side), where `instanceof` fails.
+ *
+ * @example
+ * if (ProjError.isInstance(error)) console.error(error.code, error.hint);
+ */
 export class ProjError extends Error {
   /** Stable code for programmatic handling. */
   readonly code: ProjErrorCode;
@@ -42,6 +57,27 @@ export class ProjError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      kinds.push((c as { name: string }).name);
+    }
+    Object.defineProperty(this, ERROR_KINDS, { value: kinds, enumerable: false });
+  }
+
+  /**
+   * True when `value` is an error of this class or a subclass, from any copy of `@proj/core` in the process.
+   *
+   * @example
+   * try {
+   *   await classify(42 as never);
+   * } catch (error) {
+   *   if (InputError.isInstance(error)) console.error(error.hint);
+   * }
+   */
+  static isInstance<T extends abstract new (...args: never[]) => ProjError>(this: T, value: unknown): value is InstanceType<T> {
+    if (typeof value !== "object" || value === null) return false;
+    const kinds = (value as { [ERROR_KINDS]?: unknown })[ERROR_KINDS];
+    return Array.isArray(kinds) && kinds.includes(this.name);
   }
 }
 
@@ -120,6 +156,17 @@ export class OverloadedError extends ProjError {
 }
 
 /**
+ * A chat template could not be rendered: it raised an error of its own (`raise_exception(...)`, as Llama, Mistral and
+ * Gemma templates do for roles they do not accept), or uses a filter or syntax the template engine does not know.
+ * The message says which; the caller usually has to change the messages.
+ */
+export class TemplateError extends ProjError {
+  constructor(message: string, options?: ProjErrorOptions) {
+    super("TEMPLATE", message, options);
+  }
+}
+
+/**
  * Throws an {@link AbortError} when the signal has fired.
  *
  * @example
@@ -128,7 +175,7 @@ export class OverloadedError extends ProjError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
-    if (reason instanceof ProjError) throw reason;
+    if (ProjError.isInstance(reason)) throw reason;
     throw new AbortError(
       reason instanceof Error && reason.name !== "AbortError" ? `Aborted: ${reason.message}` : "The operation was aborted",
       { cause: reason },

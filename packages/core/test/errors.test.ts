@@ -3,17 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  DisposedError,
-  InputError,
-  int64Tensor,
-  loadModel,
-  ModelFormatError,
-  ModelNotFoundError,
-  OfflineError,
-  type ProjError,
-  Tensor,
-} from "../src/index.js";
+import { DisposedError, InputError, loadModel, ModelFormatError, ModelNotFoundError, OfflineError, type ProjError, Tensor } from "../src/index.js";
+import { int64Tensor } from "../src/internal.js";
 
 const temp = mkdtempSync(join(tmpdir(), "proj-errors-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 import { FIXTURES, fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { int64Tensor, loadModel, openSessionCount, padBatch, Tensor, type LoadedModel } from "../src/index.js";
+import { loadModel, Tensor, type LoadedModel } from "../src/index.js";
+import { int64Tensor, openSessionCount, padBatch } from "../src/internal.js";
 
 const expectedFamily = {
   "bert-seq-cls": "encoder",

@@ -1,6 +1,7 @@
 import { fixture } from "@proj/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { InputError, loadModel, padBatch, type Tokenizer } from "../src/index.js";
+import { InputError, loadModel, type Tokenizer } from "../src/index.js";
+import { padBatch } from "../src/internal.js";
 
 let bert: Tokenizer;
 let gpt2: Tokenizer;

@@ -1,4 +1,5 @@
-import { openSessionCount, type TensorMap } from "@proj/core";
+import { type TensorMap } from "@proj/core";
+import { openSessionCount } from "@proj/core/internal";
 import { fixture } from "@proj/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { classify, createClassifier, createTokenClassifier, disposeCachedHandles, ner } from "../src/index.js";

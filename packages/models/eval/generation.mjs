@@ -15,7 +15,8 @@
 // Writes eval/results/<NAME>.json (default "generation").
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { emptyPast, int64Tensor, kvLayout, loadModel } from "@proj/core";
+import { loadModel } from "@proj/core";
+import { emptyPast, int64Tensor, kvLayout } from "@proj/core/internal";
 import { createGenerator } from "@proj/decoder";
 import { captions, evalDir, modelsDir, relative, writeResult } from "./lib.mjs";
 

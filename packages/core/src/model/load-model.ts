@@ -6,28 +6,19 @@ import { DisposedError, InputError, ModelFormatError, ModelNotFoundError, type P
 import { chooseDtype, type ModelDtype, onnxFilePath } from "../session/dtype.js";
 import type { ModelSession } from "../session/model-session.js";
 import { acquireSession, type SessionLease } from "../session/session-pool.js";
-import type { SessionOptions } from "../session/session-options.js";
-import type { HubSourceOptions } from "../source/hub/hub-source.js";
+import { checkLoadOptions, type LoadOptions } from "../options/task-options.js";
 import type { ModelSource } from "../source/model-source.js";
 import { type ModelSpec, openModelSource } from "../source/open-source.js";
 import { Tokenizer } from "../tokenizer/tokenizer.js";
 import { defaultGraphs } from "./default-graphs.js";
 
 /** Options of {@link loadModel}. */
-export interface LoadModelOptions extends SessionOptions {
-  /** Weight format of the ONNX files, for all graphs or per graph name. @defaultValue "auto" (fp32 when present) */
-  dtype?: ModelDtype | "auto" | Partial<Record<string, ModelDtype | "auto">>;
-  /** Override the detected architecture family. */
-  family?: ArchitectureFamily;
+export interface LoadModelOptions extends LoadOptions {
   /**
    * The family the caller can run. When the model is of another family, loading stops with an InputError
    * right after config.json is read, before any tokenizer or ONNX file is downloaded or opened.
    */
   expectFamily?: ArchitectureFamily;
-  /** ONNX graphs to open (file base names such as `"encoder_model"`); the family's usual ones when omitted. */
-  graphs?: readonly string[];
-  /** Hub options (revision, cache folder, offline, progress, token) for Hub ids. */
-  hub?: HubSourceOptions;
   /** Cancels loading (downloads included). */
   signal?: AbortSignal;
 }
@@ -73,6 +64,7 @@ export interface LoadedModel {
  * await model.dispose();
  */
 export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  checkLoadOptions(options, "loadModel", ["expectFamily", "signal"]);
   const source = openModelSource(spec, { ...options.hub, ...(options.signal ? { signal: options.signal } : {}) });
   const signal = options.signal;
   throwIfAborted(signal);

@@ -1,7 +1,9 @@
 import { InputError } from "../errors.js";
+import { describeValue } from "../options/describe-value.js";
 import { sessionOptionsKey } from "../session/session-options.js";
 import { type Disposable, HandleCache } from "./handle-cache.js";
 import type { LoadModelOptions } from "./load-model.js";
+import { processGlobal } from "../process-global.js";
 
 /** A task handle (classifier, generator, translator ...): disposable, and tagged with the task it serves. */
 export interface TaskHandle extends Disposable {
@@ -9,7 +11,7 @@ export interface TaskHandle extends Disposable {
   readonly task: string;
 }
 
-const registry: Array<{ group: string; cache: HandleCache<Disposable> }> = [];
+const registry = processGlobal("handle-caches", (): Array<{ group: string; cache: HandleCache<Disposable> }> => []);
 
 /**
  * A cache of handles for a package's one-shot functions, registered under `group` (the package) so that
@@ -102,17 +104,4 @@ export function resolveTaskHandle<H extends TaskHandle>(options: ResolveTaskHand
   }
   const id = model ?? options.defaultModel;
   return options.cache.get(loadOptionsKey(id, options.load), () => options.create(id, options.load), options.signal);
-}
-
-/**
- * Names the type of a value for error messages: `"null"`, `"an array"`, `"a number"` ...
- *
- * @example
- * describeValue([1]); // "an array"
- */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  const type = typeof value;
-  return type === "object" || type === "undefined" ? type : `a ${type}`;
 }

@@ -3,6 +3,7 @@ import { InferenceSession, listSupportedBackends } from "onnxruntime-node";
 import { ModelFormatError, SessionError } from "../errors.js";
 import { ModelSession } from "./model-session.js";
 import { type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session-options.js";
+import { processGlobal } from "../process-global.js";
 
 /** A use of a shared {@link ModelSession}; `release()` it when done. */
 export interface SessionLease {
@@ -17,7 +18,7 @@ interface PoolEntry {
   users: number;
 }
 
-const pool = new Map<string, PoolEntry>();
+const pool = processGlobal("session-pool", () => new Map<string, PoolEntry>());
 
 /**
  * Opens an ONNX file as a session, or shares the one already open for the same file and options:
@@ -81,6 +82,9 @@ function canonical(file: string): string {
   }
 }
 
+/** Set once CUDA's provider library failed to load in this process, so `"auto"` stops trying it. */
+let cudaMissing = false;
+
 async function createSession(file: string, options: SessionOptions): Promise<ModelSession> {
   const device = options.device ?? "cpu";
   const cudaBuilt = listSupportedBackends().some((b) => b.name === "cuda");
@@ -89,7 +93,8 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
       hint: 'use { device: "cpu" } or { device: "auto" }, or install onnxruntime-node with its CUDA files on a machine with a GPU',
     });
   }
-  const providers: Array<"cpu" | "cuda"> = device === "cuda" ? ["cuda"] : device === "auto" && cudaBuilt ? ["cuda", "cpu"] : ["cpu"];
+  const providers: Array<"cpu" | "cuda"> =
+    device === "cuda" ? ["cuda"] : device === "auto" && cudaBuilt && !cudaMissing ? ["cuda", "cpu"] : ["cpu"];
   let lastError: unknown;
   for (const provider of providers) {
     try {
@@ -97,10 +102,20 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
       return new ModelSession(file, session, provider);
     } catch (error) {
       lastError = error;
+      // The binding lists CUDA whenever it was built with it, but its provider libraries are only there when the
+      // install downloaded them (this repository's .npmrc skips that): "auto" then runs on the CPU.
+      if (provider === "cuda" && isProviderLoadFailure(error)) {
+        cudaMissing = true;
+        if (device === "auto") continue;
+        throw new SessionError(`The CUDA execution provider of onnxruntime-node cannot be loaded: ${messageOf(error)}`, {
+          hint: 'install onnxruntime-node with its CUDA files (without onnxruntime-node-install=skip) on a machine with a GPU and CUDA 12, or use { device: "cpu" } or { device: "auto" }',
+          cause: error,
+        });
+      }
       if (isFormatFailure(error)) break;
     }
   }
-  const message = (lastError as Error | undefined)?.message ?? String(lastError);
+  const message = messageOf(lastError);
   if (isFormatFailure(lastError)) {
     throw new ModelFormatError(`${file} is not a valid ONNX model: ${message}`, {
       hint: "the file is corrupt or truncated; download or export it again",
@@ -108,6 +123,15 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
     });
   }
   throw new SessionError(`ONNX Runtime could not open ${file}: ${message}`, { cause: lastError });
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error | undefined)?.message ?? String(error);
+}
+
+/** ONNX Runtime could not load an execution provider's shared library (not a fault of the model file). */
+function isProviderLoadFailure(error: unknown): boolean {
+  return /ExecutionProvider|providers_shared|providers_cuda|shared library|libcudart|libcublas|libcudnn/i.test(messageOf(error));
 }
 
 function isFormatFailure(error: unknown): boolean {

@@ -1,15 +1,6 @@
 import { fixture, type FixtureName } from "@proj/testing";
-import {
-  CausalRunner,
-  type DecodingOptions,
-  type GeneratedSequence,
-  type LoadedModel,
-  loadModel,
-  MetricsRecorder,
-  resolveDecodingOptions,
-  runEngine,
-  type TokenEvent,
-} from "../../src/index.js";
+import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel, type TokenEvent } from "../../src/index.js";
+import { CausalRunner, MetricsRecorder, resolveDecodingOptions, runEngine } from "../../src/internal.js";
 
 /** Loads a decoder fixture once per test file. */
 export async function decoderFixture(name: FixtureName): Promise<LoadedModel> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argmax, CandidateBuffer, createRng, Sampler, topK } from "../../src/index.js";
+import { argmax, CandidateBuffer, createRng, Sampler, topK } from "../../src/internal.js";
 
 const probs = [0.5, 0.3, 0.15, 0.05];
 const logits = Float32Array.from(probs.map(Math.log));

@@ -1,18 +1,7 @@
 import { fixture, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  DecoderCache,
-  type DecoderRunner,
-  type DecodingOptions,
-  type GeneratedSequence,
-  type LoadedModel,
-  loadModel,
-  logSoftmaxInPlace,
-  MetricsRecorder,
-  resolveDecodingOptions,
-  runEngine,
-  Seq2SeqRunner,
-} from "../../src/index.js";
+import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel } from "../../src/index.js";
+import { DecoderCache, type DecoderRunner, logSoftmaxInPlace, MetricsRecorder, resolveDecodingOptions, runEngine, Seq2SeqRunner } from "../../src/internal.js";
 
 const names = ["bart", "t5"] as const;
 type Name = (typeof names)[number];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { concatRows, cutAtStop, gatherRows, StopStringMatcher, Tensor } from "../../src/index.js";
+import { Tensor } from "../../src/index.js";
+import { concatRows, cutAtStop, gatherRows, StopStringMatcher } from "../../src/internal.js";
 
 describe("stop strings", () => {
   it("holds back a possible prefix, then stops at the full string across deltas", () => {
@@ -48,7 +49,7 @@ describe("cache rows", () => {
 
 describe("float16 logits", () => {
   it("decode exactly for normal, subnormal, zero and infinite values", async () => {
-    const { float16ToFloat32 } = await import("../../src/index.js");
+    const { float16ToFloat32 } = await import("../../src/internal.js");
     const out = float16ToFloat32(Uint16Array.of(0x3c00, 0xc000, 0x3555, 0x0001, 0x0000, 0x7c00, 0xfc00, 0x7bff));
     expect([...out]).toEqual([1, -2, 0.333251953125, 2 ** -24, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 65504]);
   });

@@ -1,16 +1,7 @@
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BatchRequest,
-  CausalRunner,
-  ContinuousBatcher,
-  type DecoderRunner,
-  type DecodingOptions,
-  type LoadedModel,
-  loadModel,
-  resolveDecodingOptions,
-  type TokenEvent,
-} from "../../src/index.js";
+import { type DecodingOptions, type LoadedModel, loadModel, type TokenEvent } from "../../src/index.js";
+import { type BatchRequest, CausalRunner, ContinuousBatcher, type DecoderRunner, resolveDecodingOptions } from "../../src/internal.js";
 
 /**
  * The continuous batcher under faults: requests cancelled wherever they wait, callbacks that throw, a runner that

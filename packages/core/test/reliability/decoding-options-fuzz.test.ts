@@ -1,7 +1,8 @@
 import { FUZZ_SEED } from "@proj/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DecodingOptions, InputError, parseGenerationConfig, resolveDecodingOptions } from "../../src/index.js";
+import { type DecodingOptions, InputError, parseGenerationConfig } from "../../src/index.js";
+import { resolveDecodingOptions } from "../../src/internal.js";
 
 /**
  * Every decoding option given any JavaScript value: the options resolve to valid values, or an InputError names

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { DisposedError, type LoadedModel, loadModel, openSessionCount } from "../../src/index.js";
+import { DisposedError, type LoadedModel, loadModel } from "../../src/index.js";
+import { openSessionCount } from "../../src/internal.js";
 import { bertFeeds } from "./support.js";
 
 /**

@@ -1,4 +1,5 @@
-import { int64Tensor, type TensorMap } from "../../src/index.js";
+import { type TensorMap } from "../../src/index.js";
+import { int64Tensor } from "../../src/internal.js";
 
 /** Feeds for one BERT row (`[CLS] hello [SEP]` unless ids are given): ids, a mask of ones, segment ids of zeros. */
 export function bertFeeds(inputNames: readonly string[], ids: readonly bigint[] = [101n, 7592n, 102n]): TensorMap {

@@ -1,13 +1,5 @@
-import {
-  type BatcherOptions,
-  CausalRunner,
-  ContinuousBatcher,
-  DisposedError,
-  type LoadedModel,
-  type LoadModelOptions,
-  loadModel,
-  type ModelSpec,
-} from "@proj/core";
+import { DisposedError, type LoadedModel, type LoadModelOptions, loadModel, type ModelSpec } from "@proj/core";
+import { type BatcherOptions, CausalRunner, ContinuousBatcher } from "@proj/core/internal";
 import { type ChatMessage, type ChatOptions, renderChat } from "../chat/template.js";
 import { checkOptions } from "../shared/check-options.js";
 import { GenerationStream } from "../stream/generation-stream.js";

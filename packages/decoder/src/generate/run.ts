@@ -1,14 +1,5 @@
-import {
-  type ContinuousBatcher,
-  type DecoderRunner,
-  type GeneratedSequence,
-  InputError,
-  type LoadedModel,
-  MetricsRecorder,
-  resolveDecodingOptions,
-  runEngine,
-  throwIfAborted,
-} from "@proj/core";
+import { type GeneratedSequence, InputError, type LoadedModel, throwIfAborted } from "@proj/core";
+import { type ContinuousBatcher, type DecoderRunner, MetricsRecorder, resolveDecodingOptions, runEngine } from "@proj/core/internal";
 import type { GenerateOptions, GenerationResult } from "./options.js";
 import { encodePrompt, fitToContext } from "./prompt.js";
 

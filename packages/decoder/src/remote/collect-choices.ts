@@ -1,4 +1,5 @@
-import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, stats, type TokenEvent } from "@proj/core";
+import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, type TokenEvent } from "@proj/core";
+import { stats } from "@proj/core/internal";
 import type { GenerationResult } from "../generate/options.js";
 
 /** One choice of an OpenAI-compatible response or stream chunk, completion or chat. */

@@ -1,4 +1,5 @@
-import { HandleCache, InputError, type LoadModelOptions, sessionOptionsKey } from "@proj/core";
+import { InputError, type LoadModelOptions } from "@proj/core";
+import { HandleCache, sessionOptionsKey } from "@proj/core/internal";
 import { createGenerator, type Generator } from "../generate/generator.js";
 import type { GeneratorModel } from "../generate/options.js";
 

@@ -1,4 +1,5 @@
-import { AbortError, DisposedError, openSessionCount } from "@proj/core";
+import { AbortError, DisposedError } from "@proj/core";
+import { openSessionCount } from "@proj/core/internal";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {

@@ -1,13 +1,5 @@
-import {
-  type Encoding,
-  type LoadedModel,
-  loadModel,
-  ModelFormatError,
-  type ModelSession,
-  openModelSource,
-  padBatch,
-  type TensorMap,
-} from "@proj/core";
+import { type Encoding, type LoadedModel, loadModel, ModelFormatError, type ModelSession, openModelSource, type TensorMap } from "@proj/core";
+import { padBatch } from "@proj/core/internal";
 import { buildFeeds, type FeedKind, feedKinds } from "./feeds.js";
 import { peekFamily, requireEncoder } from "./family-check.js";
 import { type HeadOutput, requireHead } from "./head.js";

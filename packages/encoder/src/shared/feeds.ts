@@ -1,4 +1,5 @@
-import { int64Tensor, ModelFormatError, type ModelSession, type PaddedBatch, Tensor, type TensorMap } from "@proj/core";
+import { ModelFormatError, type ModelSession, Tensor, type TensorMap } from "@proj/core";
+import { int64Tensor, type PaddedBatch } from "@proj/core/internal";
 
 /**
  * An input an encoder task knows how to feed, with the element type the graph declares.

@@ -1,4 +1,5 @@
-import { type Disposable, disposeCachedHandles as disposeGroup, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core";
+import { disposeCachedHandles as disposeGroup } from "@proj/core";
+import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
 import { type EncoderLoadOptions, loadOptionsOf } from "./options.js";
 
 /**

@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError, ModelFormatError, ModelNotFoundError, openSessionCount, ProjError } from "@proj/core";
+import { InputError, ModelFormatError, ModelNotFoundError, ProjError } from "@proj/core";
+import { openSessionCount } from "@proj/core/internal";
 import { type FixtureName, fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClassifier, createFillMask, createQuestionAnswerer, createTokenClassifier } from "../../src/index.js";

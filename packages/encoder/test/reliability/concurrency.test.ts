@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AbortError, openSessionCount } from "@proj/core";
+import { AbortError } from "@proj/core";
+import { openSessionCount } from "@proj/core/internal";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

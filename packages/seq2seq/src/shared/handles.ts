@@ -1,11 +1,5 @@
-import {
-  type Disposable,
-  disposeCachedHandles,
-  type HandleCache,
-  type LoadModelOptions,
-  resolveTaskHandle,
-  taskHandleCache,
-} from "@proj/core";
+import { disposeCachedHandles, type LoadModelOptions } from "@proj/core";
+import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.

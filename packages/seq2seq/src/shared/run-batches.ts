@@ -1,14 +1,5 @@
-import {
-  type GeneratedSequence,
-  type GenerationConfig,
-  type GenerationMetrics,
-  type LoadedModel,
-  type MetricsRecorder,
-  resolveDecodingOptions,
-  runEngine,
-  type Seq2SeqRunner,
-  throwIfAborted,
-} from "@proj/core";
+import { type GeneratedSequence, type GenerationConfig, type GenerationMetrics, type LoadedModel, throwIfAborted } from "@proj/core";
+import { type MetricsRecorder, resolveDecodingOptions, runEngine, type Seq2SeqRunner } from "@proj/core/internal";
 import { checkBatchSize } from "./check-input.js";
 import type { Seq2SeqCallOptions, Seq2SeqResult } from "./options.js";
 

@@ -1,4 +1,5 @@
-import { type GeneratedSequence, InputError, type MetricsRecorder } from "@proj/core";
+import { type GeneratedSequence, InputError } from "@proj/core";
+import { type MetricsRecorder } from "@proj/core/internal";
 import { runBatches } from "../shared/run-batches.js";
 import { chunkText } from "./chunks.js";
 import type { SummarizationModel } from "./run-summary.js";

@@ -1,11 +1,5 @@
-import {
-  type GeneratedSequence,
-  type GenerationConfig,
-  InputError,
-  type LoadedModel,
-  MetricsRecorder,
-  type Seq2SeqRunner,
-} from "@proj/core";
+import { type GeneratedSequence, type GenerationConfig, InputError, type LoadedModel } from "@proj/core";
+import { MetricsRecorder, type Seq2SeqRunner } from "@proj/core/internal";
 import { checkOptions, checkTexts } from "../shared/check-input.js";
 import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
 import { type DocumentSummary, summarizeDocument } from "./long-document.js";

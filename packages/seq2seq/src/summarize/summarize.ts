@@ -1,4 +1,4 @@
-import type { HandleCache } from "@proj/core";
+import type { HandleCache } from "@proj/core/internal";
 import { DEFAULT_SUMMARIZATION_MODEL } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkOptions } from "../shared/check-input.js";

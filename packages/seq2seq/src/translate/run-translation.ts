@@ -1,4 +1,5 @@
-import { InputError, type LoadedModel, MetricsRecorder, type Seq2SeqRunner } from "@proj/core";
+import { InputError, type LoadedModel } from "@proj/core";
+import { MetricsRecorder, type Seq2SeqRunner } from "@proj/core/internal";
 import { checkOptions, checkTexts } from "../shared/check-input.js";
 import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
 import { taskSettings } from "../shared/task-config.js";

@@ -1,4 +1,5 @@
-import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec, Seq2SeqRunner } from "@proj/core";
+import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec } from "@proj/core";
+import { Seq2SeqRunner } from "@proj/core/internal";
 import { defaultTranslationModel } from "../shared/defaults.js";
 import { checkOptions } from "../shared/check-input.js";
 import { openSeq2SeqModel } from "../shared/open-model.js";

@@ -1,5 +1,6 @@
 import { throwIfAborted } from "../../errors.js";
 import { abortErrorOf } from "./hub-http.js";
+import { processGlobal } from "../../process-global.js";
 
 /**
  * In-process coordination of downloads: callers asking for the same file share one download,
@@ -12,7 +13,7 @@ interface SharedTask {
   waiters: number;
 }
 
-const tasks = new Map<string, SharedTask>();
+const tasks = processGlobal("hub-downloads", () => new Map<string, SharedTask>());
 
 /**
  * Runs `run` once per `key` at a time: a second caller with the same key while the first is
@@ -76,7 +77,7 @@ export function shareTask<T>(key: string, run: (signal: AbortSignal) => Promise<
   });
 }
 
-const locks = new Map<string, Promise<void>>();
+const locks = processGlobal("hub-file-locks", () => new Map<string, Promise<void>>());
 
 /**
  * Waits for exclusive use of `key` (e.g. a blob path) in this process; call the returned

@@ -1,13 +1,5 @@
-import {
-  InputError,
-  type LoadModelOptions,
-  loadModel,
-  MetricsRecorder,
-  resolveDecodingOptions,
-  runEngine,
-  Seq2SeqRunner,
-  throwIfAborted,
-} from "@proj/core";
+import { InputError, type LoadModelOptions, loadModel, throwIfAborted } from "@proj/core";
+import { MetricsRecorder, resolveDecodingOptions, runEngine, Seq2SeqRunner } from "@proj/core/internal";
 import { checkQuestion, questionPrompt } from "./prompt.js";
 import type { GeneratedAnswer, GenerativeAnswerer, GenerativeQACallOptions } from "./types.js";
 
