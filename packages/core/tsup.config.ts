@@ -1,4 +1,11 @@
 import { defineConfig } from "tsup";
 import { packageConfig } from "../../tsup.base.mjs";
 
-export default defineConfig(packageConfig({ entry: ["src/index.ts"], external: ["onnxruntime-node", "tokenizers"] }));
+export default defineConfig(
+  packageConfig({
+    entry: ["src/index.ts", "src/internal.ts"],
+    // One copy of each module for both entries, in the CommonJS build too (errors, the session pool, handle caches).
+    splitting: true,
+    external: ["onnxruntime-node", "tokenizers"],
+  }),
+);
