@@ -48,6 +48,8 @@ export const TASK_ALIASES = {
   ner: "token-classification",
   /** The CLI verb (`proj qa`). */
   qa: "question-answering",
+  /** The server's route (`POST /v1/answer`) and the encoder's function (`answer()`). */
+  answer: "question-answering",
   /** The CLI verb (`proj audit-bias`). */
   "audit-bias": "bias-audit",
   /** The CLI verb (`proj generate`). */
