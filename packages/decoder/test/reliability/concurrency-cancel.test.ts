@@ -10,13 +10,15 @@ import {
   type GeneratorCallOptions,
   generate,
 } from "../../src/index.js";
-import { rssMb } from "./support.js";
+import { rssMb, signalFiringAtCheck } from "./support.js";
 
 /**
  * Generation under concurrency, cancellation, time limits and long runs: 64 concurrent calls on one handle equal
  * the same calls made one by one; a signal fired at any moment ends the call promptly (counted in tokens, not
  * milliseconds) with finish reason "abort" or an AbortError, the batcher frees its rows and the next call answers
- * as before; maxTime ends with "length"; 50 generations keep memory flat.
+ * as before; maxTime ends with "length"; 50 generations keep memory flat; dispose() rejects the calls in flight.
+ * Moments are counted in tokens or in the call's own checks of its signal, never in milliseconds, so a loaded machine
+ * cannot change what is tested.
  */
 
 const CHATML =
@@ -155,15 +157,15 @@ describe("cancellation at any moment", () => {
     }
   });
 
-  it("mid-beam-search: the search ends with finish reason abort long before its length limit", async () => {
-    const controller = new AbortController();
-    const started = performance.now();
-    const pending = generator.generate("Hello", { maxNewTokens: 400, numBeams: 4, eosTokenId: [], signal: controller.signal });
-    setTimeout(() => controller.abort(), 30);
-    const result = await pending;
+  it("mid-beam-search: the search ends with finish reason abort within a step, long before its length limit", async () => {
+    // Each step checks the signal about three times (the search, then its forward pass before and after running):
+    // the signal fires around the 10th step.
+    const at = 30;
+    const { signal, checks } = signalFiringAtCheck(at);
+    const result = await generator.generate("Hello", { maxNewTokens: 400, numBeams: 4, eosTokenId: [], signal });
     expect(result.finishReason).toBe("abort");
-    expect(result.tokenIds.length).toBeLessThan(400);
-    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(result.tokenIds.length).toBeLessThan(20);
+    expect(checks(), "no further step after the one under way").toBeLessThanOrEqual(at + 3);
     await expectHandleFine();
   });
 
@@ -184,6 +186,8 @@ describe("cancellation at any moment", () => {
   it("while queued behind a full batch: the call ends within a step, not when a slot frees", async () => {
     const narrow = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 1 } });
     let headTokens = 0;
+    let headRunning!: () => void;
+    const twoHeadTokens = new Promise<void>((resolve) => (headRunning = resolve));
     const controller = new AbortController();
     const running = new AbortController();
     // The head runs far longer than the test: were the queued call only released when a slot frees, it would
@@ -194,11 +198,12 @@ describe("cancellation at any moment", () => {
       signal: running.signal,
       onToken: () => {
         headTokens += 1;
+        if (headTokens === 2) headRunning();
       },
     });
     const blocked = narrow.generate("Why", { maxNewTokens: 60, eosTokenId: [], signal: running.signal });
     const queued = narrow.generate("Once", { maxNewTokens: 5, eosTokenId: [], signal: controller.signal });
-    await vi.waitUntil(() => headTokens >= 2, { timeout: 10_000, interval: 1 });
+    await twoHeadTokens;
     const atAbort = headTokens;
     controller.abort();
     const result = await queued;
@@ -240,12 +245,17 @@ describe("soak (short) and dispose", () => {
   it("disposing with calls in flight rejects them with DisposedError; later calls throw DisposedError", async () => {
     const handle = await createGenerator(fixture("gpt2"), { threads: 1, graphOptimization: "basic" });
     const before = openSessionCount();
-    const inFlight = Array.from({ length: 4 }, () => handle.generate("Hello", { maxNewTokens: 300, eosTokenId: [] }));
-    await vi.waitUntil(() => handle.batchStats().running > 0, { timeout: 10_000, interval: 1 });
+    let decoding!: () => void;
+    const firstToken = new Promise<void>((resolve) => (decoding = resolve));
+    // 300 tokens each: none can be done when the first call has its first token.
+    const inFlight = Array.from({ length: 4 }, (_, i) =>
+      handle.generate("Hello", { maxNewTokens: 300, eosTokenId: [], ...(i === 0 ? { onToken: () => decoding() } : {}) }),
+    );
+    await firstToken;
     await handle.dispose();
-    for (const outcome of await Promise.allSettled(inFlight)) {
-      if (outcome.status === "rejected") expect(outcome.reason).toBeInstanceOf(DisposedError);
-    }
+    const settled = await Promise.allSettled(inFlight);
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+    for (const outcome of settled) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(DisposedError);
     await expect(handle.generate("Hi")).rejects.toBeInstanceOf(DisposedError);
     expect(() => handle.stream("Hi")).toThrow(DisposedError);
     await expect(handle.chat([{ role: "user", content: "Hi" }], { chatTemplate: CHATML })).rejects.toBeInstanceOf(DisposedError);
