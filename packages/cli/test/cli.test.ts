@@ -266,19 +266,22 @@ describe("choose and describe load no model", () => {
 describe("serve and bench", () => {
   it("serve starts @proj/server, answers /health, and stops on SIGTERM", async () => {
     let url = "";
-    let health: unknown;
+    let health: { status: number; body: unknown } | undefined;
     const run = await proj(["serve", "-m", fixture("gpt2"), "--port", "0", "--json"], {
       onStdout: (text, kill) => {
         if (url || !text.includes("\n")) return;
         url = (JSON.parse(text.split("\n")[0] as string) as { url: string }).url;
         fetch(`${url}/health`)
-          .then((r) => r.json())
-          .then((body) => (health = body))
+          .then(async (r) => (health = { status: r.status, body: await r.json() }))
           .finally(() => kill("SIGTERM"));
       },
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(health).toBeTruthy();
+    // Serving, idle: the model by its folder's name, nothing in flight besides this request, nothing batched or queued.
+    expect(health).toEqual({
+      status: 200,
+      body: { status: "ok", models: ["gpt2"], requests_in_flight: 0, batch_size: 0, queue_size: 0 },
+    });
     expect(run.code).toBe(0);
   });
 
