@@ -59,3 +59,6 @@ export type { DecodingOptions } from "./generation/options.js";
 export type { FinishReason, GeneratedSequence, TokenEvent } from "./generation/types.js";
 export type { DurationStats, GenerationMetrics } from "./metrics/generation-metrics.js";
 export { ResultStream } from "./generation/result-stream.js";
+export type { GenerationResult } from "./generation/result.js";
+export { type TextChunk, TextStream } from "./generation/text-stream.js";
+export type { GenerationCallOptions } from "./generation/generate-rows.js";

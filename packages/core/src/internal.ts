@@ -31,9 +31,25 @@ export {
   taskHandleCache,
 } from "./model/task-handles.js";
 
-export { type ModelLimits, type ResolvedDecodingOptions, resolveDecodingOptions } from "./generation/options.js";
+export {
+  DECODING_OPTION_NAMES,
+  type ModelLimits,
+  type ResolvedDecodingOptions,
+  resolveDecodingOptions,
+} from "./generation/options.js";
 export type { EngineRequest } from "./generation/types.js";
 export { runEngine } from "./generation/generate.js";
+export {
+  type DecodedRows,
+  decodeRows,
+  type GenerateRowsRequest,
+  type GenerationEngine,
+  generatedTokens,
+  generateRows,
+  toResults,
+  withinLimit,
+} from "./generation/generate-rows.js";
+export { chainTokenCallbacks } from "./generation/text-stream.js";
 export type { DecoderRunner, PromptRow, StepResult } from "./generation/runner/decoder-runner.js";
 export { CausalRunner, type CausalRunnerOptions } from "./generation/runner/causal-runner.js";
 export { emptyPast, type KvEntry, type KvLayout, kvLayout, lastLogits } from "./generation/runner/kv-layout.js";

@@ -1,11 +1,30 @@
 export { generate } from "./generate/generate.js";
-export { createGenerator, type Generator, type GeneratorCallOptions, type GeneratorOptions } from "./generate/generator.js";
-export type { GenerateOptions, GenerationResult, GeneratorModel } from "./generate/options.js";
+export { createGenerator } from "./generate/generator.js";
+export type {
+  ChatCallOptions,
+  GenerateOptions,
+  GenerationStream,
+  Generator,
+  GeneratorCallOptions,
+  GeneratorChatOptions,
+  GeneratorModel,
+  GeneratorOptions,
+  LocalGenerator,
+} from "./generate/types.js";
 export { stream } from "./stream/stream.js";
-export { GenerationStream, type StreamChunk } from "./stream/generation-stream.js";
-export { chat, type ChatCallOptions, streamChat } from "./chat/chat.js";
-export { type ChatMessage, type ChatOptions, renderChat } from "./chat/template.js";
+export { chat, streamChat } from "./chat/chat.js";
+export { renderChat } from "./chat/template.js";
+export { type ChatMessage, type ChatOptions, type ChatTextPart, normalizeMessages, type RenderedMessage } from "./chat/messages.js";
 export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL, defaultGenerationModel } from "./shared/defaults.js";
-export { disposeCachedGenerators } from "./shared/generators.js";
-export type { FinishReason, GeneratedSequence, GenerationMetrics, TokenEvent } from "@proj/core";
+export { disposeCachedHandles } from "@proj/core";
+export {
+  type FinishReason,
+  type GeneratedSequence,
+  type GenerationMetrics,
+  type GenerationResult,
+  type TextChunk,
+  TextStream,
+  type TokenEvent,
+} from "@proj/core";
+export type { TextChunk as StreamChunk } from "@proj/core";
 export { createRemoteGenerator, type RemoteGenerator, type RemoteGeneratorOptions } from "./remote/index.js";

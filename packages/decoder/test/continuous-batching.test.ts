@@ -1,12 +1,15 @@
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OverloadedError } from "@proj/core";
-import { createGenerator, type GenerationResult, type Generator, type GeneratorCallOptions } from "../src/index.js";
+import { createGenerator, type GenerationResult, type LocalGenerator, type GeneratorCallOptions } from "../src/index.js";
 
 const sizes: number[] = [];
-let generator: Generator;
+let generator: LocalGenerator;
 beforeAll(async () => {
-  generator = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 16, onStep: (n) => sizes.push(n) } });
+  generator = await createGenerator(fixture("llama"), {
+    load: { threads: 1 },
+    batching: { maxSequences: 16, onStep: (n) => sizes.push(n) },
+  });
 });
 afterAll(() => generator.dispose());
 
@@ -44,7 +47,7 @@ describe("continuous batching on one handle", () => {
   });
 
   it("a full queue refuses with OverloadedError instead of growing without bound", async () => {
-    const small = await createGenerator(fixture("gpt2"), { threads: 1, batching: { maxSequences: 1, maxQueue: 2 } });
+    const small = await createGenerator(fixture("gpt2"), { load: { threads: 1 }, batching: { maxSequences: 1, maxQueue: 2 } });
     const calls = Array.from({ length: 6 }, () =>
       small.generate("Hello", { maxNewTokens: 5, eosTokenId: [] }).then(
         () => "ok",

@@ -10,8 +10,8 @@ import {
   createGenerator,
   DEFAULT_CHAT_MODEL,
   defaultGenerationModel,
-  disposeCachedGenerators,
-  type Generator,
+  disposeCachedHandles,
+  type LocalGenerator,
   generate,
   stream,
 } from "../src/index.js";
@@ -29,9 +29,9 @@ const generation = embeddedModelPath("generation");
 describe("embedded caption LM (@proj/models generation)", () => {
   const dir = generation as string;
   expect(dir, "@proj/models ships models/generation").toBeTypeOf("string");
-  let generator: Generator;
+  let generator: LocalGenerator;
   beforeAll(async () => {
-    generator = await createGenerator(dir, { threads: 1 });
+    generator = await createGenerator(dir, { load: { threads: 1 } });
   });
   afterAll(async () => {
     await generator?.dispose();
@@ -72,7 +72,7 @@ describe("embedded caption LM (@proj/models generation)", () => {
 
 describe("defaults", () => {
   afterAll(async () => {
-    await disposeCachedGenerators();
+    await disposeCachedHandles();
   });
 
   it("generate() and stream() use the embedded model when no model is given, offline", async () => {

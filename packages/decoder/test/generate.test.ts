@@ -1,13 +1,13 @@
 import { fixture, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError, InputError } from "@proj/core";
-import { createGenerator, generate, type Generator, stream } from "../src/index.js";
+import { createGenerator, generate, type LocalGenerator, stream } from "../src/index.js";
 
-let gpt2: Generator;
-let llama: Generator;
+let gpt2: LocalGenerator;
+let llama: LocalGenerator;
 beforeAll(async () => {
-  gpt2 = await createGenerator(fixture("gpt2"), { threads: 1 });
-  llama = await createGenerator(fixture("llama"), { threads: 1 });
+  gpt2 = await createGenerator(fixture("gpt2"), { load: { threads: 1 } });
+  llama = await createGenerator(fixture("llama"), { load: { threads: 1 } });
 });
 afterAll(async () => {
   await gpt2.dispose();

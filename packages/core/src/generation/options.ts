@@ -1,5 +1,6 @@
 import type { GenerationConfig } from "../config/generation-config.js";
 import { InputError } from "../errors.js";
+import { optionNames } from "../options/check-options.js";
 
 /** Decoding options: how tokens are chosen and when generation stops. camelCase; override `generation_config.json`. */
 export interface DecodingOptions {
@@ -54,6 +55,35 @@ export interface DecodingOptions {
   /** Cancels generation; the result ends with finish reason `"abort"`. */
   signal?: AbortSignal;
 }
+
+/** The option names of {@link DecodingOptions}, which every generative task's option list includes. */
+export const DECODING_OPTION_NAMES = optionNames<DecodingOptions>()([
+  "maxNewTokens",
+  "minNewTokens",
+  "doSample",
+  "temperature",
+  "topK",
+  "topP",
+  "minP",
+  "repetitionPenalty",
+  "presencePenalty",
+  "frequencyPenalty",
+  "noRepeatNgramSize",
+  "badWordsIds",
+  "suppressTokens",
+  "beginSuppressTokens",
+  "forcedBosTokenId",
+  "forcedEosTokenId",
+  "eosTokenId",
+  "numBeams",
+  "lengthPenalty",
+  "earlyStopping",
+  "numReturnSequences",
+  "seed",
+  "stop",
+  "maxTime",
+  "signal",
+]);
 
 /** {@link DecodingOptions} merged with the model's generation config, validated, with defaults filled in. */
 export interface ResolvedDecodingOptions {

@@ -1,16 +1,15 @@
-import type { GenerateOptions, GenerationResult } from "../generate/options.js";
-import { checkOptions } from "../shared/check-options.js";
+import { type GenerationResult, TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkOptions } from "@proj/core/internal";
+import { CHAT_OPTION_NAMES } from "../generate/option-names.js";
+import type { ChatCallOptions } from "../generate/types.js";
 import { DEFAULT_CHAT_MODEL } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
-import { GenerationStream } from "../stream/generation-stream.js";
-import type { ChatMessage, ChatOptions } from "./template.js";
-
-/** Options of {@link chat}. */
-export type ChatCallOptions = GenerateOptions & ChatOptions;
+import type { ChatMessage } from "./messages.js";
 
 /**
  * Answers a conversation with an instruction-tuned model, rendering it with the model's own chat template.
- * Throws an InputError when the model has no chat template.
+ * Message content may be text or OpenAI-style text parts. Throws an InputError when the model has no chat template,
+ * a TemplateError when the template refuses the conversation.
  *
  * @example
  * const { text } = await chat([
@@ -18,10 +17,9 @@ export type ChatCallOptions = GenerateOptions & ChatOptions;
  *   { role: "user", content: "What is ONNX?" },
  * ], { maxNewTokens: 64 });
  */
-export async function chat(messages: readonly ChatMessage[], options: ChatCallOptions = {}): Promise<GenerationResult> {
-  checkOptions(options, "chat");
-  const { model = DEFAULT_CHAT_MODEL, load, ...call } = options;
-  const generator = await generatorFor(model, load, call.signal);
+export async function chat(messages: readonly ChatMessage[], options?: ChatCallOptions): Promise<GenerationResult> {
+  const { model, load, ...call } = checkOptions(options, "chat()", CHAT_OPTION_NAMES);
+  const generator = await generatorFor("chat", model, DEFAULT_CHAT_MODEL, load, call.signal);
   return generator.chat(messages, call);
 }
 
@@ -31,11 +29,10 @@ export async function chat(messages: readonly ChatMessage[], options: ChatCallOp
  * @example
  * for await (const { text } of streamChat([{ role: "user", content: "Tell me a story" }])) process.stdout.write(text);
  */
-export function streamChat(messages: readonly ChatMessage[], options: ChatCallOptions = {}): GenerationStream {
-  checkOptions(options, "streamChat");
-  const { model = DEFAULT_CHAT_MODEL, load, ...call } = options;
-  return new GenerationStream(async (onToken) => {
-    const generator = await generatorFor(model, load, call.signal);
-    return generator.chat(messages, { ...call, onToken });
+export function streamChat(messages: readonly ChatMessage[], options?: ChatCallOptions): TextStream {
+  const { model, load, ...call } = checkOptions(options, "streamChat()", CHAT_OPTION_NAMES);
+  return new TextStream(async (onToken) => {
+    const generator = await generatorFor("streamChat", model, DEFAULT_CHAT_MODEL, load, call.signal);
+    return generator.chat(messages, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
   });
 }

@@ -1,6 +1,12 @@
-import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, type TokenEvent } from "@proj/core";
+import {
+  type FinishReason,
+  type GeneratedSequence,
+  type GenerationMetrics,
+  type GenerationResult,
+  SessionError,
+  type TokenEvent,
+} from "@proj/core";
 import { stats } from "@proj/core/internal";
-import type { GenerationResult } from "../generate/options.js";
 
 /** One choice of an OpenAI-compatible response or stream chunk, completion or chat. */
 export interface WireChoice {

@@ -1,7 +1,4 @@
-import type { ChatMessage, ChatOptions } from "../chat/template.js";
-import type { GeneratorCallOptions } from "../generate/generator.js";
-import type { GenerationResult } from "../generate/options.js";
-import type { GenerationStream } from "../stream/generation-stream.js";
+import type { Generator } from "../generate/types.js";
 
 /**
  * Where a {@link RemoteGenerator} sends its calls: any OpenAI-compatible endpoint (`@proj/server`, TGI, vLLM,
@@ -41,23 +38,9 @@ export interface RemoteGeneratorOptions {
  * const generator = createRemoteGenerator({ baseURL: "http://127.0.0.1:8000/v1", model: "gpt2" });
  * const { text, finishReason } = await generator.generate("Once upon a time", { maxNewTokens: 20 });
  */
-export interface RemoteGenerator {
+export interface RemoteGenerator extends Generator {
   /** The API base URL. */
   readonly baseURL: string;
   /** The served model name sent as `model`. */
   readonly modelId: string;
-  /** True once disposed. */
-  readonly disposed: boolean;
-  /** Continues one prompt (`POST /completions`). */
-  generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
-  /** Continues several prompts in one request. */
-  generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
-  /** Streams the continuation of one prompt as text deltas. */
-  stream(prompt: string, options?: GeneratorCallOptions): GenerationStream;
-  /** Answers a conversation (`POST /chat/completions`), rendered by the server's chat template. */
-  chat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): Promise<GenerationResult>;
-  /** Streams the answer to a conversation. */
-  streamChat(messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): GenerationStream;
-  /** Marks the handle disposed (there is nothing local to free); later calls throw `DisposedError`. */
-  dispose(): Promise<void>;
 }

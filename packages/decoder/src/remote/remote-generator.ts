@@ -1,15 +1,15 @@
-import { DisposedError, type FinishReason, InputError, SessionError, throwIfAborted } from "@proj/core";
-import type { ChatMessage, ChatOptions } from "../chat/template.js";
-import type { GeneratorCallOptions } from "../generate/generator.js";
-import type { GenerationResult } from "../generate/options.js";
-import { GenerationStream } from "../stream/generation-stream.js";
+import { DisposedError, type FinishReason, type GenerationResult, InputError, SessionError, TextStream, throwIfAborted } from "@proj/core";
+import { chainTokenCallbacks, checkOptions } from "@proj/core/internal";
+import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
+import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES } from "../generate/option-names.js";
+import type { GeneratorCallOptions, GeneratorChatOptions } from "../generate/types.js";
 import { ChoiceCollector, type WireResponse } from "./collect-choices.js";
 import { remoteError } from "./http-errors.js";
 import type { RemoteGenerator, RemoteGeneratorOptions } from "./options.js";
 import { sseData } from "./sse.js";
 import { wireParams } from "./wire-params.js";
 
-type CallOptions = GeneratorCallOptions & ChatOptions;
+type CallOptions = GeneratorChatOptions;
 
 const STATUS_OF_TYPE: Readonly<Record<string, number>> = { invalid_request_error: 400, overloaded_error: 429 };
 
@@ -19,16 +19,6 @@ function checkPrompts(input: unknown): void {
   prompts.forEach((p) => {
     if (typeof p !== "string") throw new InputError(`Expected the prompt to be a string, got ${p === null ? "null" : typeof p}`);
     if (p.length === 0) throw new InputError("The prompt is empty", { hint: "pass at least one character of text to continue" });
-  });
-}
-
-function checkMessages(messages: unknown): void {
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw new InputError("Expected a non-empty array of chat messages", { hint: 'pass [{ role: "user", content: "..." }]' });
-  }
-  messages.forEach((m: { role?: unknown; content?: unknown } | null, i) => {
-    if (!m || typeof m.role !== "string" || typeof m.content !== "string")
-      throw new InputError(`messages[${i}] must be { role: string, content: string }`);
   });
 }
 
@@ -129,26 +119,34 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
 
   async function generate(prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
   async function generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
-  async function generate(input: string | string[], options: GeneratorCallOptions = {}): Promise<GenerationResult | GenerationResult[]> {
+  async function generate(input: string | string[], options?: GeneratorCallOptions): Promise<GenerationResult | GenerationResult[]> {
+    const opts = checkOptions(options, "generate()", GENERATOR_CALL_OPTION_NAMES);
     checkPrompts(input);
-    const results = await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, options);
+    const results = await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, opts);
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
-  const chat = async (messages: readonly ChatMessage[], options: CallOptions = {}): Promise<GenerationResult> => {
-    checkMessages(messages);
-    const [result] = await call("/chat/completions", { messages }, 1, options);
+  const chat = async (messages: readonly ChatMessage[], options?: CallOptions): Promise<GenerationResult> => {
+    const opts = checkOptions(options, "chat()", GENERATOR_CHAT_OPTION_NAMES);
+    const [result] = await call("/chat/completions", { messages: normalizeMessages(messages) }, 1, opts);
     return result as GenerationResult;
   };
   return {
+    task: "generate",
     baseURL: base,
     modelId: options.model,
     get disposed() {
       return disposed;
     },
     generate,
-    stream: (prompt, options = {}) => new GenerationStream((onToken) => generate(prompt, { ...options, onToken })),
+    stream: (prompt, options) => {
+      const opts = checkOptions(options, "stream()", GENERATOR_CALL_OPTION_NAMES);
+      return new TextStream((onToken) => generate(prompt, { ...opts, onToken: chainTokenCallbacks(opts.onToken, onToken) }));
+    },
     chat,
-    streamChat: (messages, options = {}) => new GenerationStream((onToken) => chat(messages, { ...options, onToken })),
+    streamChat: (messages, options) => {
+      const opts = checkOptions(options, "streamChat()", GENERATOR_CHAT_OPTION_NAMES);
+      return new TextStream((onToken) => chat(messages, { ...opts, onToken: chainTokenCallbacks(opts.onToken, onToken) }));
+    },
     async dispose() {
       disposed = true;
     },

@@ -1,6 +1,6 @@
 import { InputError } from "@proj/core";
-import type { ChatOptions } from "../chat/template.js";
-import type { GeneratorCallOptions } from "../generate/generator.js";
+import type { ChatOptions } from "../chat/messages.js";
+import type { GeneratorCallOptions } from "../generate/types.js";
 
 /** The request fields of an OpenAI-compatible completion, as the remote source sends them. */
 export type WireParams = Record<string, unknown>;

@@ -1,36 +1,34 @@
-import { InputError, type LoadModelOptions } from "@proj/core";
-import { HandleCache, sessionOptionsKey } from "@proj/core/internal";
-import { createGenerator, type Generator } from "../generate/generator.js";
-import type { GeneratorModel } from "../generate/options.js";
+import type { LoadOptions } from "@proj/core";
+import { checkLoadOptions, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
+import { createGenerator } from "../generate/generator.js";
+import type { Generator, GeneratorModel } from "../generate/types.js";
 
-const cache = new HandleCache<Generator>();
-
-/**
- * The generator for a model option: the handle itself, or a cached handle for a path or Hub id
- * (loaded once; concurrent first calls share the load).
- *
- * @example
- * const generator = await generatorFor(options.model ?? DEFAULT_GENERATION_MODEL, options.load);
- */
-export async function generatorFor(model: GeneratorModel, load: LoadModelOptions = {}, signal?: AbortSignal): Promise<Generator> {
-  if (typeof model !== "string") {
-    if (model === null || typeof model !== "object" || typeof (model as Partial<Generator>).generate !== "function") {
-      throw new InputError(`model must be a folder path, a Hub id or a Generator, got ${model === null ? "null" : typeof model}`, {
-        hint: 'pass a folder such as "./models/gpt2", a Hub id, or a handle from createGenerator()',
-      });
-    }
-    return model;
-  }
-  const key = JSON.stringify([model, sessionOptionsKey(load), load.dtype ?? "auto", load.hub?.revision ?? "main"]);
-  return cache.get(key, () => createGenerator(model, load), signal);
-}
+const cache = taskHandleCache<Generator>("decoder");
 
 /**
- * Disposes every generator the one-shot functions cached.
+ * The generator a one-shot call uses: the handle given as `model` (local or remote), or a cached one for a folder or
+ * Hub id (the default when omitted), loaded once; concurrent first calls share the load. The cache key holds
+ * everything that changes what is loaded (load options, Hub revision, cache folder, endpoint, offline).
  *
  * @example
- * await disposeCachedGenerators();
+ * const generator = await generatorFor("generate", options.model, defaultGenerationModel(), options.load, options.signal);
+ * @internal
  */
-export function disposeCachedGenerators(): Promise<void> {
-  return cache.clear();
+export function generatorFor(
+  fn: string,
+  model: GeneratorModel | undefined,
+  defaultModel: string,
+  load: LoadOptions | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Generator> {
+  return resolveTaskHandle<Generator>({
+    model,
+    task: "generate",
+    defaultModel,
+    cache,
+    load: checkLoadOptions(load, fn),
+    create: (id, loadOptions) => createGenerator(id, { load: loadOptions }),
+    createName: "createGenerator",
+    signal,
+  });
 }

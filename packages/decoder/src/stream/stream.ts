@@ -1,8 +1,9 @@
-import type { GenerateOptions } from "../generate/options.js";
-import { checkOptions } from "../shared/check-options.js";
+import { TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkOptions } from "@proj/core/internal";
+import { GENERATE_OPTION_NAMES } from "../generate/option-names.js";
+import type { GenerateOptions } from "../generate/types.js";
 import { defaultGenerationModel } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
-import { GenerationStream } from "./generation-stream.js";
 
 /**
  * Streams the continuation of a prompt: text deltas as tokens come (never half a character, never a
@@ -13,11 +14,10 @@ import { GenerationStream } from "./generation-stream.js";
  * for await (const { text } of s) process.stdout.write(text);
  * console.log((await s.result).metrics.ttftMs);
  */
-export function stream(prompt: string, options: GenerateOptions = {}): GenerationStream {
-  checkOptions(options, "stream");
-  const { model = defaultGenerationModel(), load, ...call } = options;
-  return new GenerationStream(async (onToken) => {
-    const generator = await generatorFor(model, load, call.signal);
-    return generator.generate(prompt, { ...call, onToken });
+export function stream(prompt: string, options?: GenerateOptions): TextStream {
+  const { model, load, ...call } = checkOptions(options, "stream()", GENERATE_OPTION_NAMES);
+  return new TextStream(async (onToken) => {
+    const generator = await generatorFor("stream", model, defaultGenerationModel(), load, call.signal);
+    return generator.generate(prompt, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
   });
 }

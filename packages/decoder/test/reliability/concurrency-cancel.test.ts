@@ -4,9 +4,9 @@ import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createGenerator,
-  disposeCachedGenerators,
+  disposeCachedHandles,
   type GenerationResult,
-  type Generator,
+  type LocalGenerator,
   type GeneratorCallOptions,
   generate,
 } from "../../src/index.js";
@@ -25,14 +25,14 @@ const CHATML =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-let generator: Generator;
+let generator: LocalGenerator;
 beforeAll(async () => {
   vi.stubEnv("HF_HUB_OFFLINE", "1");
-  generator = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 16 } });
+  generator = await createGenerator(fixture("llama"), { load: { threads: 1 }, batching: { maxSequences: 16 } });
 });
 afterAll(async () => {
   await generator?.dispose();
-  await disposeCachedGenerators();
+  await disposeCachedHandles();
 });
 
 const PROMPTS = ["Hello", "The cat sat on the", "Once upon a time in a land far away", "Why", "😀 emoji and ünïcödé"];
@@ -101,7 +101,7 @@ describe("64 concurrent calls on one generator", () => {
     );
     expect(openSessionCount()).toBe(before + 1);
     for (const r of results) expect(r.tokenIds).toEqual(results[0]?.tokenIds);
-    await disposeCachedGenerators();
+    await disposeCachedHandles();
     expect(openSessionCount()).toBe(before);
   });
 });
@@ -184,7 +184,7 @@ describe("cancellation at any moment", () => {
   });
 
   it("while queued behind a full batch: the call ends within a step, not when a slot frees", async () => {
-    const narrow = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 1 } });
+    const narrow = await createGenerator(fixture("llama"), { load: { threads: 1 }, batching: { maxSequences: 1 } });
     let headTokens = 0;
     let headRunning!: () => void;
     const twoHeadTokens = new Promise<void>((resolve) => (headRunning = resolve));
@@ -243,7 +243,7 @@ describe("soak (short) and dispose", () => {
   });
 
   it("disposing with calls in flight rejects them with DisposedError; later calls throw DisposedError", async () => {
-    const handle = await createGenerator(fixture("gpt2"), { threads: 1, graphOptimization: "basic" });
+    const handle = await createGenerator(fixture("gpt2"), { load: { threads: 1, graphOptimization: "basic" } });
     const before = openSessionCount();
     let decoding!: () => void;
     const firstToken = new Promise<void>((resolve) => (decoding = resolve));

@@ -2,7 +2,7 @@ import { InputError } from "@proj/core";
 import { bigText, FUZZ_SEED, fixture, hostileText, notText, whitespaceText } from "@proj/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chat, createGenerator, type GenerationResult, type Generator, generate, stream, streamChat } from "../../src/index.js";
+import { chat, createGenerator, type GenerationResult, type LocalGenerator, generate, stream, streamChat } from "../../src/index.js";
 import { settle } from "./support.js";
 
 /**
@@ -15,11 +15,14 @@ const CHATML =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-let gpt2: Generator;
-let llama: Generator;
+let gpt2: LocalGenerator;
+let llama: LocalGenerator;
 beforeAll(async () => {
   vi.stubEnv("HF_HUB_OFFLINE", "1"); // nothing here may reach the network, whatever a fuzzed option says
-  [gpt2, llama] = await Promise.all([createGenerator(fixture("gpt2"), { threads: 1 }), createGenerator(fixture("llama"), { threads: 1 })]);
+  [gpt2, llama] = await Promise.all([
+    createGenerator(fixture("gpt2"), { load: { threads: 1 } }),
+    createGenerator(fixture("llama"), { load: { threads: 1 } }),
+  ]);
 });
 afterAll(() => Promise.all([gpt2?.dispose(), llama?.dispose()]));
 
@@ -196,7 +199,7 @@ describe("huge inputs", () => {
   });
 
   it("10,000 prompts in one call: one result per prompt, in order, equal to single calls", async () => {
-    const wide = await createGenerator(fixture("llama"), { threads: 1, batching: { maxSequences: 1024 } });
+    const wide = await createGenerator(fixture("llama"), { load: { threads: 1 }, batching: { maxSequences: 1024 } });
     const prompts = Array.from({ length: 10_000 }, (_, i) => `Prompt ${i % 97} 😀`);
     const results = await wide.generate(prompts, { maxNewTokens: 1, eosTokenId: [] });
     expect(results).toHaveLength(10_000);

@@ -1,0 +1,174 @@
+import type { GenerationConfig } from "../config/generation-config.js";
+import { throwIfAborted } from "../errors.js";
+import type { GenerationMetrics, MetricsRecorder } from "../metrics/generation-metrics.js";
+import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import { beamSearch } from "./beam/beam-search.js";
+import { type DecodingOptions, type ModelLimits, type ResolvedDecodingOptions, resolveDecodingOptions } from "./options.js";
+import type { GenerationResult } from "./result.js";
+import type { DecoderRunner, PromptRow } from "./runner/decoder-runner.js";
+import { ContinuousBatcher } from "./scheduler/continuous-batcher.js";
+import type { GeneratedSequence, TokenEvent } from "./types.js";
+
+/** Decoding options of one generative call, with its token callback. */
+export interface GenerationCallOptions extends DecodingOptions {
+  /** Called for every generated token (`event.input` is the index of the input in the call); not with beam search. */
+  onToken?: (event: TokenEvent) => void;
+}
+
+/** What a handle decodes with: its runner, and the continuous batcher its greedy and sampling rows join. */
+export interface GenerationEngine {
+  /** Forward passes of the model (decoder-only or encoder-decoder). */
+  runner: DecoderRunner;
+  /** The handle's running batch; without one, the call's rows are batched among themselves only. */
+  batcher?: ContinuousBatcher | undefined;
+}
+
+/** Everything {@link generateRows} needs for one call. */
+export interface GenerateRowsRequest {
+  /** The handle's engine. */
+  engine: GenerationEngine;
+  /** Decodes generated ids to text. */
+  tokenizer: Tokenizer;
+  /** The model's generation defaults (`generation_config.json`, with a task's `task_specific_params` over it). */
+  generationConfig: GenerationConfig;
+  /** Vocabulary size and end-of-sequence ids of the model. */
+  limits: ModelLimits;
+  /** Encoded inputs, one per row: the prompt (decoder-only) or the encoder input (encoder-decoder). */
+  inputs: readonly (readonly number[])[];
+  /** Encoder-decoder models: the decoder's first token. Omitted for decoder-only models. */
+  decoderStart?: number | undefined;
+  /** The call's decoding options (over the generation config), its signal and token callback. */
+  options: GenerationCallOptions;
+  /** Fits a decoder-only prompt to the model's context once `maxNewTokens` is known (may throw, may cut). */
+  fit?: ((ids: readonly number[], resolved: ResolvedDecodingOptions) => readonly number[]) | undefined;
+  /** Beam search: most inputs searched together (inputs of similar length go together). @defaultValue all */
+  beamBatchSize?: number | undefined;
+  /** Records the call's timings. */
+  metrics: MetricsRecorder;
+}
+
+/** The sequences of a call, per input, and how many prompt tokens were read. */
+export interface DecodedRows {
+  /** Per input, its sequences (best first for beam search). */
+  sequences: GeneratedSequence[][];
+  /** Prompt (or encoder input) tokens read, after fitting. */
+  promptTokens: number;
+}
+
+/**
+ * The one generation path of every generative task: resolves the call's decoding options against the model's
+ * generation config, then decodes every input: beam search (`numBeams > 1`) beside the batcher, greedy and sampled
+ * rows in the handle's continuous batcher (so concurrent calls on one handle decode together), with `onToken`
+ * events carrying each input's index and the call's signal cancelling its rows.
+ *
+ * @example
+ * const { sequences, promptTokens } = await decodeRows({ engine, tokenizer, generationConfig, limits, inputs, options, metrics });
+ */
+export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedRows> {
+  const { options, inputs, decoderStart } = request;
+  throwIfAborted(options.signal);
+  const { onToken, ...decoding } = options;
+  // An encoder-decoder's decoder prefix is the start token, so max_length/min_length count it, as in transformers.
+  const promptLength = decoderStart !== undefined ? 1 : Math.max(0, ...inputs.map((ids) => ids.length));
+  const resolved = resolveDecodingOptions(
+    request.generationConfig,
+    withinLimit(request.generationConfig, decoding),
+    request.limits,
+    promptLength,
+  );
+  const fitted = request.fit ? inputs.map((ids) => request.fit?.(ids, resolved) ?? ids) : inputs;
+  request.metrics.tokenized();
+  const row = (ids: readonly number[]): { prompt: PromptRow; context: readonly number[] } =>
+    decoderStart !== undefined
+      ? { prompt: { inputIds: ids, decoderInputIds: [decoderStart] }, context: [decoderStart] }
+      : { prompt: { inputIds: ids }, context: ids };
+  const promptTokens = fitted.reduce((n, ids) => n + ids.length, 0);
+  if (resolved.numBeams > 1) return { sequences: await beamRows(request, fitted, resolved, row), promptTokens };
+  const batcher = request.engine.batcher ?? new ContinuousBatcher(request.engine.runner, { maxSequences: Number.POSITIVE_INFINITY });
+  const sequences = await Promise.all(
+    fitted.map((ids, input) =>
+      batcher.submit({
+        ...row(ids),
+        options: resolved,
+        tokenizer: request.tokenizer,
+        metrics: request.metrics,
+        ...(onToken ? { onToken: (event: TokenEvent) => onToken({ ...event, input }) } : {}),
+      }),
+    ),
+  );
+  return { sequences, promptTokens };
+}
+
+/**
+ * {@link decodeRows}, then the results: one {@link GenerationResult} per input, sharing the call's metrics.
+ *
+ * @example
+ * const results = await generateRows({ engine, tokenizer: model.tokenizer, generationConfig: model.generationConfig, limits, inputs, options, metrics: new MetricsRecorder() });
+ */
+export async function generateRows(request: GenerateRowsRequest): Promise<GenerationResult[]> {
+  const { sequences, promptTokens } = await decodeRows(request);
+  return toResults(sequences, request.metrics.finish(promptTokens, generatedTokens(sequences)));
+}
+
+/**
+ * Shapes engine sequences into results (the best sequence's text, ids and finish reason), all sharing `metrics`.
+ *
+ * @example
+ * const results = toResults(sequences, metrics.finish(promptTokens, generatedTokens(sequences)));
+ */
+export function toResults(sequences: readonly GeneratedSequence[][], metrics: GenerationMetrics): GenerationResult[] {
+  return sequences.map((seqs) => {
+    const best = seqs[0] ?? { text: "", tokenIds: [], finishReason: "abort" as const };
+    return { text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences: [...seqs], metrics };
+  });
+}
+
+/**
+ * Counts generated tokens over every sequence of every input.
+ *
+ * @example
+ * generatedTokens([[{ tokenIds: [1, 2], text: "ab", finishReason: "stop" }]]); // 2
+ */
+export function generatedTokens(sequences: readonly (readonly GeneratedSequence[])[]): number {
+  return sequences.reduce((n, seqs) => n + seqs.reduce((m, s) => m + s.tokenIds.length, 0), 0);
+}
+
+/**
+ * A minimum length that comes from the model's config (summarization models often say `min_length: 56`) yields to a
+ * smaller `maxNewTokens` the caller asked for, as in transformers, instead of making the options invalid.
+ *
+ * @example
+ * withinLimit({ minLength: 56 }, { maxNewTokens: 10 }); // { maxNewTokens: 10, minNewTokens: 10 }
+ */
+export function withinLimit<O extends DecodingOptions>(config: GenerationConfig, options: O): O {
+  if (options.minNewTokens !== undefined || options.maxNewTokens === undefined) return options;
+  const fromConfig = config.minNewTokens ?? (config.minLength !== undefined ? Math.max(config.minLength - 1, 0) : 0);
+  return fromConfig > options.maxNewTokens ? { ...options, minNewTokens: options.maxNewTokens } : options;
+}
+
+/** Beam search over the inputs, `beamBatchSize` at a time, inputs of similar length together; results in input order. */
+async function beamRows(
+  request: GenerateRowsRequest,
+  inputs: readonly (readonly number[])[],
+  resolved: ResolvedDecodingOptions,
+  row: (ids: readonly number[]) => { prompt: PromptRow; context: readonly number[] },
+): Promise<GeneratedSequence[][]> {
+  const size = request.beamBatchSize ?? inputs.length;
+  const order = inputs.map((_, i) => i).sort((a, b) => (inputs[a]?.length ?? 0) - (inputs[b]?.length ?? 0));
+  const out: GeneratedSequence[][] = new Array(inputs.length);
+  for (let from = 0; from < order.length; from += size) {
+    const rows = order.slice(from, from + size);
+    const built = rows.map((r) => row(inputs[r] as number[]));
+    const sequences = await beamSearch(request.engine.runner, {
+      prompts: built.map((b) => b.prompt),
+      contexts: built.map((b) => b.context),
+      options: resolved,
+      tokenizer: request.tokenizer,
+      metrics: request.metrics,
+    });
+    rows.forEach((r, k) => {
+      out[r] = sequences[k] ?? [];
+    });
+  }
+  return out;
+}
