@@ -4,14 +4,14 @@
 //   2. "captions": templates written in the style of the training captions (what people are doing, holding,
 //      wearing, where they work), with the group words captions use (man, boy, guy, gentleman / woman, girl, lady).
 //
-//   node packages/models/eval/bias-audit.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--top-k 10] [--out FILE]
+//   node packages/models-lab/eval/bias-audit.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--top-k 10] [--out FILE]
 //
 // Then, for a few words the training captions use very unevenly for men and women (pink, dress, purse, beard,
 // skateboard ...), "targeted" probes: the probability fillMask() gives the word in a caption-style template, averaged
 // over each group's words, next to how often the training captions that mention a group also use the word (that
 // second column only when ../shared/data is present).
 //
-// Writes packages/models/eval/results/bias-audit.json (both reports, the targeted probes) and bias-audit.md (both
+// Writes packages/models-lab/eval/results/bias-audit.json (both reports, the targeted probes) and bias-audit.md (both
 // reports rendered with renderBiasReport); docs/bias-audit.md discusses them. A report describes what this model completes for these
 // probes; it does not certify the model as biased or unbiased.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

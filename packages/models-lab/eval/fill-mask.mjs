@@ -1,13 +1,13 @@
 // Masked-token accuracy of the fill-mask model on Multi30k val.en (1,014 captions), through fillMask() of the built
 // @proj/encoder.
 //
-//   node packages/models/eval/fill-mask.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]
+//   node packages/models-lab/eval/fill-mask.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]
 //
 // Probes: every token of a caption that is a word by itself (a vocabulary piece that is neither split from nor
 // continued by "##" pieces: "man", "shirt", ".") is replaced by the mask token in the text, one probe per token;
 // the probe is correct when fillMask()'s top-1 token is the one replaced. Reported over all probes, and over the
 // probes whose token has a letter (words, not punctuation). Reads ../shared/data/multi30k/val.en.gz; writes
-// packages/models/eval/results/fill-mask.json.
+// packages/models-lab/eval/results/fill-mask.json.
 import { createFillMask } from "@proj/encoder";
 import { captions, onnxFile, options, relative, writeResult } from "./lib.mjs";
 

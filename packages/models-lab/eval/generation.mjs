@@ -10,7 +10,7 @@
 //     text allowed before), where loops show and penalties matter.
 //
 //   npm run build            # @proj/core, @proj/decoder
-//   node packages/models/eval/generation.mjs [--model DIR] [--dtype auto|fp32|q8] [--name NAME] [--samples 200]
+//   node packages/models-lab/eval/generation.mjs [--model DIR] [--dtype auto|fp32|q8] [--name NAME] [--samples 200]
 //
 // Writes eval/results/<NAME>.json (default "generation").
 import { join } from "node:path";

@@ -1,5 +1,6 @@
 // Shared plumbing of the evaluation scripts: arguments, paths, the shared data folder, result files.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -7,7 +8,8 @@ import { gunzipSync } from "node:zlib";
 
 export const evalDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(evalDir, "../../..");
-export const modelsDir = resolve(evalDir, "../models");
+/** The embedded model folders, as installed with @proj/models. */
+export const modelsDir = join(dirname(createRequire(import.meta.url).resolve("@proj/models/package.json")), "models");
 
 /**
  * Parses the common options: `--model <folder>` (default: the embedded model), `--dtype auto|fp32|q8|fp16`,
@@ -25,7 +27,7 @@ export function options(name, extra = {}) {
     },
   });
   if (values.help) {
-    console.log(`usage: node packages/models/eval/${name}.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]`);
+    console.log(`usage: node packages/models-lab/eval/${name}.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]`);
     process.exit(0);
   }
   const model = resolve(values.model ?? join(modelsDir, name));

@@ -1,6 +1,6 @@
 // Entity-level F1 of the NER model on CoNLL-2003 eng.testa (the dev split), through ner() of the built @proj/encoder.
 //
-//   node packages/models/eval/ner.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--aggregation first] [--threads N] [--out FILE]
+//   node packages/models-lab/eval/ner.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--aggregation first] [--threads N] [--out FILE]
 //
 // Each sentence is given to ner() as its tokens joined by single spaces. The entities ner() returns (character
 // offsets into that text) are mapped back to CoNLL tokens: an entity covers every token its [start, end) overlaps,
@@ -8,7 +8,7 @@
 // Gold tags are IOB1, as in the file. Both tag sequences are cut into chunks as conlleval does (a chunk starts at
 // B-X, or at I-X after O or after another type) and scored as conlleval scores them: a predicted entity is correct
 // only when its type, first and last token all match a gold one; precision, recall and F1 are micro-averaged over
-// all entities of the split. Reads ../shared/data/conll2003/eng.testa; writes packages/models/eval/results/ner.json.
+// all entities of the split. Reads ../shared/data/conll2003/eng.testa; writes packages/models-lab/eval/results/ner.json.
 import { createTokenClassifier } from "@proj/encoder";
 import { conll, onnxFile, options, relative, writeResult } from "./lib.mjs";
 

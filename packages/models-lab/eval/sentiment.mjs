@@ -1,8 +1,8 @@
 // Accuracy of the sentiment model on SST-2 dev.tsv (872 sentences), through classify() of the built @proj/encoder.
 //
-//   node packages/models/eval/sentiment.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]
+//   node packages/models-lab/eval/sentiment.mjs [--model DIR] [--dtype auto|fp32|q8|fp16] [--threads N] [--out FILE]
 //
-// Build first (npm run build). Reads ../shared/data/sst2/dev.tsv; writes packages/models/eval/results/sentiment.json.
+// Build first (npm run build). Reads ../shared/data/sst2/dev.tsv; writes packages/models-lab/eval/results/sentiment.json.
 import { createClassifier } from "@proj/encoder";
 import { onnxFile, options, relative, sst2, writeResult } from "./lib.mjs";
 

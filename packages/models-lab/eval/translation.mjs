@@ -2,7 +2,7 @@
 // @proj/seq2seq: greedy (numBeams 1) vs beam search (numBeams 4, the model's default).
 //
 //   npm run build            # @proj/core, @proj/seq2seq
-//   node packages/models/eval/translation.mjs [--model DIR] [--dtype auto|fp32|q8] [--name NAME] [--limit N]
+//   node packages/models-lab/eval/translation.mjs [--model DIR] [--dtype auto|fp32|q8] [--name NAME] [--limit N]
 //
 // Data: ../shared/data/multi30k beside the repository (never committed). Writes eval/results/<NAME>.json
 // (default "translation"). BLEU: eval/bleu.mjs (sacreBLEU's default definition: corpus BLEU-4, 13a tokens).

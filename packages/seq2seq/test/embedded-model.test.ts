@@ -19,7 +19,7 @@ import {
 /**
  * The en->de caption translator embedded in @proj/models is the default of translate() for English to German: it
  * translates unambiguous captions and gives transformers.js's greedy tokens. Its BLEU is measured by
- * packages/models/eval/translation.mjs, not here.
+ * packages/models-lab/eval/translation.mjs, not here.
  */
 
 // The shipped weights are int8 (see the model cards): @proj picks them with dtype "auto", the only variant present.

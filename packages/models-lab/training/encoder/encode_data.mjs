@@ -1,7 +1,7 @@
 // Tokenizes the training (and, for the Python-side sanity checks, the dev) data with the trained tokenizers, so
 // that the Python training sees exactly the ids the SDK will feed at inference.
 //
-//   node packages/models/training/encoder/encode_data.mjs [workDir]
+//   node packages/models-lab/training/encoder/encode_data.mjs [workDir]
 //
 // Reads workDir/tokenizer/*.tokenizer.json (train_tokenizer.mjs), writes workDir/data/*.json (git-ignored):
 //   mlm-train.json      pretraining text, cased ids: Multi30k train.en + CoNLL eng.train sentences + SST-2 train
@@ -21,7 +21,7 @@ import { captionLines, conllSentences, sstRows } from "./train_tokenizer.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
-const require = createRequire(join(repoRoot, "package.json"));
+const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
 const tk = require("tokenizers");
 const workDir = resolve(process.argv[2] ?? join(here, ".cache"));
 const outDir = join(workDir, "data");

@@ -1,6 +1,6 @@
 """Exports a trained checkpoint to a model folder in the Hugging Face / Optimum layout, fp32 and int8.
 
-    /usr/bin/python3 packages/models/training/encoder/export.py sentiment [--ckpt sentiment] [--dest DIR]
+    /usr/bin/python3 packages/models-lab/training/encoder/export.py sentiment [--ckpt sentiment] [--dest DIR]
 
 Kinds: ``sentiment`` (BertForSequenceClassification), ``ner`` (BertForTokenClassification), ``fill-mask``
 (BertForMaskedLM). The checkpoint's weights are loaded (strictly) into the fixture builder's export classes

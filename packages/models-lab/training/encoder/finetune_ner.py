@@ -1,6 +1,6 @@
 """Fine-tunes the NER token classifier (CoNLL-2003 eng.train) from the pretrained body.
 
-    /usr/bin/python3 packages/models/training/encoder/finetune_ner.py --init body --out ner
+    /usr/bin/python3 packages/models-lab/training/encoder/finetune_ner.py --init body --out ner
 
 Labels are BIO (CoNLL's IOB1 converted), one per piece: a word's first piece has the word's tag, its later pieces
 I-<type> (so both the "first" and the "simple" aggregations of the SDK group them). Augmentation (``MentionAugmenter``):
@@ -10,7 +10,7 @@ probability ``--synthetic`` (0.15), so that unseen names are recognised from con
 scored.
 
 The F1 printed here is the conlleval definition on words (exact typed spans, micro-averaged), with a word's tag
-taken from its first piece; the reported score comes from ``packages/models/eval/ner.mjs`` through the SDK.
+taken from its first piece; the reported score comes from ``packages/models-lab/eval/ner.mjs`` through the SDK.
 """
 from __future__ import annotations
 

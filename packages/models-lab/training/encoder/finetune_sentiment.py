@@ -1,6 +1,6 @@
 """Trains the sentiment classifier on SST-2 train.tsv.
 
-    /usr/bin/python3 packages/models/training/encoder/finetune_sentiment.py --out sentiment
+    /usr/bin/python3 packages/models-lab/training/encoder/finetune_sentiment.py --out sentiment
 
 The classifier reads lowercased text (SST-2 is lowercase) through the uncased view of the shared vocabulary (the
 uppercase entries, which lowercased text never produces, are dropped). By default it starts from random weights:

@@ -1,7 +1,7 @@
 """Masked-language-model training of the shared BERT body (and of the fill-mask model).
 
-    /usr/bin/python3 packages/models/training/encoder/pretrain.py --data mlm-train --out body --epochs 5
-    /usr/bin/python3 packages/models/training/encoder/pretrain.py --data captions-train --init body --out fill-mask \
+    /usr/bin/python3 packages/models-lab/training/encoder/pretrain.py --data mlm-train --out body --epochs 5
+    /usr/bin/python3 packages/models-lab/training/encoder/pretrain.py --data captions-train --init body --out fill-mask \
         --epochs 8 --lr 5e-4
 
 Whole-word masking: 15% of the words of each sentence are chosen (at least one); their pieces become [MASK] 80% of

@@ -1,6 +1,6 @@
 """Copies an exported model (``export.py``) into ``packages/models/models/<kind>``, with only the ONNX variant shipped.
 
-    /usr/bin/python3 packages/models/training/encoder/ship.py sentiment --variant q8
+    /usr/bin/python3 packages/models-lab/training/encoder/ship.py sentiment --variant q8
 
 ``--variant``: ``q8`` ships ``onnx/model_quantized.onnx`` (int8 weights), ``fp32`` ships ``onnx/model.onnx``,
 ``fp16`` ships ``onnx/model_fp16.onnx``. The configs and tokenizer files are copied too; the model card

@@ -1,8 +1,8 @@
 // Trains the WordPiece vocabulary shared by the three encoder models with the `tokenizers` binding.
 //
-//   node packages/models/training/encoder/train_tokenizer.mjs [workDir]
+//   node packages/models-lab/training/encoder/train_tokenizer.mjs [workDir]
 //
-// workDir defaults to packages/models/training/encoder/.cache (git-ignored). Writes workDir/tokenizer/:
+// workDir defaults to packages/models-lab/training/encoder/.cache (git-ignored). Writes workDir/tokenizer/:
 //   cased.tokenizer.json     the shared cased vocabulary (NER and fill-mask use it as is; the pretraining too)
 //   uncased.tokenizer.json   the same vocabulary for lowercased, accent-stripped input (sentiment: SST-2 is
 //                            lowercase), keeping only the entries such input can produce
@@ -21,7 +21,7 @@
 // Not bit-for-bit reproducible: the trainer breaks ties between equally frequent pairs by token ids that follow a
 // hash map's (randomly seeded) order, so a re-run gives the same vocabulary up to the order of tied entries and one
 // or two entries at the cut. To rebuild the shipped models exactly, reuse their vocabulary:
-//   ENCODER_VOCAB_FROM=packages/models/models/ner/tokenizer.json node packages/models/training/encoder/train_tokenizer.mjs
+//   ENCODER_VOCAB_FROM=packages/models/models/ner/tokenizer.json node packages/models-lab/training/encoder/train_tokenizer.mjs
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -30,7 +30,7 @@ import { gunzipSync } from "node:zlib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
-const require = createRequire(join(repoRoot, "package.json"));
+const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
 const tk = require("tokenizers");
 const dataDir = resolve(repoRoot, "../shared/data");
 const workDir = resolve(process.argv[2] ?? join(here, ".cache"));

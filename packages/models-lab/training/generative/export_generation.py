@@ -1,12 +1,12 @@
 """Export the trained caption LM to the GPT-2 Optimum layout (builder's exporter) and its int8 variant.
 
-    /usr/bin/python3 packages/models/training/generative/export_generation.py [--ckpt PATH]
+    /usr/bin/python3 packages/models-lab/training/generative/export_generation.py [--ckpt PATH]
 
 Writes
   $GEN_WORK/generation-fp32/            fp32 export (onnx/model.onnx + configs + tokenizer): the reference
   packages/models/models/generation/    what ships: configs, tokenizer, onnx/model_quantized.onnx (int8 weights)
 Prints the validation perplexity in torch for fp32 and for the int8 rounding of the weights; the reported
-figures come from packages/models/eval/generation.mjs (Node, @proj/core + @proj/decoder).
+figures come from packages/models-lab/eval/generation.mjs (Node, @proj/core + @proj/decoder).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Export the trained translator to the Optimum layout (builder's exporters), int8 variant, Python BLEU check.
 
-    /usr/bin/python3 packages/models/training/generative/export_translation.py [--ckpt PATH]
+    /usr/bin/python3 packages/models-lab/training/generative/export_translation.py [--ckpt PATH]
 
 Writes
   $GEN_WORK/translation-en-de-fp32/   full fp32 export: encoder_model, decoder_model, decoder_with_past_model,
@@ -9,7 +9,7 @@ Writes
                                       what ships: configs, tokenizer, onnx/encoder_model_quantized.onnx and
                                       onnx/decoder_model_merged_quantized.onnx (int8 weights, see quantize.py)
 Prints greedy BLEU on val and test_2016_flickr in torch for fp32 and for the int8 rounding of the weights.
-The reported scores come from packages/models/eval/translation.mjs (Node, @proj/seq2seq).
+The reported scores come from packages/models-lab/eval/translation.mjs (Node, @proj/seq2seq).
 """
 from __future__ import annotations
 

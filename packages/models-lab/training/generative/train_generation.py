@@ -1,8 +1,8 @@
 """Train the caption language model (GPT-2-style decoder) on Multi30k train.en.
 
-    node packages/models/training/generative/train_tokenizers.mjs        # vocabularies + token ids (once)
-    /usr/bin/python3 packages/models/training/generative/train_generation.py [--resume]
-    /usr/bin/python3 packages/models/training/generative/export_generation.py
+    node packages/models-lab/training/generative/train_tokenizers.mjs        # vocabularies + token ids (once)
+    /usr/bin/python3 packages/models-lab/training/generative/train_generation.py [--resume]
+    /usr/bin/python3 packages/models-lab/training/generative/export_generation.py
 
 Each training caption is ``[<|endoftext|>] caption <|endoftext|>``, with the leading ``<|endoftext|>`` kept for
 half of them (seeded): prompts from @proj/decoder have no BOS (the tokenizer adds none, as GPT-2's), while

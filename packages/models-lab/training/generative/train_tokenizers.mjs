@@ -1,6 +1,6 @@
 // Trains the byte-level BPE vocabularies of the two generative models with the `tokenizers` binding.
 //
-//   node packages/models/training/generative/train_tokenizers.mjs [outDir]
+//   node packages/models-lab/training/generative/train_tokenizers.mjs [outDir]
 //
 // outDir defaults to /tmp/proj-generative/tokenizers. Writes:
 //   caption-en.tokenizer.json   English captions (Multi30k train.en), for the GPT-2-style caption LM
@@ -21,7 +21,7 @@ import { gunzipSync } from "node:zlib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
-const require = createRequire(join(repoRoot, "package.json"));
+const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
 const tk = require("tokenizers");
 const dataDir = resolve(repoRoot, "../shared/data/multi30k");
 const outDir = resolve(process.argv[2] ?? "/tmp/proj-generative/tokenizers");

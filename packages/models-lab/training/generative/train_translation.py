@@ -1,8 +1,8 @@
 """Train the en->de translator (BART-style encoder-decoder) on Multi30k train.{en,de}.
 
-    node packages/models/training/generative/train_tokenizers.mjs        # vocabularies + token ids (once)
-    /usr/bin/python3 packages/models/training/generative/train_translation.py [--resume]
-    /usr/bin/python3 packages/models/training/generative/export_translation.py
+    node packages/models-lab/training/generative/train_tokenizers.mjs        # vocabularies + token ids (once)
+    /usr/bin/python3 packages/models-lab/training/generative/train_translation.py [--resume]
+    /usr/bin/python3 packages/models-lab/training/generative/export_translation.py
 
 Checkpoints go to $GEN_WORK/translation (default /tmp/proj-generative/translation): ``last.pt`` every 100
 steps and at each epoch end (``--resume`` continues from it). Validation (val.{en,de}: loss, greedy BLEU) after
