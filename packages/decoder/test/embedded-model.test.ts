@@ -19,7 +19,7 @@ import {
 /**
  * The caption language model embedded in @proj/models is the default of generate() and stream(): it writes
  * caption-like English and gives transformers.js's greedy tokens. Its perplexity is measured by
- * packages/models/eval/generation.mjs, not here.
+ * packages/models-lab/eval/generation.mjs, not here.
  */
 
 // The shipped weights are int8 (see the model cards): @proj picks them with dtype "auto", the only variant present.

@@ -10,7 +10,7 @@ import { answer, auditBias, classify, DEFAULT_QA_MODEL, disposeCachedHandles, fi
 /**
  * The embedded encoder models of @proj/models (sentiment, NER, fill-mask) are the defaults of classify, ner,
  * fillMask and auditBias; they answer a handful of unambiguous examples, and load and give the same answers in
- * transformers.js. Their scores on the dev splits are measured by packages/models/eval/*.mjs, not here.
+ * transformers.js. Their scores on the dev splits are measured by packages/models-lab/eval/*.mjs, not here.
  */
 
 type OracleCall = (...args: unknown[]) => Promise<unknown>;
