@@ -11,11 +11,44 @@ export {
   type TaskName,
   type TranslationTaskName,
 } from "./tasks/task-names.js";
-export type { ArchitectureFamily, LongInputStrategy, RawModelConfig, RecommendedModel, ServedBy, TaskRow } from "./tasks/types.js";
+export type {
+  ArchitectureFamily,
+  LanguagePair,
+  LongInputStrategy,
+  RawModelConfig,
+  RecommendedModel,
+  ServedBy,
+  TaskRow,
+} from "./tasks/types.js";
 export { TASK_TABLE, taskRow } from "./tasks/table.js";
+export {
+  DEFAULT_MODELS,
+  type DefaultModelChoice,
+  type DefaultModelPair,
+  defaultModelOf,
+} from "./tasks/default-model.js";
+
+export {
+  baseLanguage,
+  codeLanguage,
+  LANGUAGES,
+  type Language,
+  languageKeys,
+  matchLanguage,
+  sameLanguage,
+} from "./languages/languages.js";
 
 export { type HeadKind, type ModelShape, modelShape, type StackShape } from "./config/model-shape.js";
-export { familyOf } from "./config/family.js";
+export {
+  DECODER_MODEL_TYPES,
+  ENCODER_DECODER_MODEL_TYPES,
+  ENCODER_MODEL_TYPES,
+  type FamilyClues,
+  familyOf,
+  inferFamily,
+} from "./config/family.js";
+export { CONFIG_FIELD_ALIASES, type ConfigField, configNumber } from "./config/field-aliases.js";
+export { booleanField, numberField, objectField, stringField } from "./config/fields.js";
 export { tasksOf } from "./config/tasks-of.js";
 export { countParameters, type ParameterCount } from "./estimate/parameters.js";
 export { estimateMemory, type MemoryEstimate, type MemoryOptions } from "./estimate/memory.js";
@@ -25,7 +58,6 @@ export { describeModel } from "./describe/describe-model.js";
 
 export {
   type ArchitectureConstraints,
-  baseLanguage,
   checkConstraints,
   LATENCY_PARAMETER_LIMITS,
   type LatencyClass,

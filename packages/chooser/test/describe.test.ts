@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { detectFamily, parseModelConfig } from "@proj/core";
 import { FIXTURES, fixture } from "@proj/testing";
 import { describe, expect, it } from "vitest";
 import { ChooserError, describeConfig, describeModel } from "../src/index.js";
@@ -17,24 +15,11 @@ const FIXTURE_TASKS = {
 } as const;
 
 describe("describeModel on the fixtures", () => {
+  // That the chooser and @proj/core read these configs alike is checked in core's test/config-chooser.test.ts
+  // (core depends on the chooser, so the chooser's tests cannot import core).
   for (const name of FIXTURES) {
-    it(`${name}: family, window and stack shapes agree with @proj/core's reading of the same config`, async () => {
+    it(`${name}: the tasks its head and config say, and a parameter count`, async () => {
       const d = await describeModel(fixture(name));
-      const raw = JSON.parse(await readFile(join(fixture(name), "config.json"), "utf8")) as Record<string, unknown>;
-      const core = parseModelConfig(raw);
-      expect(d.family).toBe(detectFamily(core));
-      expect(d.contextTokens).toBe(core.maxPositionEmbeddings);
-      const coreDecoder = core.decoder;
-      const mine = d.family === "encoder" ? d.encoder : d.decoder;
-      expect(mine && { layers: mine.layers, heads: mine.heads, kvHeads: mine.kvHeads, headDim: mine.headDim }).toEqual(
-        coreDecoder && {
-          layers: coreDecoder.numLayers,
-          heads: coreDecoder.numHeads,
-          kvHeads: coreDecoder.numKeyValueHeads,
-          headDim: coreDecoder.headDim,
-        },
-      );
-      if (core.encoder) expect(d.encoder?.layers).toBe(core.encoder.numLayers);
       expect(d.tasks).toEqual(FIXTURE_TASKS[name]);
       expect(d.parameters).toBeGreaterThan(0);
     });

@@ -98,16 +98,6 @@ export function checkConstraints(constraints: ArchitectureConstraints): Architec
   return c;
 }
 
-/**
- * The primary subtag of a language code, lower-cased: `"de-CH"` and `"DE"` are `"de"`.
- *
- * @example
- * baseLanguage("pt-BR"); // "pt"
- */
-export function baseLanguage(code: string): string {
-  return (code.trim().split(/[-_]/)[0] ?? "").toLowerCase();
-}
-
 function invalid(message: string, hint: string): ChooserError {
   return new ChooserError("INVALID_CONSTRAINT", message, hint);
 }

@@ -2,7 +2,8 @@ import { modelShape } from "../config/model-shape.js";
 import type { WeightDtype } from "../estimate/dtype.js";
 import { estimateMemory, type MemoryEstimate } from "../estimate/memory.js";
 import type { RecommendedModel, TaskRow } from "../tasks/types.js";
-import { type ArchitectureConstraints, baseLanguage, LATENCY_PARAMETER_LIMITS } from "./constraints.js";
+import { baseLanguage } from "../languages/languages.js";
+import { type ArchitectureConstraints, LATENCY_PARAMETER_LIMITS } from "./constraints.js";
 
 /**
  * A recommended model checked against the constraints.

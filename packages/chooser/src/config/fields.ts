@@ -1,11 +1,12 @@
 import type { RawModelConfig } from "../tasks/types.js";
 
 /**
- * The first of `keys` whose value is a finite number.
+ * The first of `keys` whose value in a config object is a finite number.
  *
- * @internal
+ * @example
+ * numberField({ n_embd: 768 }, "hidden_size", "n_embd"); // 768
  */
-export function num(raw: RawModelConfig, ...keys: string[]): number | undefined {
+export function numberField(raw: RawModelConfig, ...keys: string[]): number | undefined {
   for (const key of keys) {
     const value = raw[key];
     if (typeof value === "number" && Number.isFinite(value)) return value;
@@ -14,11 +15,12 @@ export function num(raw: RawModelConfig, ...keys: string[]): number | undefined 
 }
 
 /**
- * The first of `keys` whose value is a string.
+ * The first of `keys` whose value in a config object is a string.
  *
- * @internal
+ * @example
+ * stringField({ model_type: "bert" }, "model_type"); // "bert"
  */
-export function str(raw: RawModelConfig, ...keys: string[]): string | undefined {
+export function stringField(raw: RawModelConfig, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const value = raw[key];
     if (typeof value === "string") return value;
@@ -27,21 +29,26 @@ export function str(raw: RawModelConfig, ...keys: string[]): string | undefined 
 }
 
 /**
- * The value of `key` when it is a boolean.
+ * The first of `keys` whose value in a config object is a boolean.
  *
- * @internal
+ * @example
+ * booleanField({ is_encoder_decoder: true }, "is_encoder_decoder"); // true
  */
-export function bool(raw: RawModelConfig, key: string): boolean | undefined {
-  const value = raw[key];
-  return typeof value === "boolean" ? value : undefined;
+export function booleanField(raw: RawModelConfig, ...keys: string[]): boolean | undefined {
+  for (const key of keys) {
+    const value = raw[key];
+    if (typeof value === "boolean") return value;
+  }
+  return undefined;
 }
 
 /**
- * The value of `key` when it is a plain object.
+ * The value of `key` in a config object when it is a plain object (not an array, not null).
  *
- * @internal
+ * @example
+ * objectField({ id2label: { 0: "NEG" } }, "id2label"); // { 0: "NEG" }
  */
-export function obj(raw: RawModelConfig, key: string): RawModelConfig | undefined {
+export function objectField(raw: RawModelConfig, key: string): Record<string, unknown> | undefined {
   const value = raw[key];
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as RawModelConfig) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -1,7 +1,8 @@
 import { ChooserError } from "../errors.js";
 import type { ArchitectureFamily, RawModelConfig } from "../tasks/types.js";
 import { familyOf } from "./family.js";
-import { bool, num, obj, str } from "./fields.js";
+import { CONFIG_FIELD_ALIASES as F, configNumber } from "./field-aliases.js";
+import { booleanField as bool, numberField as num, objectField as obj, stringField as str } from "./fields.js";
 
 /**
  * The shape of one transformer stack.
@@ -173,8 +174,8 @@ export function modelShape(raw: RawModelConfig): ModelShape {
   const architectures = Array.isArray(raw.architectures) ? raw.architectures.filter((a): a is string => typeof a === "string") : [];
   const isEncoderDecoder = bool(raw, "is_encoder_decoder") ?? false;
   const family = familyOf(modelType, architectures, isEncoderDecoder);
-  const hiddenSize = required(num(raw, "hidden_size", "n_embd", "d_model", "dim"), "hidden_size (or n_embd, d_model, dim)");
-  const vocabSize = required(num(raw, "vocab_size", "n_vocab", "padded_vocab_size"), "vocab_size");
+  const hiddenSize = required(configNumber(raw, "hiddenSize"), "hidden_size (or n_embd, d_model, dim)");
+  const vocabSize = required(configNumber(raw, "vocabSize"), "vocab_size");
   const notes: string[] = [];
 
   let encoder: StackShape | undefined;
@@ -183,14 +184,14 @@ export function modelShape(raw: RawModelConfig): ModelShape {
     encoder = seq2seqStack(raw, hiddenSize, "encoder");
     decoder = seq2seqStack(raw, hiddenSize, "decoder");
   } else {
-    const heads = required(num(raw, "num_attention_heads", "n_head", "num_heads", "n_heads"), "num_attention_heads (or n_head)");
-    const kvHeads = num(raw, "num_key_value_heads", "num_kv_heads", "n_head_kv") ?? (bool(raw, "multi_query") ? 1 : heads);
+    const heads = required(configNumber(raw, "numHeads"), "num_attention_heads (or n_head)");
+    const kvHeads = configNumber(raw, "numKeyValueHeads") ?? (bool(raw, "multi_query") ? 1 : heads);
     const stack: StackShape = {
-      layers: required(num(raw, "num_hidden_layers", "n_layer", "num_layers", "n_layers"), "num_hidden_layers (or n_layer)"),
+      layers: required(configNumber(raw, "numLayers"), "num_hidden_layers (or n_layer)"),
       heads,
       kvHeads,
-      headDim: num(raw, "head_dim") ?? Math.floor(hiddenSize / heads),
-      ffn: num(raw, "intermediate_size", "n_inner", "ffn_dim", ...(modelType === "distilbert" ? ["hidden_dim"] : [])) ?? 4 * hiddenSize,
+      headDim: configNumber(raw, "headDim") ?? Math.floor(hiddenSize / heads),
+      ffn: num(raw, ...F.intermediateSize, ...(modelType === "distilbert" ? ["hidden_dim"] : [])) ?? 4 * hiddenSize,
     };
     if (family === "encoder") encoder = stack;
     else decoder = stack;
@@ -198,7 +199,7 @@ export function modelShape(raw: RawModelConfig): ModelShape {
 
   const ffProj = str(raw, "feed_forward_proj") ?? "";
   const gated = GATED_TYPES.has(modelType) || bool(raw, "is_gated_act") === true || ffProj.startsWith("gated");
-  const positions = num(raw, "max_position_embeddings", "n_positions", "n_ctx", "max_seq_len", "seq_length");
+  const positions = configNumber(raw, "contextLength");
   let contextTokens = positions;
   if (ROBERTA_OFFSET.has(modelType) && positions !== undefined) contextTokens = positions - 2;
   if (T5_TYPES.has(modelType)) {
@@ -233,17 +234,13 @@ export function modelShape(raw: RawModelConfig): ModelShape {
 }
 
 function seq2seqStack(raw: RawModelConfig, hidden: number, side: "encoder" | "decoder"): StackShape {
-  const heads = required(num(raw, `${side}_attention_heads`, "num_heads", "num_attention_heads"), `${side}_attention_heads (or num_heads)`);
-  const layers =
-    side === "encoder"
-      ? num(raw, "encoder_layers", "num_layers", "num_hidden_layers")
-      : num(raw, "decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers");
+  const heads = required(configNumber(raw, `${side}Heads`), `${side}_attention_heads (or num_heads)`);
   return {
-    layers: required(layers, `${side}_layers (or num_layers)`),
+    layers: required(configNumber(raw, `${side}Layers`), `${side}_layers (or num_layers)`),
     heads,
     kvHeads: heads,
-    headDim: num(raw, "d_kv", "head_dim") ?? Math.floor(hidden / heads),
-    ffn: num(raw, `${side}_ffn_dim`, "d_ff", "intermediate_size") ?? 4 * hidden,
+    headDim: configNumber(raw, "headDim") ?? Math.floor(hidden / heads),
+    ffn: configNumber(raw, `${side}Ffn`) ?? 4 * hidden,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CanonicalTask } from "../tasks/task-names.js";
+import type { LanguagePair } from "../tasks/types.js";
 import type { ModelShape } from "./model-shape.js";
 
 const MULTILINGUAL_TRANSLATORS = new Set(["marian", "m2m_100", "nllb", "mbart"]);
@@ -8,13 +9,19 @@ const INSTRUCTED_SEQ2SEQ = new Set(["t5", "mt5", "umt5", "longt5", "mt0"]);
 /**
  * The tasks a model can serve, from its head and family: a sequence-classification head classifies, a masked-LM
  * head fills masks (and can be audited for bias), a causal LM generates (and chats when it has a chat template),
- * an encoder-decoder translates and/or summarises depending on its type and `task_specific_params`.
+ * an encoder-decoder translates and/or summarises depending on its type, its `task_specific_params` and the
+ * language pair its tokenizer names. A summarising type (BART, T5 ...) that names a language pair (a
+ * `translation_xx_to_yy` entry, or `source_lang`/`target_lang` in tokenizer_config.json) and no summarization
+ * settings was trained to translate, and is not listed as a summariser: `facebook/bart-large-cnn` summarises, a
+ * BART trained on English-German pairs translates, T5-small (both kinds of settings) does both.
  *
  * @param hasChatTemplate - whether `tokenizer_config.json` has a `chat_template`; `undefined` when unknown.
+ * @param languagePair - the pair `tokenizer_config.json` names (`source_lang`, `target_lang`); `undefined` when none or unknown.
  * @example
  * tasksOf(modelShape(gpt2Config), false); // ["text-generation", "generative-qa"]
+ * tasksOf(modelShape(bartConfig), undefined, { from: "en", to: "de" }); // ["translation"]
  */
-export function tasksOf(shape: ModelShape, hasChatTemplate: boolean | undefined): CanonicalTask[] {
+export function tasksOf(shape: ModelShape, hasChatTemplate: boolean | undefined, languagePair?: LanguagePair | undefined): CanonicalTask[] {
   switch (shape.head) {
     case "sequence-classification":
       return ["text-classification"];
@@ -33,8 +40,9 @@ export function tasksOf(shape: ModelShape, hasChatTemplate: boolean | undefined)
     return hasChatTemplate ? ["text-generation", "chat", "generative-qa"] : ["text-generation", "generative-qa"];
   }
   const tasks: CanonicalTask[] = [];
-  if (MULTILINGUAL_TRANSLATORS.has(shape.modelType) || shape.translationDirections.length > 0) tasks.push("translation");
-  if (SUMMARIZERS.has(shape.modelType) || shape.hasSummarizationParams) tasks.push("summarization");
+  const namesPair = shape.translationDirections.length > 0 || languagePair !== undefined;
+  if (MULTILINGUAL_TRANSLATORS.has(shape.modelType) || namesPair) tasks.push("translation");
+  if (shape.hasSummarizationParams || (SUMMARIZERS.has(shape.modelType) && !namesPair)) tasks.push("summarization");
   if (INSTRUCTED_SEQ2SEQ.has(shape.modelType)) tasks.push("generative-qa");
   return tasks;
 }

@@ -3,7 +3,7 @@ import { tasksOf } from "../config/tasks-of.js";
 import { estimateMemory, type MemoryEstimate, type MemoryOptions } from "../estimate/memory.js";
 import { countParameters, type ParameterCount } from "../estimate/parameters.js";
 import type { CanonicalTask } from "../tasks/task-names.js";
-import type { ArchitectureFamily, RawModelConfig } from "../tasks/types.js";
+import type { ArchitectureFamily, LanguagePair, RawModelConfig } from "../tasks/types.js";
 
 /**
  * Options of {@link describeModel} and {@link describeConfig}: the batch and lengths to estimate memory for.
@@ -17,6 +17,12 @@ export interface DescribeOptions extends MemoryOptions {
    * chat. {@link describeModel} reads it from the folder; for a config object it is unknown unless given.
    */
   hasChatTemplate?: boolean;
+  /**
+   * The language pair the tokenizer names (`source_lang` and `target_lang` in tokenizer_config.json, as Marian's and
+   * the embedded translator's do), which marks a translator. {@link describeModel} reads it from the folder; for a
+   * config object it is unknown unless given.
+   */
+  languagePair?: LanguagePair;
 }
 
 /**
@@ -78,7 +84,7 @@ export function describeConfig(config: RawModelConfig, options: DescribeOptions 
  * describeShape(modelShape(config), { batchSize: 2 }).memory.totalBytes;
  */
 export function describeShape(shape: ModelShape, options: DescribeOptions = {}): ModelDescription {
-  const { hasChatTemplate, ...memoryOptions } = options;
+  const { hasChatTemplate, languagePair, ...memoryOptions } = options;
   const parameterBreakdown = countParameters(shape);
   const notes = [...shape.notes];
   if (shape.family === "decoder" && hasChatTemplate === undefined)
@@ -88,7 +94,7 @@ export function describeShape(shape: ModelShape, options: DescribeOptions = {}):
     modelType: shape.modelType,
     architectures: shape.architectures,
     family: shape.family,
-    tasks: tasksOf(shape, hasChatTemplate),
+    tasks: tasksOf(shape, hasChatTemplate, languagePair),
     parameters: parameterBreakdown.total,
     parameterBreakdown,
     contextTokens: shape.contextTokens,

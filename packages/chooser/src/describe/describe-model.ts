@@ -1,9 +1,10 @@
 import { ChooserError } from "../errors.js";
-import type { RawModelConfig } from "../tasks/types.js";
+import type { LanguagePair, RawModelConfig } from "../tasks/types.js";
 import { type DescribeOptions, describeConfig, type ModelDescription } from "./describe-config.js";
 
 /**
- * Describes a model: its family, the tasks it can serve, parameter count, context length and a memory estimate for
+ * Describes a model: its family, the tasks it can serve (a folder's tokenizer_config.json also tells chat templates
+ * and a translator's language pair), parameter count, context length and a memory estimate for
  * a batch and sequence length (KV cache included). Give a model folder (its `config.json` and, for chat,
  * `tokenizer_config.json` are read with `node:fs`), a path to a `config.json`, or the config object itself.
  * Throws a {@link ChooserError} (`"CONFIG_NOT_FOUND"`, `"INVALID_CONFIG"`).
@@ -41,16 +42,28 @@ export async function describeModel(folderOrConfig: string | RawModelConfig, opt
       "download or export the model again",
     );
   }
+  const tokenizerConfig = await readFile(join(folder, "tokenizer_config.json"), "utf8")
+    .then((t) => JSON.parse(t) as Record<string, unknown>)
+    .catch(() => undefined);
   let hasChatTemplate = options.hasChatTemplate;
   if (hasChatTemplate === undefined) {
-    const tokenizerConfig = await readFile(join(folder, "tokenizer_config.json"), "utf8")
-      .then((t) => JSON.parse(t) as Record<string, unknown>)
-      .catch(() => undefined);
     const templateFile = await stat(join(folder, "chat_template.jinja")).then(
       (s) => s.isFile(),
       () => false,
     );
     if (tokenizerConfig || templateFile) hasChatTemplate = templateFile || (tokenizerConfig?.chat_template ?? null) !== null;
   }
-  return describeConfig(config as RawModelConfig, { ...options, ...(hasChatTemplate !== undefined ? { hasChatTemplate } : {}) });
+  const languagePair = options.languagePair ?? tokenizerPair(tokenizerConfig);
+  return describeConfig(config as RawModelConfig, {
+    ...options,
+    ...(hasChatTemplate !== undefined ? { hasChatTemplate } : {}),
+    ...(languagePair !== undefined ? { languagePair } : {}),
+  });
+}
+
+/** The pair a tokenizer_config.json names (`source_lang`, `target_lang`), when it names both. */
+function tokenizerPair(tokenizerConfig: Record<string, unknown> | undefined): LanguagePair | undefined {
+  const from = tokenizerConfig?.source_lang;
+  const to = tokenizerConfig?.target_lang;
+  return typeof from === "string" && from !== "" && typeof to === "string" && to !== "" ? { from, to } : undefined;
 }

@@ -1,17 +1,31 @@
 /**
- * Language names and codes, so that `to: "de"`, `to: "German"` and `to: "deu"` all find a model's own code
- * (`de_DE` for mBART-50, `deu_Latn` for NLLB, `__de__` for M2M100, `>>de<<` for multi-target Marian, `de` in
- * T5's `translation_en_to_de`).
+ * The one language table of the SDK: ISO 639-1 and 639-3 codes and English names, so that `to: "de"`,
+ * `to: "German"` and `to: "deu"` all name the same language and find a model's own code (`de_DE` for mBART-50,
+ * `deu_Latn` for NLLB, `__de__` for M2M100, `>>de<<` for multi-target Marian, `de` in T5's `translation_en_to_de`).
  */
 
-/** One language: ISO 639-1, ISO 639-3 codes (the first is the one NLLB uses), and English names. */
-interface Language {
+/**
+ * One language: its ISO 639-1 code, its ISO 639-3 codes (the first is the one NLLB uses) and English names.
+ *
+ * @example
+ * const german: Language = { iso1: "de", iso3: ["deu", "ger"], names: ["German", "Deutsch"] };
+ */
+export interface Language {
+  /** ISO 639-1 code, e.g. `"de"`. */
   iso1: string;
+  /** ISO 639-3 (and 639-2/B) codes, e.g. `["deu", "ger"]`; the first is NLLB's. */
   iso3: readonly string[];
+  /** English names (and the language's own name where people type it), e.g. `["German", "Deutsch"]`. */
   names: readonly string[];
 }
 
-const TABLE: readonly Language[] = [
+/**
+ * Every language the SDK knows by name, code and 639-3 code.
+ *
+ * @example
+ * LANGUAGES.find((l) => l.iso1 === "de")?.names; // ["German", "Deutsch"]
+ */
+export const LANGUAGES: readonly Language[] = [
   ["af", ["afr"], ["Afrikaans"]],
   ["ar", ["arb", "ara"], ["Arabic"]],
   ["bg", ["bul"], ["Bulgarian"]],
@@ -74,7 +88,7 @@ const TABLE: readonly Language[] = [
 ].map(([iso1, iso3, names]) => ({ iso1: iso1 as string, iso3: iso3 as string[], names: names as string[] }));
 
 const BY_KEY = new Map<string, Language>();
-for (const lang of TABLE) {
+for (const lang of LANGUAGES) {
   for (const key of [lang.iso1, ...lang.iso3, ...lang.names]) BY_KEY.set(key.toLowerCase(), lang);
 }
 
@@ -128,4 +142,21 @@ export function matchLanguage(wanted: string, available: readonly string[]): str
  */
 export function sameLanguage(a: string, b: string): boolean {
   return matchLanguage(a, [b]).length > 0;
+}
+
+/**
+ * The ISO 639-1 code of a language name or code, normalised through {@link LANGUAGES}: `"German"`, `"deu"`,
+ * `"de-CH"`, `"de_DE"`, `"deu_Latn"`, `"__de__"` and `">>de<<"` are all `"de"`. A language the table does not
+ * know comes back as its primary subtag, lower-cased (`"yo-NG"` -> `"yo"`).
+ *
+ * @example
+ * baseLanguage("pt-BR");   // "pt"
+ * baseLanguage("English"); // "en"
+ */
+export function baseLanguage(code: string): string {
+  const key = code.trim().toLowerCase();
+  const whole = BY_KEY.get(key);
+  if (whole) return whole.iso1;
+  const bare = codeLanguage(key);
+  return BY_KEY.get(bare)?.iso1 ?? bare;
 }

@@ -175,6 +175,7 @@ export const TASK_TABLE: readonly TaskRow[] = [
       "(cross-attention), so output length and word order are free to differ from the input's.",
     defaultModel: T5_SMALL.id,
     embeddedModel: "translation-en-de",
+    embeddedDirection: { from: "en", to: "de" },
     servedBy: { package: "@proj/seq2seq", function: "translate", handle: "createTranslator", cli: "proj translate" },
     models: [T5_SMALL, OPUS_MT_EN_DE, M2M100_418M, NLLB_200_600M],
     longInput: "split-sentences",

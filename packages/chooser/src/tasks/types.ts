@@ -18,6 +18,19 @@ export type ArchitectureFamily = "encoder" | "decoder" | "encoder-decoder";
 export type RawModelConfig = Readonly<Record<string, unknown>>;
 
 /**
+ * A translation direction, as language codes or names (`"en"`, `"German"`) or a model's own codes (`"de_DE"`).
+ *
+ * @example
+ * const pair: LanguagePair = { from: "en", to: "de" };
+ */
+export interface LanguagePair {
+  /** Source language. */
+  from: string;
+  /** Target language. */
+  to: string;
+}
+
+/**
  * How a task handles inputs longer than the model's window:
  * - `"window"`: overlapping windows with a stride (classification averages them, NER stitches entities, QA takes the best span);
  * - `"chunk"`: summarise chunks split on sentence boundaries, then summarise the joined summaries;
@@ -113,6 +126,11 @@ export interface TaskRow {
    * `"ner"` ...), used before the Hub default when installed, so the task works offline.
    */
   embeddedModel?: string;
+  /**
+   * Translation: the one direction the embedded model translates (ISO 639-1 codes). The embedded model serves only
+   * that pair, which is also the pair assumed when a call names no languages.
+   */
+  embeddedDirection?: LanguagePair;
   /** The package function that serves it. */
   servedBy: ServedBy;
   /** Recommended models, preferred first (the default first). */

@@ -1,4 +1,5 @@
 import { ModelFormatError } from "../errors.js";
+import { configNumber } from "@proj/chooser";
 import { bool, idList, type JsonObject, num, obj, readJsonObject, str } from "./read-json.js";
 
 /** Shape of one transformer stack (encoder or decoder), read from the family's own field names. */
@@ -13,7 +14,10 @@ export interface StackShape {
   headDim: number;
 }
 
-/** A model's `config.json`, typed, with the family-specific field names mapped to one vocabulary. */
+/**
+ * A model's `config.json`, typed, with the family-specific field names mapped to one vocabulary (the chooser's
+ * `CONFIG_FIELD_ALIASES`).
+ */
 export interface ModelConfig {
   /** `model_type`, e.g. `"bert"`, `"gpt2"`, `"llama"`, `"t5"`. */
   modelType: string;
@@ -23,7 +27,7 @@ export interface ModelConfig {
   vocabSize: number | undefined;
   /** Hidden size (`hidden_size`, `n_embd`, `d_model`). */
   hiddenSize: number | undefined;
-  /** Longest sequence the position embeddings allow, when the model has a limit. */
+  /** Longest sequence the position embeddings allow, when the model has a limit (`max_position_embeddings`, `n_positions`, `n_ctx`, `max_seq_len`, `seq_length`). */
   maxPositionEmbeddings: number | undefined;
   /** True for encoder-decoder models (`is_encoder_decoder`). */
   isEncoderDecoder: boolean;
@@ -76,7 +80,7 @@ export function parseModelConfig(raw: JsonObject, path = "config.json"): ModelCo
     });
   }
   const architectures = Array.isArray(raw.architectures) ? raw.architectures.filter((a): a is string => typeof a === "string") : [];
-  const hiddenSize = num(raw, "hidden_size", "n_embd", "d_model", "dim");
+  const hiddenSize = configNumber(raw, "hiddenSize");
   const isEncoderDecoder = bool(raw, "is_encoder_decoder") ?? false;
   const id2label = readId2Label(raw);
   const label2id: Record<string, number> = {};
@@ -95,9 +99,9 @@ export function parseModelConfig(raw: JsonObject, path = "config.json"): ModelCo
   return {
     modelType,
     architectures,
-    vocabSize: num(raw, "vocab_size", "n_vocab"),
+    vocabSize: configNumber(raw, "vocabSize"),
     hiddenSize,
-    maxPositionEmbeddings: num(raw, "max_position_embeddings", "n_positions", "n_ctx", "max_seq_len"),
+    maxPositionEmbeddings: configNumber(raw, "contextLength"),
     isEncoderDecoder,
     decoder: isEncoderDecoder ? decoderStackOfSeq2seq(raw, hiddenSize) : mainStack(raw, hiddenSize),
     encoder: isEncoderDecoder ? encoderStackOfSeq2seq(raw, hiddenSize) : undefined,
@@ -138,24 +142,15 @@ function stack(
 }
 
 function mainStack(raw: JsonObject, hidden: number | undefined): StackShape | undefined {
-  const heads = num(raw, "num_attention_heads", "n_head", "num_heads", "n_heads");
   // multi_query (gpt_bigcode) means one shared key/value head.
-  const kvHeads = num(raw, "num_key_value_heads", "num_kv_heads", "n_head_kv") ?? (bool(raw, "multi_query") ? 1 : undefined);
-  return stack(num(raw, "num_hidden_layers", "n_layer", "num_layers", "n_layers"), heads, kvHeads, num(raw, "head_dim", "d_kv"), hidden);
+  const kvHeads = configNumber(raw, "numKeyValueHeads") ?? (bool(raw, "multi_query") ? 1 : undefined);
+  return stack(configNumber(raw, "numLayers"), configNumber(raw, "numHeads"), kvHeads, configNumber(raw, "headDim"), hidden);
 }
 
 function decoderStackOfSeq2seq(raw: JsonObject, hidden: number | undefined): StackShape | undefined {
-  const heads = num(raw, "decoder_attention_heads", "num_heads", "num_attention_heads");
-  return stack(
-    num(raw, "decoder_layers", "num_decoder_layers", "num_layers", "num_hidden_layers"),
-    heads,
-    undefined,
-    num(raw, "d_kv", "head_dim"),
-    hidden,
-  );
+  return stack(configNumber(raw, "decoderLayers"), configNumber(raw, "decoderHeads"), undefined, configNumber(raw, "headDim"), hidden);
 }
 
 function encoderStackOfSeq2seq(raw: JsonObject, hidden: number | undefined): StackShape | undefined {
-  const heads = num(raw, "encoder_attention_heads", "num_heads", "num_attention_heads");
-  return stack(num(raw, "encoder_layers", "num_layers", "num_hidden_layers"), heads, undefined, num(raw, "d_kv", "head_dim"), hidden);
+  return stack(configNumber(raw, "encoderLayers"), configNumber(raw, "encoderHeads"), undefined, configNumber(raw, "headDim"), hidden);
 }

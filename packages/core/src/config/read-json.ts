@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { ModelFormatError } from "../errors.js";
 
+// The typed field readers are the chooser's, so core and the chooser read config files the same way.
+export { booleanField as bool, numberField as num, objectField as obj, stringField as str } from "@proj/chooser";
+
 /** A parsed JSON object whose fields are not yet checked. */
 export type JsonObject = Record<string, unknown>;
 
@@ -32,43 +35,10 @@ export async function readJsonObject(path: string): Promise<JsonObject> {
   return value as JsonObject;
 }
 
-/** Reads a field as a number when it is one. */
-export function num(raw: JsonObject, ...keys: string[]): number | undefined {
-  for (const key of keys) {
-    const value = raw[key];
-    if (typeof value === "number" && Number.isFinite(value)) return value;
-  }
-  return undefined;
-}
-
-/** Reads a field as a string when it is one. */
-export function str(raw: JsonObject, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const value = raw[key];
-    if (typeof value === "string") return value;
-  }
-  return undefined;
-}
-
-/** Reads a field as a boolean when it is one. */
-export function bool(raw: JsonObject, ...keys: string[]): boolean | undefined {
-  for (const key of keys) {
-    const value = raw[key];
-    if (typeof value === "boolean") return value;
-  }
-  return undefined;
-}
-
 /** Reads a token id field that may be a number or a list of numbers (as `eos_token_id` often is). */
 export function idList(raw: JsonObject, key: string): number[] | undefined {
   const value = raw[key];
   if (typeof value === "number") return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === "number")) return value as number[];
   return undefined;
-}
-
-/** Reads a field as a plain object when it is one. */
-export function obj(raw: JsonObject, key: string): JsonObject | undefined {
-  const value = raw[key];
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
