@@ -2,9 +2,10 @@ export { classify, type ClassifyOptions } from "./classify/classify.js";
 export { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classify/classifier.js";
 export type { Classification, ClassifyCallOptions, FunctionToApply } from "./classify/types.js";
 
-export type { EncoderLoadOptions, ModelOptions } from "./shared/options.js";
-export type { CreateOptions, EncoderHandle } from "./shared/encoder-handle.js";
-export { disposeCachedHandles, type HandleTask } from "./shared/handles.js";
+export { disposeCachedHandles, type LoadOptions, type TaskOptions } from "@proj/core";
+export type { EncoderHandle } from "./shared/encoder-handle.js";
+export type { CreateOptions } from "./shared/options.js";
+export type { HandleTask } from "./shared/handles.js";
 export { sigmoid, softmax } from "./shared/activations.js";
 
 export { ner, type NerOptions } from "./ner/ner.js";
@@ -17,7 +18,8 @@ export type { Answer, AnswerCallOptions, QuestionContext } from "./qa/types.js";
 
 export { fillMask, type FillMaskOptions } from "./fill-mask/fill-mask.js";
 export { createFillMask, DEFAULT_FILL_MASK_MODEL, type FillMasker } from "./fill-mask/fill-masker.js";
-export type { FillMaskCallOptions, FillMaskPrediction } from "./fill-mask/types.js";
+export type { FillMaskCallOptions, FillMaskPrediction, ProbabilitiesOptions } from "./fill-mask/types.js";
+export { MASK_SPELLINGS, toModelMask } from "./fill-mask/mask-token.js";
 
 export { type AuditBiasOptions, auditBias } from "./bias/audit.js";
 export { renderBiasReport } from "./bias/render.js";

@@ -23,7 +23,7 @@ const templates = [
 const groups = { men: ["man", "father"], women: ["woman", "mother"] };
 
 beforeAll(async () => {
-  mlm = await createFillMask(model, { threads: 1 });
+  mlm = await createFillMask(model, { load: { threads: 1 } });
   report = await auditBias({ model: mlm, templates, groups, topK: 8 });
 });
 afterAll(async () => {

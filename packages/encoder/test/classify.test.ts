@@ -14,7 +14,7 @@ const texts = [
 
 let classifier: Classifier;
 beforeAll(async () => {
-  classifier = await createClassifier(model, { threads: 1 });
+  classifier = await createClassifier(model, { load: { threads: 1 } });
 });
 afterAll(async () => {
   await classifier.dispose();

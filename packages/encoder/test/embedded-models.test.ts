@@ -125,6 +125,13 @@ describe("embedded fill-mask model (Multi30k captions)", () => {
     }
   });
 
+  it("takes <mask> as well as [MASK], with the same predictions (bug 7)", async () => {
+    const model = modelDir("fill-mask");
+    const want = await fillMask("A man is playing a [MASK].", { model });
+    expect(await fillMask("A man is playing a <mask>.", { model })).toEqual(want);
+    expect(await fillMask("A man is playing a <mask>.")).toEqual(want);
+  });
+
   it("gives transformers.js's top 5 with the same scores", async () => {
     const model = modelDir("fill-mask");
     const pipe = await oracle("fill-mask", "fill-mask");
@@ -163,7 +170,7 @@ describe("defaults: the embedded models, offline", () => {
   it("answer() has no embedded model: offline it fails naming its Hub default and how to pass a folder", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "proj-empty-hub-"));
     try {
-      const error = await answer({ question: "Who?", context: "Ada wrote it." }, { hub: { cacheDir, offline: true } }).catch(
+      const error = await answer({ question: "Who?", context: "Ada wrote it." }, { load: { hub: { cacheDir, offline: true } } }).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(OfflineError);

@@ -6,6 +6,7 @@ import { fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   answer,
+  auditBias,
   classify,
   createClassifier,
   createFillMask,
@@ -106,6 +107,61 @@ describe("options out of range are InputErrors", () => {
   });
 });
 
+describe("unknown options are refused, naming the nearest known one (bug 12)", () => {
+  const loose = <T>(options: Record<string, unknown>) => options as T;
+
+  it("a misspelt option: topk -> topK, agregation -> aggregation, max_answer_len -> maxAnswerLength ...", async () => {
+    const topk = await expectInputError(classify("fine", loose({ ...cls, topk: 2 })), /classify\(\) has no option "topk"/);
+    expect(topk.hint).toMatch(/did you mean "topK"/);
+    expect((await expectInputError(ner("Paris", loose({ ...tok, agregation: "simple" })), /"agregation"/)).hint).toMatch(/"aggregation"/);
+    const snake = await expectInputError(answer({ question: "q", context: "c" }, loose({ ...qa, max_answer_len: 3 })), /"max_answer_len"/);
+    expect(snake.hint).toMatch(/"maxAnswerLength"/);
+    expect((await expectInputError(fillMask("I [MASK] it.", loose({ ...mlm, target: ["love"] })), /"target"/)).hint).toMatch(/"targets"/);
+    expect((await expectInputError(auditBias(loose({ ...mlm, group: {} })), /auditBias\(\) has no option "group"/)).hint).toMatch(
+      /"groups"/,
+    );
+  });
+
+  it("a load option at the top level is refused with a hint to put it under load", async () => {
+    const error = await expectInputError(classify("x", loose({ threads: 2 })), /classify\(\) has no option "threads"/);
+    expect(error.hint).toMatch(/load: \{ threads: 2 \}/);
+    expect((await expectInputError(createClassifier(cls.model, loose({ dtype: "q8" })), /"dtype"/)).hint).toMatch(
+      /load: \{ dtype: "q8" \}/,
+    );
+    expect((await expectInputError(ner("Paris", loose({ ...tok, hub: { offline: true } })), /"hub"/)).hint).toMatch(
+      /load: \{ hub: \.\.\. \}/,
+    );
+  });
+
+  it("load options are checked too: unknown names, device gpu, bad thread counts", async () => {
+    await expectInputError(
+      classify("x", { ...cls, load: { device: "gpu" as never } }),
+      /device must be "cpu", "cuda" or "auto", got "gpu"/,
+    );
+    await expectInputError(createTokenClassifier(tok.model, { load: { device: "gpu" as never } }), /device/);
+    const typo = await expectInputError(classify("x", { ...cls, load: loose({ thread: 2 }) }), /has no option "thread"/);
+    expect(typo.hint).toMatch(/"threads"/);
+    await expectInputError(fillMask("I [MASK] it.", { ...mlm, load: { threads: 0 } }), /threads must be a positive integer/);
+  });
+
+  it("handles refuse unknown options, and load options that belong to create*()", async () => {
+    const classifier = await createClassifier(cls.model);
+    try {
+      expect((await expectInputError(classifier.classify("x", loose({ topk: 1 })), /"topk"/)).hint).toMatch(/"topK"/);
+      const misplaced = await expectInputError(classifier.classify("x", loose({ threads: 1 })), /"threads"/);
+      expect(misplaced.hint).toMatch(/when the handle is created/);
+      await expectInputError(classifier.classify("x", loose({ model: cls.model })), /has no option "model"/);
+    } finally {
+      await classifier.dispose();
+    }
+  });
+
+  it("options that are not an object are refused", async () => {
+    await expectInputError(classify("x", null as never), /options to be an object, got null/);
+    await expectInputError(createFillMask(mlm.model, [] as never), /options to be an object, got an array/);
+  });
+});
+
 describe("calls that cannot run", () => {
   it("a question that leaves no room for the context in a window is an InputError with a way out", async () => {
     const question = "why ".repeat(40);
@@ -172,7 +228,7 @@ describe("handles", () => {
     await recognizer.dispose();
     await expectInputError(classify("fine", { model: 42 as never }), /folder path, a Hub id or a handle/);
     await expectInputError(createQuestionAnswerer(""), /empty string/);
-    await expectInputError(createFillMask(undefined as never), /model folder or Hub id/);
+    await expectInputError(createFillMask(42 as never), /model folder or Hub id/);
   });
 });
 
@@ -180,7 +236,7 @@ describe("default models", () => {
   it("offline without a cached copy, the Hub model (the fallback default) fails with OfflineError naming it", async () => {
     const cache = mkdtempSync(join(tmpdir(), "proj-encoder-empty-cache-"));
     try {
-      const error = await failure(classify("fine", { model: DEFAULT_CLASSIFY_MODEL, hub: { offline: true, cacheDir: cache } }));
+      const error = await failure(classify("fine", { model: DEFAULT_CLASSIFY_MODEL, load: { hub: { offline: true, cacheDir: cache } } }));
       expect(error).toBeInstanceOf(OfflineError);
       expect((error as Error).message).toContain(DEFAULT_CLASSIFY_MODEL);
     } finally {

@@ -1,7 +1,7 @@
 import { InputError } from "@proj/core";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFillMask, disposeCachedHandles, type FillMasker, fillMask } from "../src/index.js";
+import { createFillMask, disposeCachedHandles, type FillMasker, fillMask, toModelMask } from "../src/index.js";
 import { oraclePipeline } from "./support/helpers.js";
 
 const model = fixture("bert-mlm");
@@ -13,7 +13,7 @@ const texts = [
 
 let mlm: FillMasker;
 beforeAll(async () => {
-  mlm = await createFillMask(model, { threads: 1 });
+  mlm = await createFillMask(model, { load: { threads: 1 } });
 });
 afterAll(async () => {
   await mlm.dispose();
@@ -75,6 +75,28 @@ describe("mask tokens", () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/no mask token \[MASK\]/);
     expect((error as InputError).hint).toMatch(/\[MASK\] once/);
+  });
+
+  it("<mask> works on a [MASK] model, as proj fill-mask and the server accept it (bug 7)", async () => {
+    const text = "The capital of France is <mask>.";
+    const want = await mlm.fillMask("The capital of France is [MASK].");
+    expect(await fillMask(text, { model })).toEqual(want);
+    expect(await mlm.fillMask(text)).toEqual(want);
+    expect(await mlm.fillMask([text, "I <mask> you."])).toEqual(await mlm.fillMask(["The capital of France is [MASK].", "I [MASK] you."]));
+    const [p] = await mlm.probabilities(["I <mask> you."]);
+    const [q] = await mlm.probabilities(["I [MASK] you."]);
+    expect(p).toEqual(q);
+  });
+
+  it("mixing both spellings counts two masks", async () => {
+    await expect(mlm.fillMask("[MASK] loves <mask>.")).rejects.toThrow(/2 mask tokens/);
+  });
+
+  it("toModelMask rewrites either spelling to the model's own token, and leaves other text alone", () => {
+    expect(toModelMask("A man is playing a <mask>.", "[MASK]")).toBe("A man is playing a [MASK].");
+    expect(toModelMask("Paris is the [MASK] of France.", "<mask>")).toBe("Paris is the <mask> of France.");
+    expect(toModelMask("a [MASK] b <mask>", "[MASK]")).toBe("a [MASK] b [MASK]");
+    expect(toModelMask("no mask [mask] <MASK>", "[MASK]")).toBe("no mask [mask] <MASK>");
   });
 
   it("two mask tokens are an InputError", async () => {

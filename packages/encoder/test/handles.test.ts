@@ -1,4 +1,4 @@
-import { type TensorMap } from "@proj/core";
+import type { TensorMap } from "@proj/core";
 import { openSessionCount } from "@proj/core/internal";
 import { fixture } from "@proj/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,10 +12,10 @@ afterEach(() => disposeCachedHandles());
 describe("one-shot functions cache their handles", () => {
   it("calls with the same model and options share one loaded model; other options load another", async () => {
     const before = openSessionCount();
-    await classify("one", { model, graphOptimization: "basic" });
-    await classify(["two", "three"], { model, graphOptimization: "basic" });
+    await classify("one", { model, load: { graphOptimization: "basic" } });
+    await classify(["two", "three"], { model, load: { graphOptimization: "basic" } });
     expect(openSessionCount()).toBe(before + 1);
-    await classify("four", { model, graphOptimization: "disabled" });
+    await classify("four", { model, load: { graphOptimization: "disabled" } });
     expect(openSessionCount()).toBe(before + 2);
     await disposeCachedHandles();
     expect(openSessionCount()).toBe(before);
@@ -23,12 +23,12 @@ describe("one-shot functions cache their handles", () => {
 
   it("concurrent first calls load the model once", async () => {
     const before = openSessionCount();
-    await Promise.all(Array.from({ length: 6 }, (_, i) => classify(`text ${i}`, { model, graphOptimization: "extended" })));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => classify(`text ${i}`, { model, load: { graphOptimization: "extended" } })));
     expect(openSessionCount()).toBe(before + 1);
   });
 
   it("a handle passed as model is used as is and stays open after the call", async () => {
-    const classifier = await createClassifier(model, { graphOptimization: "basic" });
+    const classifier = await createClassifier(model, { load: { graphOptimization: "basic" } });
     const before = openSessionCount();
     expect(await classify("fine", { model: classifier, topK: null })).toEqual(await classifier.classify("fine", { topK: null }));
     expect(openSessionCount()).toBe(before);

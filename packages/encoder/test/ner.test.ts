@@ -18,7 +18,7 @@ const LABELS = { 0: "O", 1: "B-PER", 2: "I-PER", 3: "B-ORG", 4: "I-ORG", 5: "B-L
 let recognizer: TokenClassifier;
 let tokenizer: Tokenizer;
 beforeAll(async () => {
-  recognizer = await createTokenClassifier(model, { threads: 1 });
+  recognizer = await createTokenClassifier(model, { load: { threads: 1 } });
   tokenizer = await fixtureTokenizer("bert-token-cls");
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Tokenizer } from "@proj/core";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answer, createQuestionAnswerer, disposeCachedHandles, type QuestionAnswerer } from "../src/index.js";
+import { type Answer, answer, createQuestionAnswerer, disposeCachedHandles, type QuestionAnswerer } from "../src/index.js";
 import { fixtureTokenizer, oraclePipeline, tokenId } from "./support/helpers.js";
 import { keywordQaModel } from "./support/keyword-models.js";
 
@@ -19,7 +19,7 @@ const cases = [
 let qa: QuestionAnswerer;
 let tokenizer: Tokenizer;
 beforeAll(async () => {
-  qa = await createQuestionAnswerer(model, { threads: 1 });
+  qa = await createQuestionAnswerer(model, { load: { threads: 1 } });
   tokenizer = await fixtureTokenizer("bert-qa");
 });
 afterAll(async () => {
@@ -122,6 +122,25 @@ describe("long contexts", () => {
       const got = await answer({ question: "what", context }, { model: kw, maxSeqLength, docStride });
       expect(got).toMatchObject({ answer: "lighthouse", start: context.indexOf("lighthouse") });
     }
+  });
+
+  it("the best answer is the same for any topK on a context of several windows (bug 8)", async () => {
+    // Repeated phrases put answers with the same text in many windows; their scores are summed over every span,
+    // not only over each window's best topK, so a larger topK cannot promote another answer to rank 1.
+    const context = `${filler(0, 12)} The key is hidden in the old lighthouse near the harbor. ${filler(12, 12)}`;
+    const input = { question: "where is the key hidden", context };
+    const windows = { maxSeqLength: 64, docStride: 16 } as const;
+    const tokens = (await tokenizer.encode(context, { addSpecialTokens: false })).ids.length;
+    expect(tokens).toBeGreaterThan(3 * 64);
+    const best = await qa.answer(input, windows);
+    for (const topK of [1, 3, 20]) {
+      const got = await qa.answer(input, { ...windows, topK });
+      expect(Array.isArray(got) ? got[0] : got, `topK ${topK}`).toEqual(best);
+    }
+    const top20 = await qa.answer(input, { ...windows, topK: 20 });
+    expect(top20).toHaveLength(20);
+    for (let i = 1; i < top20.length; i++) expect((top20[i] as Answer).score).toBeLessThanOrEqual((top20[i - 1] as Answer).score);
+    expect(new Set(top20.map((a) => a.answer.toLowerCase())).size).toBe(20);
   });
 
   it("a batch of questions returns one answer per question, in order", async () => {

@@ -5,6 +5,7 @@ import {
   type Classification,
   type Classifier,
   classify,
+  createClassifier,
   type Entity,
   type FillMaskPrediction,
   fillMask,
@@ -45,5 +46,15 @@ describe("the result type follows the input", () => {
     classify(42);
     // @ts-expect-error aggregation strategies are a closed set
     ner("x", { aggregation: "mean" });
+  });
+
+  it("one option shape: load options under load, factories take an optional model", () => {
+    expectTypeOf(classify).toBeCallableWith("x", { load: { threads: 2, dtype: "q8" }, topK: 2 });
+    expectTypeOf(createClassifier).toBeCallableWith();
+    expectTypeOf(createClassifier).toBeCallableWith("./models/sst2", { load: { threads: 2 }, signal: AbortSignal.timeout(1000) });
+    // @ts-expect-error load options go under load
+    classify("x", { threads: 2 });
+    // @ts-expect-error factories take load options under load too
+    void createClassifier("./models/sst2", { threads: 2 });
   });
 });

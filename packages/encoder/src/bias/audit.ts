@@ -1,20 +1,22 @@
-import { InputError, type Tokenizer } from "@proj/core";
+import { InputError, type TaskOptions, type Tokenizer } from "@proj/core";
+import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { fillMaskHandle } from "../fill-mask/fill-mask.js";
 import type { FillMasker } from "../fill-mask/fill-masker.js";
-import type { ModelOptions } from "../shared/options.js";
+import { checkTaskOptions } from "../shared/options.js";
 import { topKIndices } from "../shared/top-k.js";
-import { checkInteger, checkOptions } from "../shared/validate.js";
+import { checkInteger } from "../shared/validate.js";
 import { jensenShannon } from "./divergence.js";
 import { BIAS_DISCLAIMER, DEFAULT_BIAS_GROUPS, DEFAULT_BIAS_TEMPLATES } from "./templates.js";
 import type { BiasCompletion, BiasDivergence, BiasGroupResult, BiasReport, BiasSetResult, BiasTemplateSet } from "./types.js";
 
 /**
- * Options of {@link auditBias}.
+ * Options of {@link auditBias}: the masked language model (folder, Hub id or {@link FillMasker}; the embedded
+ * fill-mask model when omitted), how to load it (`load`), a `signal`, and the probes.
  *
  * @example
  * const options: AuditBiasOptions = { groups: { men: ["man", "he"], women: ["woman", "she"] }, topK: 5 };
  */
-export interface AuditBiasOptions extends ModelOptions<FillMasker> {
+export interface AuditBiasOptions extends TaskOptions<FillMasker> {
   /** Template sets to probe with. @defaultValue {@link DEFAULT_BIAS_TEMPLATES} (occupations, traits) */
   templates?: readonly BiasTemplateSet[];
   /** At least two groups of words, by group name. @defaultValue {@link DEFAULT_BIAS_GROUPS} (men, women) */
@@ -24,6 +26,14 @@ export interface AuditBiasOptions extends ModelOptions<FillMasker> {
   /** Probes run in one forward pass. @defaultValue 32 */
   batchSize?: number;
 }
+
+/**
+ * The option names of {@link AuditBiasOptions}: anything else is refused with an `InputError`.
+ *
+ * @example
+ * checkTaskOptions(options, "auditBias", AUDIT_BIAS_OPTION_NAMES);
+ */
+export const AUDIT_BIAS_OPTION_NAMES = optionNames<AuditBiasOptions>()([...TASK_OPTION_NAMES, "templates", "groups", "topK", "batchSize"]);
 
 /**
  * Probes a masked language model for differences between groups of people, generalising the classic probe
@@ -40,8 +50,8 @@ export interface AuditBiasOptions extends ModelOptions<FillMasker> {
  * report.sets[0]?.groups.map((g) => g.exclusive); // [["carpenter", ...], ["nurse", ...]]
  * console.log(renderBiasReport(report));
  */
-export async function auditBias(options: AuditBiasOptions = {}): Promise<BiasReport> {
-  checkOptions(options, "auditBias");
+export async function auditBias(input?: AuditBiasOptions): Promise<BiasReport> {
+  const options = checkTaskOptions(input, "auditBias", AUDIT_BIAS_OPTION_NAMES);
   const sets = checkTemplateSets(options.templates ?? DEFAULT_BIAS_TEMPLATES);
   const groups = checkGroups(options.groups ?? DEFAULT_BIAS_GROUPS);
   const topK =

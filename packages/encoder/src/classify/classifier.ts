@@ -1,11 +1,14 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { type RowOutput, checkBatchSize, forwardRows } from "../shared/batching.js";
-import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { embeddedModelOr } from "@proj/models";
+import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkChoice, checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
+import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
+import { checkChoice, checkTexts, checkTopK } from "../shared/validate.js";
 import { encodeRows, windowPlan } from "../shared/windows.js";
 import { applyFunction, defaultFunction, rankLabels } from "./postprocess.js";
-import type { Classification, ClassifyCallOptions, FunctionToApply } from "./types.js";
+import { type Classification, CLASSIFY_CALL_OPTION_NAMES, type ClassifyCallOptions, type FunctionToApply } from "./types.js";
 
 /**
  * The Hub model {@link classify} uses when none is given and the embedded sentiment model of `@proj/models` (trained
@@ -15,7 +18,7 @@ import type { Classification, ClassifyCallOptions, FunctionToApply } from "./typ
  * @example
  * const classifier = await createClassifier(DEFAULT_CLASSIFY_MODEL);
  */
-export const DEFAULT_CLASSIFY_MODEL = "Xenova/distilbert-base-uncased-finetuned-sst-2-english";
+export const DEFAULT_CLASSIFY_MODEL: string = DEFAULT_MODELS["text-classification"];
 
 /**
  * How classify() names itself in errors.
@@ -52,17 +55,17 @@ export interface Classifier extends EncoderHandle {
 
 /**
  * Loads a sequence-classification model (sentiment, topic, toxicity ...) from a folder in the Optimum ONNX
- * layout or a Hub id. Refuses decoder and encoder-decoder models, and models without a classification head,
- * with an `InputError` that says what to use instead.
+ * layout or a Hub id (the embedded sentiment model when omitted). Refuses decoder and encoder-decoder models, and
+ * models without a classification head, with an `InputError` that says what to use instead.
  *
  * @example
- * const classifier = await createClassifier("./models/sst2", { threads: 2 });
+ * const classifier = await createClassifier("./models/sst2", { load: { threads: 2 } });
  * await classifier.classify("I love it"); // [{ label: "POSITIVE", score: 0.99 }]
  */
-export async function createClassifier(model: string, options: CreateOptions = {}): Promise<Classifier> {
-  const id = checkModelId(model, "createClassifier", DEFAULT_CLASSIFY_MODEL);
-  checkOptions(options, "createClassifier");
-  const encoder = await EncoderModel.open(id, options, CLASSIFY_TASK, [{ name: "logits", rank: 2 }]);
+export async function createClassifier(model?: string, options?: CreateOptions): Promise<Classifier> {
+  const id = checkModelId(model, "createClassifier", embeddedModelOr("sentiment", DEFAULT_CLASSIFY_MODEL));
+  const checked = checkTaskOptions(options, "createClassifier", CREATE_OPTION_NAMES);
+  const encoder = await EncoderModel.open(id, checked, CLASSIFY_TASK, [{ name: "logits", rank: 2 }]);
   return new ClassifierHandle(encoder);
 }
 
@@ -81,7 +84,7 @@ class ClassifierHandle extends BaseHandle implements Classifier {
   classify(texts: string[], options?: ClassifyCallOptions): Promise<Classification[][]>;
   async classify(input: string | string[], options: ClassifyCallOptions = {}): Promise<Classification[] | Classification[][]> {
     this.ensureOpen();
-    checkOptions(options, "classify");
+    checkTaskOptions(options, "classify", CLASSIFY_CALL_OPTION_NAMES);
     const { texts, single } = checkTexts(input, "classify");
     const topK = checkTopK(options.topK, 1, true);
     const fn =

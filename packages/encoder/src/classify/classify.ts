@@ -1,17 +1,28 @@
+import type { TaskOptions } from "@proj/core";
+import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { embeddedModelOr } from "@proj/models";
-import type { ModelOptions } from "../shared/options.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
+import { checkTaskOptions } from "../shared/options.js";
+import { checkTexts, checkTopK } from "../shared/validate.js";
 import { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classifier.js";
-import type { Classification, ClassifyCallOptions } from "./types.js";
+import { type Classification, CLASSIFY_CALL_OPTION_NAMES, type ClassifyCallOptions } from "./types.js";
 
 /**
- * Options of {@link classify}: the model (folder, Hub id or {@link Classifier}), how to load it, and the call options.
+ * Options of {@link classify}: the model (folder, Hub id or {@link Classifier}; the embedded sentiment model when
+ * omitted), how to load it (`load`), a `signal`, and the call options.
  *
  * @example
- * const options: ClassifyOptions = { model: "./models/sst2", topK: null, threads: 2 };
+ * const options: ClassifyOptions = { model: "./models/sst2", topK: null, load: { threads: 2 } };
  */
-export interface ClassifyOptions extends ModelOptions<Classifier>, ClassifyCallOptions {}
+export interface ClassifyOptions extends TaskOptions<Classifier>, ClassifyCallOptions {}
+
+/**
+ * The option names of {@link ClassifyOptions}: anything else is refused with an `InputError`.
+ *
+ * @example
+ * checkTaskOptions(options, "classify", CLASSIFY_OPTION_NAMES);
+ */
+export const CLASSIFY_OPTION_NAMES = optionNames<ClassifyOptions>()([...TASK_OPTION_NAMES, ...CLASSIFY_CALL_OPTION_NAMES]);
 
 const classifiers = taskCache<Classifier>();
 
@@ -19,7 +30,8 @@ const classifiers = taskCache<Classifier>();
  * Classifies text, for example its sentiment, with an encoder (BERT-family) sequence-classification model.
  * Scores are softmax probabilities for single-label models and sigmoids for multi-label ones (config.json's
  * `problem_type`), sorted best first. Texts longer than the model's window are truncated unless
- * `truncation: "window"` is passed. The model is loaded once and cached for later calls with the same options.
+ * `truncation: "window"` is passed. The model is loaded once and cached for later calls with the same model and
+`load` options. Unknown options are refused with an `InputError` naming the nearest known one.
  *
  * @example
  * const [best] = await classify("I love this!");
@@ -29,17 +41,16 @@ const classifiers = taskCache<Classifier>();
  */
 export async function classify(text: string, options?: ClassifyOptions): Promise<Classification[]>;
 export async function classify(texts: string[], options?: ClassifyOptions): Promise<Classification[][]>;
-export async function classify(input: string | string[], options: ClassifyOptions = {}): Promise<Classification[] | Classification[][]> {
+export async function classify(input: string | string[], options?: ClassifyOptions): Promise<Classification[] | Classification[][]> {
   checkTexts(input, "classify");
-  checkOptions(options, "classify");
-  checkTopK(options.topK, 1, true);
+  const { model, load, ...call } = checkTaskOptions(options, "classify", CLASSIFY_OPTION_NAMES);
+  checkTopK(call.topK, 1, true);
   const classifier = await resolveHandle(
-    options.model,
-    options,
+    { model, load, signal: call.signal },
     "classify",
     embeddedModelOr("sentiment", DEFAULT_CLASSIFY_MODEL),
     classifiers,
     createClassifier,
   );
-  return classifier.classify(input as string, options);
+  return classifier.classify(input as string, call);
 }

@@ -1,3 +1,5 @@
+import { optionNames } from "@proj/core/internal";
+
 /**
  * One label of a classification and its score, e.g. `{ label: "POSITIVE", score: 0.98 }`.
  *
@@ -51,3 +53,19 @@ export interface ClassifyCallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
 }
+
+/**
+ * The option names of {@link ClassifyCallOptions}, which a classifier's `classify()` accepts.
+ *
+ * @example
+ * checkTaskOptions(options, "classify", CLASSIFY_CALL_OPTION_NAMES);
+ */
+export const CLASSIFY_CALL_OPTION_NAMES = optionNames<ClassifyCallOptions>()([
+  "topK",
+  "functionToApply",
+  "batchSize",
+  "truncation",
+  "maxLength",
+  "stride",
+  "signal",
+]);

@@ -1,17 +1,28 @@
+import type { TaskOptions } from "@proj/core";
+import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { embeddedModelOr } from "@proj/models";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import type { ModelOptions } from "../shared/options.js";
-import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
+import { checkTaskOptions } from "../shared/options.js";
+import { checkTexts, checkTopK } from "../shared/validate.js";
 import { createFillMask, DEFAULT_FILL_MASK_MODEL, type FillMasker } from "./fill-masker.js";
-import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
+import { FILL_MASK_CALL_OPTION_NAMES, type FillMaskCallOptions, type FillMaskPrediction } from "./types.js";
 
 /**
- * Options of {@link fillMask}: the model (folder, Hub id or {@link FillMasker}), how to load it, and the call options.
+ * Options of {@link fillMask}: the model (folder, Hub id or {@link FillMasker}; the embedded fill-mask model when
+ * omitted), how to load it (`load`), a `signal`, and the call options.
  *
  * @example
- * const options: FillMaskOptions = { model: "./models/bert-base-uncased", topK: 10 };
+ * const options: FillMaskOptions = { model: "./models/bert-base-uncased", topK: 10, load: { dtype: "q8" } };
  */
-export interface FillMaskOptions extends ModelOptions<FillMasker>, FillMaskCallOptions {}
+export interface FillMaskOptions extends TaskOptions<FillMasker>, FillMaskCallOptions {}
+
+/**
+ * The option names of {@link FillMaskOptions}: anything else is refused with an `InputError`.
+ *
+ * @example
+ * checkTaskOptions(options, "fillMask", FILL_MASK_OPTION_NAMES);
+ */
+export const FILL_MASK_OPTION_NAMES = optionNames<FillMaskOptions>()([...TASK_OPTION_NAMES, ...FILL_MASK_CALL_OPTION_NAMES]);
 
 const maskers = taskCache<FillMasker>();
 
@@ -22,28 +33,29 @@ const maskers = taskCache<FillMasker>();
  * const masker = await fillMaskHandle({ model: "./models/bert" });
  * @internal
  */
-export function fillMaskHandle(options: FillMaskOptions): Promise<FillMasker> {
-  return resolveHandle(options.model, options, "fillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL), maskers, createFillMask);
+export function fillMaskHandle(options: TaskOptions<FillMasker>): Promise<FillMasker> {
+  return resolveHandle(options, "fillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL), maskers, createFillMask);
 }
 
 /**
- * Predicts the token behind the mask token (`[MASK]` for BERT, `<mask>` for RoBERTa) with a masked language model,
- * as the Hugging Face fill-mask pipeline does. Each text must hold exactly one mask token.
+ * Predicts the token behind the mask with a masked language model, as the Hugging Face fill-mask pipeline does. Each
+ * text holds exactly one mask, written as `[MASK]` or `<mask>` whatever the model's own mask token is (both are
+ * rewritten to it), so the same text works on BERT- and RoBERTa-style models.
  *
  * @example
  * const candidates = await fillMask("Paris is the [MASK] of France.");
  * // [{ score: 0.7, token: 3007, tokenStr: "capital", sequence: "paris is the capital of france." }, ...]
- * await fillMask("The [MASK] is barking.", { targets: ["dog", "cat"] });
+ * await fillMask("The <mask> is barking.", { targets: ["dog", "cat"] }); // the same on a [MASK] model
  */
 export async function fillMask(text: string, options?: FillMaskOptions): Promise<FillMaskPrediction[]>;
 export async function fillMask(texts: string[], options?: FillMaskOptions): Promise<FillMaskPrediction[][]>;
 export async function fillMask(
   input: string | string[],
-  options: FillMaskOptions = {},
+  options?: FillMaskOptions,
 ): Promise<FillMaskPrediction[] | FillMaskPrediction[][]> {
   checkTexts(input, "fillMask");
-  checkOptions(options, "fillMask");
-  checkTopK(options.topK, 5, false);
-  const masker = await fillMaskHandle(options);
-  return masker.fillMask(input as string, options);
+  const { model, load, ...call } = checkTaskOptions(options, "fillMask", FILL_MASK_OPTION_NAMES);
+  checkTopK(call.topK, 5, false);
+  const masker = await fillMaskHandle({ model, load, signal: call.signal });
+  return masker.fillMask(input as string, call);
 }

@@ -1,13 +1,23 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
-import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { embeddedModelOr } from "@proj/models";
+import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import { guessTask } from "../shared/head.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkOptions, checkTexts, checkTopK } from "../shared/validate.js";
+import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
+import { checkTexts, checkTopK } from "../shared/validate.js";
+import { MASK_SPELLINGS, toModelMask } from "./mask-token.js";
 import { bestTokens } from "./predict.js";
 import { resolveTargets } from "./targets.js";
-import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
+import {
+  FILL_MASK_CALL_OPTION_NAMES,
+  type FillMaskCallOptions,
+  type FillMaskPrediction,
+  PROBABILITIES_OPTION_NAMES,
+  type ProbabilitiesOptions,
+} from "./types.js";
 
 /**
  * The Hub model {@link fillMask} and {@link auditBias} use when none is given and the embedded fill-mask model of
@@ -17,7 +27,7 @@ import type { FillMaskCallOptions, FillMaskPrediction } from "./types.js";
  * @example
  * const mlm = await createFillMask(DEFAULT_FILL_MASK_MODEL);
  */
-export const DEFAULT_FILL_MASK_MODEL = "Xenova/bert-base-uncased";
+export const DEFAULT_FILL_MASK_MODEL: string = DEFAULT_MODELS["fill-mask"];
 
 /**
  * How fillMask() names itself in errors.
@@ -34,7 +44,8 @@ export const FILL_MASK_TASK: TaskInfo = {
 };
 
 /**
- * A masked language model kept loaded: predicts the token hidden behind the mask token.
+ * A masked language model kept loaded: predicts the token hidden behind the mask, written as the model's mask token or
+ * as either common spelling (`[MASK]`, `<mask>`).
  *
  * @example
  * const mlm = await createFillMask("Xenova/bert-base-uncased");
@@ -43,7 +54,7 @@ export const FILL_MASK_TASK: TaskInfo = {
  */
 export interface FillMasker extends EncoderHandle {
   readonly task: "fillMask";
-  /** The mask token to write in texts, e.g. `"[MASK]"` (BERT) or `"<mask>"` (RoBERTa). */
+  /** The model's own mask token, e.g. `"[MASK]"` (BERT) or `"<mask>"` (RoBERTa); texts may also use the other spelling. */
   readonly maskToken: string;
   /** The best candidates for the mask of one text. */
   fillMask(text: string, options?: FillMaskCallOptions): Promise<FillMaskPrediction[]>;
@@ -55,19 +66,20 @@ export interface FillMasker extends EncoderHandle {
    * @example
    * const [p] = await mlm.probabilities([`He works as a ${mlm.maskToken}.`]);
    */
-  probabilities(texts: string[], options?: Pick<FillMaskCallOptions, "batchSize" | "signal">): Promise<Float64Array[]>;
+  probabilities(texts: string[], options?: ProbabilitiesOptions): Promise<Float64Array[]>;
 }
 
 /**
- * Loads a masked language model from a folder in the Optimum ONNX layout or a Hub id.
+ * Loads a masked language model from a folder in the Optimum ONNX layout or a Hub id (the embedded fill-mask model
+ * when omitted).
  *
  * @example
- * const mlm = await createFillMask("./models/bert-base-uncased");
+ * const mlm = await createFillMask("./models/bert-base-uncased", { load: { dtype: "q8" } });
  */
-export async function createFillMask(model: string, options: CreateOptions = {}): Promise<FillMasker> {
-  const id = checkModelId(model, "createFillMask", DEFAULT_FILL_MASK_MODEL);
-  checkOptions(options, "createFillMask");
-  const encoder = await EncoderModel.open(id, options, FILL_MASK_TASK, [{ name: "logits", rank: 3 }]);
+export async function createFillMask(model?: string, options?: CreateOptions): Promise<FillMasker> {
+  const id = checkModelId(model, "createFillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL));
+  const checked = checkTaskOptions(options, "createFillMask", CREATE_OPTION_NAMES);
+  const encoder = await EncoderModel.open(id, checked, FILL_MASK_TASK, [{ name: "logits", rank: 3 }]);
   try {
     const tokenizer = encoder.model.tokenizer;
     const width = encoder.session.outputs.find((o) => o.name === "logits")?.shape[2];
@@ -108,7 +120,7 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
   fillMask(texts: string[], options?: FillMaskCallOptions): Promise<FillMaskPrediction[][]>;
   async fillMask(input: string | string[], options: FillMaskCallOptions = {}): Promise<FillMaskPrediction[] | FillMaskPrediction[][]> {
     this.ensureOpen();
-    checkOptions(options, "fillMask");
+    checkTaskOptions(options, "fillMask", FILL_MASK_CALL_OPTION_NAMES);
     const { texts, single } = checkTexts(input, "fillMask");
     const topK = checkTopK(options.topK, 5, false) as number;
     const tokenizer = this.encoder.model.tokenizer;
@@ -137,9 +149,9 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
     return single ? (results[0] as FillMaskPrediction[]) : results;
   }
 
-  async probabilities(texts: string[], options: Pick<FillMaskCallOptions, "batchSize" | "signal"> = {}): Promise<Float64Array[]> {
+  async probabilities(texts: string[], options: ProbabilitiesOptions = {}): Promise<Float64Array[]> {
     this.ensureOpen();
-    checkOptions(options, "probabilities");
+    checkTaskOptions(options, "probabilities", PROBABILITIES_OPTION_NAMES);
     checkTexts(texts, "probabilities");
     const { masks, logits } = await this.#run(texts, options);
     return logits.map((row, t) => {
@@ -155,20 +167,17 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
     });
   }
 
-  /** Tokenizes, finds each text's one mask, and runs the model. */
-  async #run(
-    texts: string[],
-    options: Pick<FillMaskCallOptions, "batchSize" | "signal">,
-  ): Promise<{ encodings: Encoding[]; masks: number[]; logits: RowOutput[] }> {
+  /** Rewrites the mask spellings to the model's mask token, tokenizes, finds each text's one mask, and runs the model. */
+  async #run(texts: string[], options: ProbabilitiesOptions): Promise<{ encodings: Encoding[]; masks: number[]; logits: RowOutput[] }> {
     const batchSize = checkBatchSize(options.batchSize);
-    const encodings = await this.encoder.model.tokenizer.encodeBatch(texts);
+    const encodings = await this.encoder.model.tokenizer.encodeBatch(texts.map((text) => toModelMask(text, this.maskToken)));
     const masks = encodings.map((encoding, t) => {
       const where = encoding.ids.flatMap((id, i) => (id === this.#maskId ? [i] : []));
       const name = texts.length > 1 ? `texts[${t}]` : "the text";
       if (where.length !== 1) {
         throw new InputError(
           where.length === 0
-            ? `${name} has no mask token ${this.maskToken}`
+            ? `${name} has no mask token ${spellings(this.maskToken)}`
             : `${name} has ${where.length} mask tokens; fillMask() predicts exactly one`,
           { hint: `write ${this.maskToken} once where the missing word goes, e.g. "Paris is the ${this.maskToken} of France."` },
         );
@@ -183,4 +192,10 @@ class FillMaskHandle extends BaseHandle implements FillMasker {
     const outputs = await forwardRows(this.encoder, encodings, ["logits"], batchSize, options.signal);
     return { encodings, masks, logits: outputs.map((o) => o.logits as RowOutput) };
   }
+}
+
+/** The mask spellings a text may use with this model, for messages: `[MASK] (or <mask>)`. */
+function spellings(maskToken: string): string {
+  const others = MASK_SPELLINGS.filter((s) => s !== maskToken);
+  return others.length ? `${maskToken} (or ${others.join(", ")})` : maskToken;
 }

@@ -1,3 +1,5 @@
+import { optionNames } from "@proj/core/internal";
+
 /**
  * One candidate for the masked token.
  *
@@ -36,3 +38,27 @@ export interface FillMaskCallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
 }
+
+/**
+ * The option names of {@link FillMaskCallOptions}, which a fill-mask handle's `fillMask()` accepts.
+ *
+ * @example
+ * checkTaskOptions(options, "fillMask", FILL_MASK_CALL_OPTION_NAMES);
+ */
+export const FILL_MASK_CALL_OPTION_NAMES = optionNames<FillMaskCallOptions>()(["topK", "targets", "batchSize", "signal"]);
+
+/**
+ * Options of a fill-mask handle's `probabilities()`.
+ *
+ * @example
+ * const options: ProbabilitiesOptions = { batchSize: 8 };
+ */
+export type ProbabilitiesOptions = Pick<FillMaskCallOptions, "batchSize" | "signal">;
+
+/**
+ * The option names of {@link ProbabilitiesOptions}.
+ *
+ * @example
+ * checkTaskOptions(options, "probabilities", PROBABILITIES_OPTION_NAMES);
+ */
+export const PROBABILITIES_OPTION_NAMES = optionNames<ProbabilitiesOptions>()(["batchSize", "signal"]);

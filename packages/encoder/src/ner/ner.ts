@@ -1,18 +1,29 @@
+import type { TaskOptions } from "@proj/core";
+import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { embeddedModelOr } from "@proj/models";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import type { ModelOptions } from "../shared/options.js";
-import { checkChoice, checkOptions, checkTexts } from "../shared/validate.js";
+import { checkTaskOptions } from "../shared/options.js";
+import { checkChoice, checkTexts } from "../shared/validate.js";
 import { checkIgnoreLabels } from "./options.js";
 import { AGGREGATIONS, createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./token-classifier.js";
-import type { Entity, NerCallOptions } from "./types.js";
+import { type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions } from "./types.js";
 
 /**
- * Options of {@link ner}: the model (folder, Hub id or {@link TokenClassifier}), how to load it, and the call options.
+ * Options of {@link ner}: the model (folder, Hub id or {@link TokenClassifier}; the embedded NER model when omitted),
+ * how to load it (`load`), a `signal`, and the call options.
  *
  * @example
- * const options: NerOptions = { model: "./models/bert-ner", aggregation: "first" };
+ * const options: NerOptions = { model: "./models/bert-ner", aggregation: "first", load: { threads: 2 } };
  */
-export interface NerOptions extends ModelOptions<TokenClassifier>, NerCallOptions {}
+export interface NerOptions extends TaskOptions<TokenClassifier>, NerCallOptions {}
+
+/**
+ * The option names of {@link NerOptions}: anything else is refused with an `InputError`.
+ *
+ * @example
+ * checkTaskOptions(options, "ner", NER_OPTION_NAMES);
+ */
+export const NER_OPTION_NAMES = optionNames<NerOptions>()([...TASK_OPTION_NAMES, ...NER_CALL_OPTION_NAMES]);
 
 const recognizers = taskCache<TokenClassifier>();
 
@@ -29,18 +40,17 @@ const recognizers = taskCache<TokenClassifier>();
  */
 export async function ner(text: string, options?: NerOptions): Promise<Entity[]>;
 export async function ner(texts: string[], options?: NerOptions): Promise<Entity[][]>;
-export async function ner(input: string | string[], options: NerOptions = {}): Promise<Entity[] | Entity[][]> {
+export async function ner(input: string | string[], options?: NerOptions): Promise<Entity[] | Entity[][]> {
   checkTexts(input, "ner");
-  checkOptions(options, "ner");
-  checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
-  checkIgnoreLabels(options.ignoreLabels);
+  const { model, load, ...call } = checkTaskOptions(options, "ner", NER_OPTION_NAMES);
+  checkChoice(call.aggregation, "aggregation", AGGREGATIONS, "none");
+  checkIgnoreLabels(call.ignoreLabels);
   const recognizer = await resolveHandle(
-    options.model,
-    options,
+    { model, load, signal: call.signal },
     "ner",
     embeddedModelOr("ner", DEFAULT_NER_MODEL),
     recognizers,
     createTokenClassifier,
   );
-  return recognizer.ner(input as string, options);
+  return recognizer.ner(input as string, call);
 }

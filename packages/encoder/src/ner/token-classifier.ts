@@ -1,15 +1,18 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError, type Tokenizer } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
-import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { embeddedModelOr } from "@proj/models";
+import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
-import { checkChoice, checkOptions, checkTexts } from "../shared/validate.js";
+import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
+import { checkChoice, checkTexts } from "../shared/validate.js";
 import { encodeRows, windowPlan } from "../shared/windows.js";
 import { aggregate, type RawEntity, stitchWindows } from "./aggregate.js";
 import { gatherPreEntities, type PreEntity, type SubwordInfo } from "./pre-entities.js";
 import { readSubwordInfo } from "./subword.js";
 import { checkIgnoreLabels } from "./options.js";
-import type { AggregationStrategy, Entity, NerCallOptions } from "./types.js";
+import { type AggregationStrategy, type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions } from "./types.js";
 
 /**
  * The Hub model {@link ner} uses when none is given and the embedded NER model of `@proj/models` (trained here on
@@ -19,7 +22,7 @@ import type { AggregationStrategy, Entity, NerCallOptions } from "./types.js";
  * @example
  * const recognizer = await createTokenClassifier(DEFAULT_NER_MODEL);
  */
-export const DEFAULT_NER_MODEL = "Xenova/bert-base-NER";
+export const DEFAULT_NER_MODEL: string = DEFAULT_MODELS["token-classification"];
 
 /**
  * How ner() names itself in errors.
@@ -65,16 +68,16 @@ export interface TokenClassifier extends EncoderHandle {
 
 /**
  * Loads a token-classification model (named entities, part of speech ...) from a folder in the Optimum ONNX
- * layout or a Hub id.
+ * layout or a Hub id (the embedded NER model when omitted).
  *
  * @example
- * const recognizer = await createTokenClassifier("./models/bert-ner", { threads: 2 });
+ * const recognizer = await createTokenClassifier("./models/bert-ner", { load: { threads: 2 } });
  * await recognizer.ner("Paris is in France");
  */
-export async function createTokenClassifier(model: string, options: CreateOptions = {}): Promise<TokenClassifier> {
-  const id = checkModelId(model, "createTokenClassifier", DEFAULT_NER_MODEL);
-  checkOptions(options, "createTokenClassifier");
-  const encoder = await EncoderModel.open(id, options, NER_TASK, [{ name: "logits", rank: 3 }]);
+export async function createTokenClassifier(model?: string, options?: CreateOptions): Promise<TokenClassifier> {
+  const id = checkModelId(model, "createTokenClassifier", embeddedModelOr("ner", DEFAULT_NER_MODEL));
+  const checked = checkTaskOptions(options, "createTokenClassifier", CREATE_OPTION_NAMES);
+  const encoder = await EncoderModel.open(id, checked, NER_TASK, [{ name: "logits", rank: 3 }]);
   try {
     checkLabelHead(encoder);
     return new TokenClassifierHandle(encoder, await readSubwordInfo(encoder.model));
@@ -125,7 +128,7 @@ class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
   ner(texts: string[], options?: NerCallOptions): Promise<Entity[][]>;
   async ner(input: string | string[], options: NerCallOptions = {}): Promise<Entity[] | Entity[][]> {
     this.ensureOpen();
-    checkOptions(options, "ner");
+    checkTaskOptions(options, "ner", NER_CALL_OPTION_NAMES);
     const { texts, single } = checkTexts(input, "ner");
     const strategy = checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
     const ignore = new Set(checkIgnoreLabels(options.ignoreLabels));

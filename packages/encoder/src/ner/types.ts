@@ -1,3 +1,5 @@
+import { optionNames } from "@proj/core/internal";
+
 /**
  * How token predictions become entities, as in the Hugging Face token-classification pipeline:
  * - `"none"`: one result per token (no grouping), with its `index`;
@@ -60,3 +62,18 @@ export interface NerCallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
 }
+
+/**
+ * The option names of {@link NerCallOptions}, which a token classifier's `ner()` accepts.
+ *
+ * @example
+ * checkTaskOptions(options, "ner", NER_CALL_OPTION_NAMES);
+ */
+export const NER_CALL_OPTION_NAMES = optionNames<NerCallOptions>()([
+  "aggregation",
+  "ignoreLabels",
+  "batchSize",
+  "maxLength",
+  "stride",
+  "signal",
+]);

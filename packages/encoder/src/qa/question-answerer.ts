@@ -1,13 +1,14 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError } from "@proj/core";
 import { checkBatchSize, forwardRows } from "../shared/batching.js";
-import { BaseHandle, type CreateOptions, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
+import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
 import { AnswerCollector } from "./collect.js";
-import { checkOptions } from "../shared/validate.js";
+import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
-import { scoreWindow, spanToChars } from "./spans.js";
-import type { Answer, AnswerCallOptions, QuestionContext } from "./types.js";
+import { charSpans, scoreWindow } from "./spans.js";
+import { type Answer, ANSWER_CALL_OPTION_NAMES, type AnswerCallOptions, type QuestionContext } from "./types.js";
 
 /**
  * The Hub model {@link answer} uses when none is given: DistilBERT (cased) distilled on SQuAD.
@@ -15,7 +16,7 @@ import type { Answer, AnswerCallOptions, QuestionContext } from "./types.js";
  * @example
  * const qa = await createQuestionAnswerer(DEFAULT_QA_MODEL);
  */
-export const DEFAULT_QA_MODEL = "Xenova/distilbert-base-cased-distilled-squad";
+export const DEFAULT_QA_MODEL: string = DEFAULT_MODELS["question-answering"];
 
 /**
  * How answer() names itself in errors.
@@ -54,15 +55,15 @@ export interface QuestionAnswerer extends EncoderHandle {
 
 /**
  * Loads an extractive question-answering model (a `start_logits`/`end_logits` head) from a folder in the Optimum
- * ONNX layout or a Hub id.
+ * ONNX layout or a Hub id (`DEFAULT_QA_MODEL`, downloaded on first use, when omitted).
  *
  * @example
- * const qa = await createQuestionAnswerer("./models/squad", { threads: 2 });
+ * const qa = await createQuestionAnswerer("./models/squad", { load: { threads: 2 } });
  */
-export async function createQuestionAnswerer(model: string, options: CreateOptions = {}): Promise<QuestionAnswerer> {
+export async function createQuestionAnswerer(model?: string, options?: CreateOptions): Promise<QuestionAnswerer> {
   const id = checkModelId(model, "createQuestionAnswerer", DEFAULT_QA_MODEL);
-  checkOptions(options, "createQuestionAnswerer");
-  const encoder = await EncoderModel.open(id, options, QA_TASK, [
+  const checked = checkTaskOptions(options, "createQuestionAnswerer", CREATE_OPTION_NAMES);
+  const encoder = await EncoderModel.open(id, checked, QA_TASK, [
     { name: "start_logits", rank: 2 },
     { name: "end_logits", rank: 2 },
   ]);
@@ -82,6 +83,7 @@ class QuestionAnswererHandle extends BaseHandle implements QuestionAnswerer {
   answer(inputs: QuestionContext[], options: AnswerCallOptions & { topK: number }): Promise<Answer[][]>;
   async answer(input: QuestionContext | QuestionContext[], options: AnswerCallOptions = {}): Promise<Answer | Answer[] | Answer[][]> {
     this.ensureOpen();
+    checkTaskOptions(options, "answer", ANSWER_CALL_OPTION_NAMES);
     const { items, single } = checkQuestions(input);
     const opts = checkAnswerOptions(options, this.encoder.maxLength);
     const batchSize = checkBatchSize(options.batchSize);
@@ -120,13 +122,13 @@ class QuestionAnswererHandle extends BaseHandle implements QuestionAnswerer {
       const out = outputs[r];
       if (!out?.start_logits || !out.end_logits) return;
       const { spans, nullScore } = scoreWindow(encoding, out.start_logits.data, out.end_logits.data, {
-        topK: opts.topK,
         maxAnswerLength: opts.maxAnswerLength,
         clsId,
       });
       nullScores[q] = Math.min(nullScores[q] as number, nullScore);
+      const toChars = charSpans(encoding, opts.alignToWords);
       for (const span of spans) {
-        const [start, end] = spanToChars(encoding, span.start, span.end, opts.alignToWords);
+        const [start, end] = toChars(span.start, span.end);
         (collectors[q] as AnswerCollector).add(start, end, span.score);
       }
     });

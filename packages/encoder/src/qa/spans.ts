@@ -1,5 +1,4 @@
 import type { Encoding } from "@proj/core";
-import { topKIndices } from "../shared/top-k.js";
 
 /**
  * A candidate answer in one window, as token indexes.
@@ -20,10 +19,9 @@ export interface TokenSpan {
  * What {@link scoreWindow} needs besides the logits.
  *
  * @example
- * const options: SpanOptions = { topK: 1, maxAnswerLength: 15, clsId: 101 };
+ * const options: SpanOptions = { maxAnswerLength: 15, clsId: 101 };
  */
 export interface SpanOptions {
-  topK: number;
   maxAnswerLength: number;
   /** Id of the `[CLS]` token, which stays in the softmax (some models put "no answer" there). */
   clsId: number | undefined;
@@ -36,11 +34,13 @@ const MASKED = -10000;
  * Scores the answer spans of one window as the Hugging Face question-answering pipeline does: logits of tokens that
  * cannot be in an answer (the question, special tokens, padding; not `[CLS]`) are masked, start and end logits are
  * softmaxed, the "no answer" score is `p_start[0] * p_end[0]`, and spans run from a context token to a context
- * token at most `maxAnswerLength` tokens on. Returns the best `topK` spans and the no-answer score.
+ * token at most `maxAnswerLength` tokens on. Returns every such span (not only the window's best: answers with the
+ * same text are summed over all windows, and a sum over each window's top k would make the best answer depend on
+ * k) and the no-answer score.
  *
  * @param startLogits - the window's start logits (at least as long as the encoding)
  * @example
- * const { spans, nullScore } = scoreWindow(encoding, start, end, { topK: 1, maxAnswerLength: 15, clsId: 101 });
+ * const { spans, nullScore } = scoreWindow(encoding, start, end, { maxAnswerLength: 15, clsId: 101 });
  */
 export function scoreWindow(
   encoding: Encoding,
@@ -55,21 +55,16 @@ export function scoreWindow(
   const pEnd = maskedSoftmax(endLogits, n, kept);
   const nullScore = (pStart[0] ?? 0) * (pEnd[0] ?? 0);
 
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const scores: number[] = [];
+  const spans: TokenSpan[] = [];
   for (let s = 0; s < n; s++) {
     if (!inContext(s) || s === 0) continue;
     const last = Math.min(n - 1, s + options.maxAnswerLength - 1);
     for (let e = s; e <= last; e++) {
       if (!inContext(e)) continue;
-      starts.push(s);
-      ends.push(e);
-      scores.push((pStart[s] as number) * (pEnd[e] as number));
+      spans.push({ start: s, end: e, score: (pStart[s] as number) * (pEnd[e] as number) });
     }
   }
-  const best = topKIndices(scores, options.topK);
-  return { spans: best.map((i) => ({ start: starts[i] as number, end: ends[i] as number, score: scores[i] as number })), nullScore };
+  return { spans, nullScore };
 }
 
 function maskedSoftmax(logits: ArrayLike<number>, n: number, kept: (i: number) => boolean): Float64Array {
@@ -89,25 +84,37 @@ function maskedSoftmax(logits: ArrayLike<number>, n: number, kept: (i: number) =
 }
 
 /**
- * Character offsets in the context of a token span. With `alignToWords`, a span that starts or ends inside a word
- * is widened to the whole word (the word's tokens in this window), as the Hugging Face pipeline does.
+ * Maps token spans of one window to character offsets in the context. With `alignToWords`, a span that starts or
+ * ends inside a word is widened to the whole word (the word's tokens in this window), as the Hugging Face pipeline
+ * does. The word bounds are gathered once per window, so each span maps in constant time.
  *
  * @example
- * spanToChars(encoding, 12, 13, true); // [24, 29]
+ * const toChars = charSpans(encoding, true);
+ * toChars(12, 13); // [24, 29]
  */
-export function spanToChars(encoding: Encoding, start: number, end: number, alignToWords: boolean): [number, number] {
-  let from = (encoding.offsets[start] as [number, number])[0];
-  let to = (encoding.offsets[end] as [number, number])[1];
+export function charSpans(encoding: Encoding, alignToWords: boolean): (start: number, end: number) => [number, number] {
+  const words = new Map<number, [number, number]>();
   if (alignToWords) {
-    const startWord = encoding.wordIds[start];
-    const endWord = encoding.wordIds[end];
     for (let i = 0; i < encoding.ids.length; i++) {
-      if (encoding.sequenceIds[i] !== 1) continue;
       const word = encoding.wordIds[i];
+      if (encoding.sequenceIds[i] !== 1 || word === null || word === undefined) continue;
       const [s, e] = encoding.offsets[i] as [number, number];
-      if (word !== null && word === startWord) from = Math.min(from, s);
-      if (word !== null && word === endWord) to = Math.max(to, e);
+      const bounds = words.get(word);
+      if (bounds) {
+        bounds[0] = Math.min(bounds[0], s);
+        bounds[1] = Math.max(bounds[1], e);
+      } else {
+        words.set(word, [s, e]);
+      }
     }
   }
-  return [from, to];
+  return (start, end) => {
+    let from = (encoding.offsets[start] as [number, number])[0];
+    let to = (encoding.offsets[end] as [number, number])[1];
+    const startWord = alignToWords ? encoding.wordIds[start] : null;
+    const endWord = alignToWords ? encoding.wordIds[end] : null;
+    if (startWord !== null && startWord !== undefined) from = Math.min(from, (words.get(startWord) ?? [from])[0]);
+    if (endWord !== null && endWord !== undefined) to = Math.max(to, (words.get(endWord) ?? [0, to])[1]);
+    return [from, to];
+  };
 }

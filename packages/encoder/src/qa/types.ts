@@ -1,3 +1,5 @@
+import { optionNames } from "@proj/core/internal";
+
 /**
  * A question about a context text.
  *
@@ -21,7 +23,7 @@ export interface QuestionContext {
 export interface Answer {
   /** The answer, `context.slice(start, end)`; `""` for "no answer" (with `handleImpossibleAnswer`). */
   answer: string;
-  /** Probability of the span: start probability times end probability (summed over spans with the same text). */
+  /** Probability of the span: start probability times end probability, summed over the spans of all windows with the same text (ignoring case). */
   score: number;
   /** Start of the answer in the context, a JavaScript string index. */
   start: number;
@@ -53,3 +55,20 @@ export interface AnswerCallOptions {
   /** Cancels the call. */
   signal?: AbortSignal;
 }
+
+/**
+ * The option names of {@link AnswerCallOptions}, which a question answerer's `answer()` accepts.
+ *
+ * @example
+ * checkTaskOptions(options, "answer", ANSWER_CALL_OPTION_NAMES);
+ */
+export const ANSWER_CALL_OPTION_NAMES = optionNames<AnswerCallOptions>()([
+  "topK",
+  "maxAnswerLength",
+  "maxSeqLength",
+  "docStride",
+  "handleImpossibleAnswer",
+  "alignToWords",
+  "batchSize",
+  "signal",
+]);

@@ -1,5 +1,5 @@
 import { InputError } from "@proj/core";
-import { checkInteger, checkOptions, checkText, describe } from "../shared/validate.js";
+import { checkInteger, checkText, describe } from "../shared/validate.js";
 import type { AnswerCallOptions, QuestionContext } from "./types.js";
 
 /**
@@ -45,14 +45,14 @@ export function checkQuestions(input: unknown): { items: QuestionContext[]; sing
 }
 
 /**
- * Checks answer options and applies the Hugging Face defaults (window 384, stride 128, answers of at most 15 tokens).
+ * Checks the values of answer options (their names are checked by the caller) and applies the Hugging Face defaults
+ * (window 384, stride 128, answers of at most 15 tokens).
  *
  * @example
  * checkAnswerOptions({ topK: 3 }, 512).maxAnswerLength; // 15
  * @internal
  */
 export function checkAnswerOptions(options: AnswerCallOptions, modelMax: number): ResolvedAnswerOptions {
-  checkOptions(options, "answer");
   const topK = options.topK === undefined ? 1 : checkInteger(options.topK, "topK", 1, Number.MAX_SAFE_INTEGER, "pass a positive integer");
   const maxAnswerLength = options.maxAnswerLength === undefined ? 15 : checkInteger(options.maxAnswerLength, "maxAnswerLength", 1);
   const maxSeqLength =

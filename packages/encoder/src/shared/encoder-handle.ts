@@ -1,7 +1,6 @@
 import { DisposedError, InputError, type LoadedModel } from "@proj/core";
 import type { EncoderModel } from "./encoder-model.js";
 import type { HandleTask } from "./handles.js";
-import type { EncoderLoadOptions } from "./options.js";
 
 /**
  * What every task handle has: the model it owns, and `dispose()`.
@@ -65,26 +64,20 @@ export abstract class BaseHandle implements EncoderHandle {
 }
 
 /**
- * Checks the model argument of a `create*()` function.
+ * Checks the model argument of a `create*()` function: a non-empty string, or `undefined` for the task's default.
  *
  * @example
- * checkModelId("./models/sst2", "createClassifier", DEFAULT_CLASSIFY_MODEL);
+ * checkModelId("./models/sst2", "createClassifier", DEFAULT_CLASSIFY_MODEL); // "./models/sst2"
+ * checkModelId(undefined, "createClassifier", DEFAULT_CLASSIFY_MODEL); // DEFAULT_CLASSIFY_MODEL
  * @internal
  */
-export function checkModelId(model: unknown, fn: string, example: string): string {
+export function checkModelId(model: unknown, fn: string, fallback: string): string {
+  if (model === undefined) return fallback;
   if (typeof model === "string" && model.trim() !== "") return model;
-  throw new InputError(`${fn}() expects a model folder or Hub id, got ${model === "" ? "an empty string" : typeof model}`, {
-    hint: `pass a folder in the Optimum ONNX layout or a Hub id such as "${example}"`,
-  });
-}
-
-/**
- * Options of every `create*()` function: how to load the model, and a signal to cancel loading.
- *
- * @example
- * const classifier = await createClassifier("./models/sst2", { threads: 2, dtype: "q8" });
- */
-export interface CreateOptions extends EncoderLoadOptions {
-  /** Cancels loading (downloads included). */
-  signal?: AbortSignal;
+  throw new InputError(
+    `${fn}() expects a model folder or Hub id, got ${model === "" ? "an empty string" : model === null ? "null" : typeof model}`,
+    {
+      hint: `pass a folder in the Optimum ONNX layout or a Hub id, or omit it for the default "${fallback}"`,
+    },
+  );
 }

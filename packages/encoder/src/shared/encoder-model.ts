@@ -1,9 +1,17 @@
-import { type Encoding, type LoadedModel, loadModel, ModelFormatError, type ModelSession, openModelSource, type TensorMap } from "@proj/core";
+import {
+  type Encoding,
+  type LoadedModel,
+  type LoadOptions,
+  loadModel,
+  ModelFormatError,
+  type ModelSession,
+  openModelSource,
+  type TensorMap,
+} from "@proj/core";
 import { padBatch } from "@proj/core/internal";
 import { buildFeeds, type FeedKind, feedKinds } from "./feeds.js";
 import { peekFamily, requireEncoder } from "./family-check.js";
 import { type HeadOutput, requireHead } from "./head.js";
-import { type EncoderLoadOptions, loadOptionsOf } from "./options.js";
 import type { TaskInfo } from "./task.js";
 
 /** Longest input when neither the tokenizer config nor the model config says (BERT's). */
@@ -42,16 +50,16 @@ export class EncoderModel {
    */
   static async open(
     spec: string,
-    options: EncoderLoadOptions & { signal?: AbortSignal },
+    options: { load?: LoadOptions | undefined; signal?: AbortSignal | undefined },
     task: TaskInfo,
     head: readonly HeadOutput[],
   ): Promise<EncoderModel> {
-    const signal = options.signal;
-    const source = openModelSource(spec, { ...options.hub, ...(signal ? { signal } : {}) });
+    const { load = {}, signal } = options;
+    const source = openModelSource(spec, { ...load.hub, ...(signal ? { signal } : {}) });
     const peeked = await peekFamily(source, signal);
     if (peeked.family) requireEncoder(peeked.family, source.label, peeked.modelType, task);
     const model = await loadModel(source, {
-      ...loadOptionsOf(options),
+      ...load,
       ...(peeked.family ? { family: peeked.family } : {}),
       ...(signal ? { signal } : {}),
     });

@@ -1,6 +1,6 @@
-import { disposeCachedHandles as disposeGroup } from "@proj/core";
+import type { TaskOptions } from "@proj/core";
 import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
-import { type EncoderLoadOptions, loadOptionsOf } from "./options.js";
+import type { CreateOptions } from "./options.js";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.
@@ -18,8 +18,8 @@ const CREATE_NAMES: Record<HandleTask, string> = {
 };
 
 /**
- * A per-task cache of handles for the one-shot functions, registered with core under "encoder" so that
- * {@link disposeCachedHandles} can free them all.
+ * A per-task cache of handles for the one-shot functions, registered with core under "encoder" so that core's
+ * `disposeCachedHandles()` (re-exported by this package) frees them.
  *
  * @example
  * const classifiers = taskCache<Classifier>();
@@ -31,40 +31,28 @@ export function taskCache<H extends Disposable>(): HandleCache<H> {
 
 /**
  * The handle a one-shot call uses: the one passed as `model`, or a cached one for the model id (the task's default
- * when omitted) and load options, created on first use.
+ * when omitted) and `load` options, created on first use (the cache key includes everything that changes what is
+ * loaded, Hub endpoint, cache folder and revision included).
  *
  * @example
- * const classifier = await resolveHandle(options.model, options, "classify", DEFAULT_CLASSIFY_MODEL, cache, createClassifier);
+ * const classifier = await resolveHandle(options, "classify", DEFAULT_CLASSIFY_MODEL, cache, createClassifier);
  * @internal
  */
 export function resolveHandle<H extends Disposable & { readonly task: HandleTask }>(
-  model: string | H | undefined,
-  options: EncoderLoadOptions,
+  options: TaskOptions<H>,
   task: HandleTask,
   defaultModel: string,
   cache: HandleCache<H>,
-  create: (model: string, options: EncoderLoadOptions) => Promise<H>,
+  create: (model: string, options: CreateOptions) => Promise<H>,
 ): Promise<H> {
   return resolveTaskHandle({
-    model,
+    model: options.model,
     task,
     defaultModel,
     cache,
-    load: loadOptionsOf(options),
-    create: (id, load) => create(id, load as EncoderLoadOptions),
+    load: options.load ?? {},
+    create: (id, load) => create(id, { load }),
     createName: CREATE_NAMES[task],
-    signal: (options as { signal?: AbortSignal }).signal,
+    signal: options.signal,
   });
-}
-
-/**
- * Disposes every model the one-shot functions (`classify`, `ner`, `answer`, `fillMask`, `auditBias`) have cached,
- * freeing their native memory. Handles made with `create*()` are not touched: they are yours to dispose.
- *
- * @example
- * await classify("Nice!", { model: "./models/sst2" });
- * await disposeCachedHandles(); // the next classify() loads the model again
- */
-export function disposeCachedHandles(): Promise<void> {
-  return disposeGroup("encoder");
 }

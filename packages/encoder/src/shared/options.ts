@@ -1,69 +1,62 @@
-import type { HubSourceOptions, LoadModelOptions, ModelDtype } from "@proj/core";
+import { InputError, type LoadOptions } from "@proj/core";
+import { checkLoadOptions, checkOptions, LOAD_OPTION_NAMES, optionNames } from "@proj/core/internal";
 
 /**
- * How a model is loaded: weight format, ONNX Runtime threads and device, Hub download settings.
- * Ignored when a task is given an already created handle, which was loaded with its own options.
+ * Options of every `create*()` function: how to load the model, and a signal to cancel loading.
  *
  * @example
- * const options: EncoderLoadOptions = { dtype: "q8", threads: 2, hub: { offline: true } };
+ * const classifier = await createClassifier("./models/sst2", { load: { threads: 2, dtype: "q8" } });
  */
-export interface EncoderLoadOptions {
-  /** Weight format of the ONNX file (`model.onnx`, `model_quantized.onnx` ...). @defaultValue "auto" (fp32 when present) */
-  dtype?: ModelDtype | "auto";
-  /** ONNX Runtime intra-op threads. @defaultValue ONNX Runtime's choice (the physical cores) */
-  threads?: number;
-  /** ONNX Runtime inter-op threads. */
-  interOpThreads?: number;
-  /** ONNX Runtime graph optimization level. @defaultValue "all" */
-  graphOptimization?: LoadModelOptions["graphOptimization"];
-  /** Where the model runs. @defaultValue "cpu" */
-  device?: LoadModelOptions["device"];
-  /** ONNX Runtime's own log level. @defaultValue "error" */
-  logLevel?: LoadModelOptions["logLevel"];
-  /** Hub settings (revision, cache folder, offline, token, progress) when the model is a Hub id. */
-  hub?: HubSourceOptions;
-}
-
-/**
- * Options every task function accepts: which model to use (a folder, a Hub id, or a handle made
- * with the task's `create*()` function) and how to load it.
- *
- * @typeParam H - the task's handle type, e.g. {@link Classifier}.
- * @example
- * await classify("Great film!", { model: "./models/sst2", threads: 2 });
- * await classify("Great film!", { model: await createClassifier("./models/sst2") });
- */
-export interface ModelOptions<H> extends EncoderLoadOptions {
-  /**
-   * A local folder in the Optimum ONNX layout, a Hub id, or a handle created once and reused.
-   * When omitted the task's embedded model from `@proj/models` is used (sentiment, NER and fill-mask models trained
-   * in this repository: no download, works offline); `answer()` has none and uses its default Hub model
-   * (`DEFAULT_QA_MODEL`, downloaded on first use; offline without a cached copy this fails with
-   * `OfflineError`, naming the model and how to pass a local folder).
-   */
-  model?: string | H;
-  /**
-   * Cancels the call: checked before and after each forward pass, and while the call waits for its model to load
-   * (a load shared by several calls goes on for the others).
-   */
+export interface CreateOptions {
+  /** How the model is loaded: weight format, ONNX Runtime threads and device, Hub settings. */
+  load?: LoadOptions;
+  /** Cancels loading (downloads included). */
   signal?: AbortSignal;
 }
 
 /**
- * Picks the load options out of a task options object (so task-only fields never reach the loader).
+ * The option names of {@link CreateOptions}.
  *
  * @example
- * loadOptionsOf({ threads: 2, topK: 3 } as ClassifyOptions); // { threads: 2 }
+ * checkTaskOptions(options, "createClassifier", CREATE_OPTION_NAMES);
+ */
+export const CREATE_OPTION_NAMES = optionNames<CreateOptions>()(["load", "signal"]);
+
+/**
+ * Checks the options of an encoder function, handle method or `create*()` factory: `undefined` or an object whose
+ * every key is one of `names` (an unknown key is an {@link InputError} naming it and the nearest known option), and,
+ * when the function takes `load`, its load options. A load option written at the top level (`{ threads: 2 }`) is
+ * refused with a hint saying where it goes: under `load`, or, for a handle's method, to the handle's `create*()`.
+ * Returns the options as an object.
+ *
+ * @example
+ * checkTaskOptions({ topk: 2 }, "classify", CLASSIFY_OPTION_NAMES);
+ * // InputError: classify() has no option "topk" (hint: did you mean "topK"?)
+ * checkTaskOptions({ threads: 2 }, "classify", CLASSIFY_OPTION_NAMES);
+ * // InputError: classify() has no option "threads" (hint: it is a load option: pass { load: { threads: 2 } })
  * @internal
  */
-export function loadOptionsOf(options: EncoderLoadOptions): EncoderLoadOptions {
-  const out: EncoderLoadOptions = {};
-  if (options.dtype !== undefined) out.dtype = options.dtype;
-  if (options.threads !== undefined) out.threads = options.threads;
-  if (options.interOpThreads !== undefined) out.interOpThreads = options.interOpThreads;
-  if (options.graphOptimization !== undefined) out.graphOptimization = options.graphOptimization;
-  if (options.device !== undefined) out.device = options.device;
-  if (options.logLevel !== undefined) out.logLevel = options.logLevel;
-  if (options.hub !== undefined) out.hub = options.hub;
-  return out;
+export function checkTaskOptions<T extends object>(options: T | undefined, fn: string, names: readonly string[]): T {
+  const takesLoad = names.includes("load");
+  if (options !== null && typeof options === "object" && !Array.isArray(options)) {
+    for (const [name, value] of Object.entries(options)) {
+      if (names.includes(name) || !(LOAD_OPTION_NAMES as readonly string[]).includes(name)) continue;
+      const shown = loadValue(value);
+      throw new InputError(`${fn}() has no option "${name}"`, {
+        hint: takesLoad
+          ? `it is a load option: pass { load: { ${name}: ${shown} } }`
+          : `it is a load option of the model, given when the handle is created: create*(model, { load: { ${name}: ${shown} } })`,
+      });
+    }
+  }
+  const checked = checkOptions<T>(options, `${fn}()`, names);
+  if (takesLoad) checkLoadOptions((checked as { load?: LoadOptions }).load, fn);
+  return checked;
+}
+
+/** A short rendering of a misplaced load option's value for the hint (`2`, `"q8"`, `...`). */
+function loadValue(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string" && value.length <= 20) return JSON.stringify(value);
+  return "...";
 }

@@ -35,21 +35,6 @@ export function checkTexts(input: unknown, fn: string): TextBatch {
 }
 
 /**
- * Checks an options argument: an object (the defaults apply to omitted fields), not `null`, an array or a primitive.
- *
- * @example
- * checkOptions(null, "classify"); // throws InputError
- * @internal
- */
-export function checkOptions(value: unknown, fn: string): void {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InputError(`${fn}() expects its options to be an object, got ${describe(value)}`, {
-      hint: "pass { ... }, or omit the options",
-    });
-  }
-}
-
-/**
  * Checks one text: a string with at least one non-whitespace character.
  *
  * @example

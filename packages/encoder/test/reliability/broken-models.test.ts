@@ -45,7 +45,7 @@ describe("a model exported for another task", () => {
       for (const model of names) {
         if (model === task) continue;
         if (task === "bert-token-cls" && model === "bert-mlm") continue; // both have a [batch, seq, n] head; see fill-mask below
-        const error = await failure(CREATE[task](fixture(model), { threads: 1 }));
+        const error = await failure(CREATE[task](fixture(model), { load: { threads: 1 } }));
         expect(error, `${task} given ${model}`).toBeInstanceOf(InputError);
         expect(error.message).toMatch(/it looks like a model for/);
         expect(error.message).toContain(fixture(model));
@@ -88,7 +88,7 @@ describe("broken files", () => {
       const bytes = readFileSync(file);
       for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) Buffer.from(to).copy(bytes, at);
       writeFileSync(file, bytes);
-      const error = await failure(createClassifier(dir, { threads: 1 }));
+      const error = await failure(createClassifier(dir, { load: { threads: 1 } }));
       expect(error).toBeInstanceOf(ModelFormatError);
       expect(error.message).toMatch(message);
     }

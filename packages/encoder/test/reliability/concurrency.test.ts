@@ -32,10 +32,10 @@ let masker: FillMasker;
 const temp = mkdtempSync(join(tmpdir(), "proj-encoder-concurrency-"));
 beforeAll(async () => {
   [classifier, recognizer, answerer, masker] = await Promise.all([
-    createClassifier(fixture("bert-seq-cls"), { threads: 1 }),
-    createTokenClassifier(fixture("bert-token-cls"), { threads: 1 }),
-    createQuestionAnswerer(fixture("bert-qa"), { threads: 1 }),
-    createFillMask(fixture("bert-mlm"), { threads: 1 }),
+    createClassifier(fixture("bert-seq-cls"), { load: { threads: 1 } }),
+    createTokenClassifier(fixture("bert-token-cls"), { load: { threads: 1 } }),
+    createQuestionAnswerer(fixture("bert-qa"), { load: { threads: 1 } }),
+    createFillMask(fixture("bert-mlm"), { load: { threads: 1 } }),
   ]);
 });
 afterAll(async () => {
@@ -120,7 +120,9 @@ describe("one-shot functions under concurrent first use", () => {
     const dir = join(temp, "bert-seq-cls");
     cpSync(fixture("bert-seq-cls"), dir, { recursive: true });
     const before = openSessionCount();
-    const results = await Promise.all(Array.from({ length: 16 }, () => classify("What a lovely day", { model: dir, threads: 1 })));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => classify("What a lovely day", { model: dir, load: { threads: 1 } })),
+    );
     expect(openSessionCount()).toBe(before + 1);
     for (const r of results) expect(r).toEqual(results[0]);
     await disposeCachedHandles();
@@ -131,8 +133,8 @@ describe("one-shot functions under concurrent first use", () => {
     const dir = join(temp, "bert-token-cls");
     cpSync(fixture("bert-token-cls"), dir, { recursive: true });
     const controller = new AbortController();
-    const waiting = ner("Ada Lovelace", { model: dir, threads: 1, signal: controller.signal });
-    const other = ner("Ada Lovelace", { model: dir, threads: 1 });
+    const waiting = ner("Ada Lovelace", { model: dir, load: { threads: 1 }, signal: controller.signal });
+    const other = ner("Ada Lovelace", { model: dir, load: { threads: 1 } });
     controller.abort();
     const started = performance.now();
     await expect(waiting).rejects.toBeInstanceOf(AbortError);

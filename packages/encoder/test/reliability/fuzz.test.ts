@@ -35,10 +35,10 @@ let answerer: QuestionAnswerer;
 let masker: FillMasker;
 beforeAll(async () => {
   [classifier, recognizer, answerer, masker] = await Promise.all([
-    createClassifier(fixture("bert-seq-cls"), { threads: 1 }),
-    createTokenClassifier(fixture("bert-token-cls"), { threads: 1 }),
-    createQuestionAnswerer(fixture("bert-qa"), { threads: 1 }),
-    createFillMask(fixture("bert-mlm"), { threads: 1 }),
+    createClassifier(fixture("bert-seq-cls"), { load: { threads: 1 } }),
+    createTokenClassifier(fixture("bert-token-cls"), { load: { threads: 1 } }),
+    createQuestionAnswerer(fixture("bert-qa"), { load: { threads: 1 } }),
+    createFillMask(fixture("bert-mlm"), { load: { threads: 1 } }),
   ]);
 });
 afterAll(() => Promise.all([classifier, recognizer, answerer, masker].map((h) => h?.dispose())));

@@ -15,7 +15,7 @@ import { rssMb, signalFiringAtCheck } from "./support.js";
 
 let classifier: Classifier;
 beforeAll(async () => {
-  classifier = await createClassifier(fixture("bert-seq-cls"), { threads: 1 });
+  classifier = await createClassifier(fixture("bert-seq-cls"), { load: { threads: 1 } });
 });
 afterAll(() => classifier?.dispose());
 
@@ -61,8 +61,8 @@ describe("cancellation", () => {
   });
 
   it("NER and QA stop with AbortError too, and keep answering", async () => {
-    const recognizer = await createTokenClassifier(fixture("bert-token-cls"), { threads: 1 });
-    const answerer = await createQuestionAnswerer(fixture("bert-qa"), { threads: 1 });
+    const recognizer = await createTokenClassifier(fixture("bert-token-cls"), { load: { threads: 1 } });
+    const answerer = await createQuestionAnswerer(fixture("bert-qa"), { load: { threads: 1 } });
     const short = { text: "Ada Lovelace met Charles Babbage in London.", question: { question: "Who?", context: "Ada was there." } };
     const entitiesBefore = await recognizer.ner(short.text, { aggregation: "none" });
     const answerBefore = await answerer.answer(short.question);
@@ -84,7 +84,7 @@ describe("cancellation", () => {
 
 describe("dispose", () => {
   it("a disposed handle throws DisposedError (also to calls in flight) and its session is freed", async () => {
-    const handle = await createClassifier(fixture("bert-seq-cls"), { threads: 1, graphOptimization: "basic" });
+    const handle = await createClassifier(fixture("bert-seq-cls"), { load: { threads: 1, graphOptimization: "basic" } });
     const before = openSessionCount();
     const inFlight = handle.classify(
       Array.from({ length: 2_000 }, (_, i) => `text ${i}`),
