@@ -21,7 +21,7 @@ const texts = sst2Dev();
 async function makeCall() {
   if (workload === "classify") {
     if (contender === "proj") {
-      const classifier = await createClassifier(dir, { threads });
+      const classifier = await createClassifier(dir, { load: { threads } });
       return (text) => classifier.classify(text);
     }
     if (contender === "transformers.js") {

@@ -27,7 +27,7 @@ function contenders(dir, threads) {
     {
       id: "proj",
       setup: async () => {
-        classifier = await createClassifier(dir, { threads });
+        classifier = await createClassifier(dir, { load: { threads } });
       },
       classify: async (texts, batchSize) => {
         const results = await classifier.classify(texts, { batchSize });

@@ -93,7 +93,7 @@ function captionShares(groups) {
 
 const opts = options("bias-audit", { "top-k": { type: "string", default: "10" } });
 const model = opts.model === join(modelsDir, "bias-audit") ? join(modelsDir, "fill-mask") : opts.model;
-const masker = await createFillMask(model, opts.load);
+const masker = await createFillMask(model, { load: opts.load });
 const topK = Number(opts["top-k"]);
 const reports = {
   default: await auditBias({ model: masker, topK }),

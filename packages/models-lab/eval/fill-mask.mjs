@@ -14,7 +14,7 @@ import { captions, onnxFile, options, relative, writeResult } from "./lib.mjs";
 const opts = options("fill-mask");
 const lines = captions("val.en.gz");
 const started = performance.now();
-const masker = await createFillMask(opts.model, opts.load);
+const masker = await createFillMask(opts.model, { load: opts.load });
 const tokenizer = masker.model.tokenizer;
 
 const probes = [];

@@ -59,7 +59,7 @@ export function tagsFromEntities(words, entities) {
 }
 
 const started = performance.now();
-const recognizer = await createTokenClassifier(opts.model, opts.load);
+const recognizer = await createTokenClassifier(opts.model, { load: opts.load });
 const texts = sentences.map((s) => s.map((w) => w.word).join(" "));
 const predicted = await recognizer.ner(texts, { aggregation: opts.aggregation });
 let tp = 0;

@@ -9,7 +9,7 @@ import { onnxFile, options, relative, sst2, writeResult } from "./lib.mjs";
 const opts = options("sentiment");
 const dev = sst2("dev");
 const started = performance.now();
-const classifier = await createClassifier(opts.model, opts.load);
+const classifier = await createClassifier(opts.model, { load: opts.load });
 const loadedMs = performance.now() - started;
 const predictions = await classifier.classify(
   dev.map((r) => r.text),
