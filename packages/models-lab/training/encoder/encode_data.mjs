@@ -20,7 +20,6 @@ import { fileURLToPath } from "node:url";
 import { captionLines, conllSentences, sstRows } from "./train_tokenizer.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../../..");
 const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
 const tk = require("tokenizers");
 const workDir = resolve(process.argv[2] ?? join(here, ".cache"));
