@@ -10,7 +10,7 @@ import {
   DEFAULT_SUMMARIZATION_MODEL,
   DEFAULT_TRANSLATION_MODEL,
   defaultTranslationModel,
-  disposeCachedSeq2Seq,
+  disposeCachedHandles,
   summarize,
   translate,
   type Translator,
@@ -31,7 +31,7 @@ describe("embedded en->de translator (@proj/models translation-en-de)", () => {
   expect(dir, "@proj/models ships models/translation-en-de").toBeTypeOf("string");
   let translator: Translator;
   beforeAll(async () => {
-    translator = await createTranslator(dir, { threads: 1 });
+    translator = await createTranslator(dir, { load: { threads: 1 } });
   });
   afterAll(async () => {
     await translator?.dispose();
@@ -86,7 +86,7 @@ describe("embedded en->de translator (@proj/models translation-en-de)", () => {
 
 describe("defaults", () => {
   afterAll(async () => {
-    await disposeCachedSeq2Seq();
+    await disposeCachedHandles();
   });
 
   it("translate() uses the embedded model for English to German when no model is given, offline", async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ChunkEvent,
   createSummarizer,
-  disposeCachedSeq2Seq,
+  disposeCachedHandles,
   type Summarizer,
   type Summary,
   summarize,
@@ -14,13 +14,13 @@ import { LOAD, referenceIds, SENTENCES, spyEncoder } from "./helpers.js";
 let t5: Summarizer;
 let bart: Summarizer;
 beforeAll(async () => {
-  t5 = await createSummarizer(fixture("t5"), LOAD);
-  bart = await createSummarizer(fixture("bart"), LOAD);
+  t5 = await createSummarizer(fixture("t5"), { load: LOAD });
+  bart = await createSummarizer(fixture("bart"), { load: LOAD });
 });
 afterAll(async () => {
   await t5.dispose();
   await bart.dispose();
-  await disposeCachedSeq2Seq();
+  await disposeCachedHandles();
 });
 
 const ARTICLE = SENTENCES.join(" ");
@@ -156,7 +156,7 @@ describe("summarize", () => {
     }
     await expect(t5.summarize(ARTICLE, { maxInputTokens: 100_000 })).rejects.toMatchObject({ code: "INPUT" });
     await expect(t5.summarize(ARTICLE, { batchSize: 0 })).rejects.toMatchObject({ code: "INPUT" });
-    await expect(createSummarizer(fixture("llama"), LOAD)).rejects.toThrow(/needs an encoder-decoder model/);
+    await expect(createSummarizer(fixture("llama"), { load: LOAD })).rejects.toThrow(/needs an encoder-decoder model/);
     await expect(summarize("text", { model: fixture("bert-qa"), load: LOAD })).rejects.toMatchObject({ code: "INPUT" });
     const translatorLike = { task: "translate", dispose: async () => undefined } as unknown as Summarizer;
     await expect(summarize("text", { model: translatorLike })).rejects.toThrow(/handle made for translate/);

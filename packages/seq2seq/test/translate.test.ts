@@ -1,19 +1,19 @@
 import { rmSync } from "node:fs";
 import { fixture, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTranslator, disposeCachedSeq2Seq, type Translator, translate, translateStream } from "../src/index.js";
+import { createTranslator, disposeCachedHandles, type Translator, translate, translateStream } from "../src/index.js";
 import { LOAD, multilingualFixture, referenceIds, SENTENCES, spyEncoder } from "./helpers.js";
 
 let t5: Translator;
 let bart: Translator;
 beforeAll(async () => {
-  t5 = await createTranslator(fixture("t5"), LOAD);
-  bart = await createTranslator(fixture("bart"), LOAD);
+  t5 = await createTranslator(fixture("t5"), { load: LOAD });
+  bart = await createTranslator(fixture("bart"), { load: LOAD });
 });
 afterAll(async () => {
   await t5.dispose();
   await bart.dispose();
-  await disposeCachedSeq2Seq();
+  await disposeCachedHandles();
 });
 
 describe("translate on T5 (task prefixes from task_specific_params)", () => {
@@ -81,7 +81,9 @@ describe("translate on T5 (task prefixes from task_specific_params)", () => {
   });
 
   it("the separate decoder_model + decoder_with_past_model layout translates to the same tokens", async () => {
-    const split = await createTranslator(fixture("t5"), { ...LOAD, graphs: ["encoder_model", "decoder_model", "decoder_with_past_model"] });
+    const split = await createTranslator(fixture("t5"), {
+      load: { ...LOAD, graphs: ["encoder_model", "decoder_model", "decoder_with_past_model"] },
+    });
     try {
       for (const numBeams of [1, 4]) {
         const a = await t5.translate(SENTENCES, { to: "de", numBeams, maxNewTokens: 12 });
@@ -138,8 +140,8 @@ describe("translate on T5 (task prefixes from task_specific_params)", () => {
   });
 
   it("refuses a model of another family before running it", async () => {
-    await expect(createTranslator(fixture("gpt2"), LOAD)).rejects.toThrow(/needs an encoder-decoder model.*decoder model/);
-    await expect(createTranslator(fixture("bert-seq-cls"), LOAD)).rejects.toMatchObject({ code: "INPUT" });
+    await expect(createTranslator(fixture("gpt2"), { load: LOAD })).rejects.toThrow(/needs an encoder-decoder model.*decoder model/);
+    await expect(createTranslator(fixture("bert-seq-cls"), { load: LOAD })).rejects.toMatchObject({ code: "INPUT" });
     await expect(translate("Hello", { model: fixture("gpt2"), load: LOAD })).rejects.toMatchObject({ code: "INPUT" });
   });
 });
@@ -178,7 +180,7 @@ describe("translate on a multilingual model (language tokens)", () => {
   it("frames the input with the source language token and forces the target one, as transformers.js does with the same ids", async () => {
     const { dir, ids } = multilingualFixture();
     made.push(dir);
-    const translator = await createTranslator(dir, LOAD);
+    const translator = await createTranslator(dir, { load: LOAD });
     const spy = spyEncoder(translator.model);
     try {
       expect(translator.scheme).toMatchObject({ kind: "language-tokens", codes: ["en_XX", "de_DE", "fr_XX"], placement: "prefix" });
@@ -215,7 +217,7 @@ describe("translate on a multilingual model (language tokens)", () => {
   it("puts the source token after </s> for the original mBART tokenizer", async () => {
     const { dir, ids } = multilingualFixture({ tokenizerClass: "MBartTokenizerFast" });
     made.push(dir);
-    const translator = await createTranslator(dir, LOAD);
+    const translator = await createTranslator(dir, { load: LOAD });
     const spy = spyEncoder(translator.model);
     try {
       await translator.translate("Hello", { from: "en_XX", to: "fr_XX", numBeams: 1, maxNewTokens: 2 });

@@ -21,26 +21,6 @@ export function checkTexts(input: unknown, fn: string): string[] {
 }
 
 /**
- * Checks an options argument: an object (omitted fields take their defaults), not `null`, an array or a primitive;
- * its callbacks (`onToken`, `onChunk`) must be functions when given.
- *
- * @internal
- */
-export function checkOptions(options: unknown, fn: string): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new InputError(`${fn}() expects its options to be an object, got ${describe(options)}`, {
-      hint: "pass { ... }, or omit the options",
-    });
-  }
-  for (const name of ["onToken", "onChunk"]) {
-    const value = (options as Record<string, unknown>)[name];
-    if (value !== undefined && typeof value !== "function") {
-      throw new InputError(`${name} must be a function, got ${describe(value)}`, { hint: "pass (event) => { ... }, or omit it" });
-    }
-  }
-}
-
-/**
  * Checks the `batchSize` option.
  *
  * @internal

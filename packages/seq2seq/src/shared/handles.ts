@@ -1,5 +1,5 @@
-import { disposeCachedHandles, type LoadModelOptions } from "@proj/core";
-import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
+import type { LoadOptions } from "@proj/core";
+import { checkLoadOptions, type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
 
 /**
  * The task a handle serves, so that a handle given to the wrong function is refused clearly.
@@ -7,11 +7,17 @@ import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache }
  * @example
  * (await createTranslator()).task; // "translate"
  */
-export type Seq2SeqTask = "translate" | "summarize";
+export type Seq2SeqTask = "translate" | "summarize" | "text2text";
+
+const CREATE_NAMES: Record<Seq2SeqTask, string> = {
+  translate: "createTranslator",
+  summarize: "createSummarizer",
+  text2text: "createText2Text",
+};
 
 /**
- * A per-task cache of handles for the one-shot functions, registered with core under "seq2seq" for
- * {@link disposeCachedSeq2Seq}.
+ * A per-task cache of handles for the one-shot functions, registered with core under "seq2seq", so that core's
+ * `disposeCachedHandles()` frees them.
  *
  * @internal
  */
@@ -27,11 +33,11 @@ export function taskCache<H extends Disposable>(): HandleCache<H> {
  */
 export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTask }>(
   model: string | H | undefined,
-  load: LoadModelOptions | undefined,
-  task: Seq2SeqTask,
+  load: LoadOptions | undefined,
+  task: H["task"],
   defaultModel: string,
   cache: HandleCache<H>,
-  create: (model: string, load: LoadModelOptions) => Promise<H>,
+  create: (model: string, load: LoadOptions) => Promise<H>,
   signal?: AbortSignal,
 ): Promise<H> {
   return resolveTaskHandle({
@@ -39,21 +45,9 @@ export function resolveHandle<H extends Disposable & { readonly task: Seq2SeqTas
     task,
     defaultModel,
     cache,
-    load: load ?? {},
+    load: checkLoadOptions(load, task),
     create,
-    createName: task === "translate" ? "createTranslator" : "createSummarizer",
+    createName: CREATE_NAMES[task],
     signal,
   });
-}
-
-/**
- * Disposes every model the one-shot functions ({@link translate}, {@link summarize}) have cached, freeing their
- * native memory. Handles made with `createTranslator()` / `createSummarizer()` are yours to dispose.
- *
- * @example
- * await translate("Hello", { model: "./models/opus-mt-en-de" });
- * await disposeCachedSeq2Seq(); // the next translate() loads the model again
- */
-export function disposeCachedSeq2Seq(): Promise<void> {
-  return disposeCachedHandles("seq2seq");
 }

@@ -1,52 +1,46 @@
-import type { DecodingOptions, FinishReason, GeneratedSequence, GenerationMetrics, LoadModelOptions, TokenEvent } from "@proj/core";
+import type { GenerationCallOptions, GenerationResult, LoadOptions } from "@proj/core";
+import type { BatcherOptions } from "@proj/core/internal";
 
 /**
- * Per-call options shared by translation and summarization: every decoding option of the engine
- * (`maxNewTokens`, `numBeams`, `lengthPenalty`, `noRepeatNgramSize`, `doSample`, `topP`, `seed`, `stop` ...),
- * which override the model's `generation_config.json` and its `task_specific_params`, plus streaming and batching.
+ * Per-call options shared by translation, summarization and text-to-text generation: every decoding option of the
+ * engine (`maxNewTokens`, `numBeams`, `lengthPenalty`, `noRepeatNgramSize`, `doSample`, `topP`, `seed`, `stop` ...),
+ * which override the model's `generation_config.json` and its `task_specific_params`, plus the token callback,
+ * the signal, and the beam search batch size.
  *
  * @example
  * const options: Seq2SeqCallOptions = { numBeams: 4, maxNewTokens: 60, batchSize: 16 };
  */
-export interface Seq2SeqCallOptions extends DecodingOptions {
+export interface Seq2SeqCallOptions extends GenerationCallOptions {
   /**
-   * Called for every generated token with the text it completes (`event.input` is the index of the text in the call).
-   * Beam search changes its beams until the end, so with `numBeams > 1` no tokens are reported.
+   * Beam search: texts searched together in one batch (longer lists run in several). Greedy and sampled texts join
+   * the handle's running batch instead, with those of concurrent calls (at most `batching.maxSequences` rows).
+   * @defaultValue 8
    */
-  onToken?: (event: TokenEvent) => void;
-  /** Texts run together in one forward pass (longer lists run in several batches). @defaultValue 8 */
   batchSize?: number;
 }
 
 /**
- * How a one-shot function finds its model: a folder, a Hub id, or a handle already created, and how to load it.
+ * Options of `createTranslator`, `createSummarizer` and `createText2Text`: how the model is loaded, a signal for the
+ * load, and how concurrent calls on the handle are batched.
  *
- * @typeParam H - the task's handle type.
  * @example
- * await translate("Hello", { model: "./models/opus-mt-en-de", load: { threads: 2 } });
+ * const translator = await createTranslator("Xenova/opus-mt-en-de", { load: { threads: 2 }, batching: { maxSequences: 8 } });
  */
-export interface ModelChoice<H> {
-  /** A local folder in the Optimum ONNX layout, a Hub id, or a handle made once and reused. */
-  model?: string | H;
-  /** How the model is loaded (threads, dtype, device, graphs, Hub options) when `model` is a folder or Hub id. */
-  load?: LoadModelOptions;
+export interface Seq2SeqHandleOptions {
+  /** How the model is loaded (dtype, threads, device, graphs, Hub options). */
+  load?: LoadOptions;
+  /** Cancels the load. */
+  signal?: AbortSignal;
+  /**
+   * Continuous batching of the greedy and sampled rows of concurrent calls on this handle: most rows decoded
+   * together (default 16), most tokens in flight, most requests waiting, a callback after every decode step.
+   */
+  batching?: BatcherOptions;
 }
 
 /**
  * The result for one input text.
  *
- * @example
- * const { text, finishReason, metrics } = await translate("Hello", { to: "de" });
+ * @deprecated use `GenerationResult` from `@proj/core`: the one result type of every generative task.
  */
-export interface Seq2SeqResult {
-  /** The output text of the best (or only) sequence. */
-  text: string;
-  /** Its generated token ids (no decoder start token, no end-of-sequence token). */
-  tokenIds: number[];
-  /** Why it ended: `"stop"` (end-of-sequence or stop string), `"length"` (`maxNewTokens` or `maxTime`), `"abort"`. */
-  finishReason: FinishReason;
-  /** Every returned sequence (`numReturnSequences`), best first with beam search. */
-  sequences: GeneratedSequence[];
-  /** Timings and counts of the whole call (shared by every text of a batch). */
-  metrics: GenerationMetrics;
-}
+export type Seq2SeqResult = GenerationResult;

@@ -1,6 +1,6 @@
 import { type GeneratedSequence, InputError } from "@proj/core";
 import { type MetricsRecorder } from "@proj/core/internal";
-import { runBatches } from "../shared/run-batches.js";
+import { decodeInputs } from "../shared/engine.js";
 import { chunkText } from "./chunks.js";
 import type { SummarizationModel } from "./run-summary.js";
 import type { SummarizeCallOptions } from "./types.js";
@@ -32,8 +32,8 @@ export async function summarizeDocument(
   options: SummarizeCallOptions,
   metrics: MetricsRecorder,
 ): Promise<DocumentSummary> {
-  const { model } = s;
-  const { onToken, ...quiet } = options;
+  const { model } = s.engine;
+  const { onToken, onChunk: _onChunk, chunking: _chunking, maxInputTokens: _max, ...quiet } = options;
   let current = text;
   let currentTokens = textTokens;
   let promptTokens = 0;
@@ -42,7 +42,7 @@ export async function summarizeDocument(
     const chunks = await chunkText(model.tokenizer, current, s.prefix, window);
     const inputs = (await model.tokenizer.encodeBatch(chunks.map((c) => s.prefix + c))).map((e) => e.ids);
     promptTokens += inputs.reduce((n, ids) => n + ids.length, 0);
-    const partial = await runBatches({ model, runner: s.runner, inputs, generationConfig: s.generationConfig, options: quiet, metrics });
+    const partial = await decodeInputs(s.engine, inputs, s.generationConfig, quiet, metrics);
     const summaries = partial.map((seqs) => seqs[0]?.text.trim() ?? "");
     summaries.forEach((summary, index) => {
       options.onChunk?.({ input, level, index, count: chunks.length, text: chunks[index] as string, summary });
@@ -51,14 +51,13 @@ export async function summarizeDocument(
     const joined = summaries.filter((t) => t !== "").join(" ");
     const ids = (await model.tokenizer.encode(s.prefix + joined)).ids;
     if (ids.length <= window) {
-      const final = await runBatches({
-        model,
-        runner: s.runner,
-        inputs: [ids],
-        generationConfig: s.generationConfig,
-        options: onToken ? { ...quiet, onToken: (e) => onToken({ ...e, input }) } : quiet,
+      const final = await decodeInputs(
+        s.engine,
+        [ids],
+        s.generationConfig,
+        onToken ? { ...quiet, onToken: (e) => onToken({ ...e, input }) } : quiet,
         metrics,
-      });
+      );
       return {
         sequences: final[0] ?? [],
         chunks: first.chunks,

@@ -1,14 +1,14 @@
-import { type GeneratedSequence, type GenerationConfig, InputError, type LoadedModel } from "@proj/core";
-import { MetricsRecorder, type Seq2SeqRunner } from "@proj/core/internal";
-import { checkOptions, checkTexts } from "../shared/check-input.js";
-import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
+import { type GeneratedSequence, type GenerationConfig, InputError } from "@proj/core";
+import { generatedTokens, MetricsRecorder, toResults } from "@proj/core/internal";
+import { checkTexts } from "../shared/check-input.js";
+import { decodeInputs, type Seq2SeqEngine } from "../shared/engine.js";
 import { type DocumentSummary, summarizeDocument } from "./long-document.js";
 import type { SummarizeCallOptions, Summary } from "./types.js";
 
 /** What a summarizer holds. @internal */
 export interface SummarizationModel {
-  model: LoadedModel;
-  runner: Seq2SeqRunner;
+  /** The handle's engine (model, runner, running batch). */
+  engine: Seq2SeqEngine;
   /** The encoder's window, in tokens. */
   window: number;
   /** T5's `"summarize: "`, or `""`. */
@@ -24,17 +24,16 @@ export interface SummarizationModel {
  * @internal
  */
 export async function summarizeTexts(s: SummarizationModel, input: unknown, options: SummarizeCallOptions): Promise<Summary[]> {
-  checkOptions(options, "summarize");
   const texts = checkTexts(input, "summarize");
-  const window = inputWindow(options.maxInputTokens, s.window, s.model.source.label);
+  const window = inputWindow(options.maxInputTokens, s.window, s.engine.model.source.label);
   const chunking = options.chunking ?? true;
   const metrics = new MetricsRecorder();
-  const encoded = (await s.model.tokenizer.encodeBatch(texts.map((t) => s.prefix + t))).map((e) => e.ids);
+  const encoded = (await s.engine.model.tokenizer.encodeBatch(texts.map((t) => s.prefix + t))).map((e) => e.ids);
   const long = encoded.map((ids, i) => (ids.length > window ? i : -1)).filter((i) => i >= 0);
   if (!chunking && long.length) {
     const i = long[0] as number;
     throw new InputError(
-      `${texts.length > 1 ? `texts[${i}]` : "The text"} is ${encoded[i]?.length} tokens long, more than the ${window} that ${s.model.source.label} reads, and chunking is off`,
+      `${texts.length > 1 ? `texts[${i}]` : "The text"} is ${encoded[i]?.length} tokens long, more than the ${window} that ${s.engine.model.source.label} reads, and chunking is off`,
       { hint: "pass { chunking: true } to summarise it by parts, or shorten it" },
     );
   }
@@ -44,15 +43,14 @@ export async function summarizeTexts(s: SummarizationModel, input: unknown, opti
   const documents = new Map<number, DocumentSummary>();
   let promptTokens = fits.reduce((n, i) => n + (encoded[i]?.length ?? 0), 0);
   if (fits.length) {
-    const onToken = options.onToken;
-    const out = await runBatches({
-      model: s.model,
-      runner: s.runner,
-      inputs: fits.map((i) => encoded[i] as number[]),
-      generationConfig: s.generationConfig,
-      options: onToken ? { ...options, onToken: (e) => onToken({ ...e, input: fits[e.input] as number }) } : options,
+    const { onToken, onChunk: _onChunk, chunking: _chunking, maxInputTokens: _max, ...call } = options;
+    const out = await decodeInputs(
+      s.engine,
+      fits.map((i) => encoded[i] as number[]),
+      s.generationConfig,
+      onToken ? { ...call, onToken: (e) => onToken({ ...e, input: fits[e.input] as number }) } : call,
       metrics,
-    });
+    );
     fits.forEach((i, k) => {
       sequences[i] = out[k] ?? [];
     });

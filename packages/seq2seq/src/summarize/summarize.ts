@@ -1,10 +1,10 @@
-import type { HandleCache } from "@proj/core/internal";
+import { TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkOptions, type HandleCache } from "@proj/core/internal";
 import { DEFAULT_SUMMARIZATION_MODEL } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { checkOptions } from "../shared/check-input.js";
-import { chain, TextStream } from "../shared/text-stream.js";
-import { createSummarizer, type Summarizer } from "./summarizer.js";
-import type { SummarizeOptions, Summary } from "./types.js";
+import { SUMMARIZE_OPTION_NAMES } from "../shared/option-names.js";
+import { createSummarizer } from "./summarizer.js";
+import type { SummarizeOptions, Summarizer, Summary } from "./types.js";
 
 const summarizers: HandleCache<Summarizer> = taskCache<Summarizer>();
 
@@ -15,7 +15,7 @@ function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
     "summarize",
     DEFAULT_SUMMARIZATION_MODEL,
     summarizers,
-    (id, load) => createSummarizer(id, load),
+    (id, load) => createSummarizer(id, { load }),
     options.signal,
   );
 }
@@ -24,7 +24,7 @@ function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
  * Summarises text with an encoder-decoder model (loaded once and cached; {@link DEFAULT_SUMMARIZATION_MODEL} when
  * `model` is omitted). Texts longer than the encoder's window are summarised by chunks cut on sentence boundaries,
  * then the chunk summaries are summarised: nothing is silently cut. Beam search is used where the model's
- * generation config says so.
+ * generation config says so. Unknown options are refused with an `InputError` naming the nearest known one.
  *
  * @example
  * const { text } = await summarize(article, { maxNewTokens: 80 });
@@ -33,10 +33,10 @@ function summarizerFor(options: SummarizeOptions): Promise<Summarizer> {
  */
 export async function summarize(text: string, options?: SummarizeOptions): Promise<Summary>;
 export async function summarize(texts: string[], options?: SummarizeOptions): Promise<Summary[]>;
-export async function summarize(input: string | string[], options: SummarizeOptions = {}): Promise<Summary | Summary[]> {
-  checkOptions(options, "summarize");
-  const summarizer = await summarizerFor(options);
-  const { model: _model, load: _load, ...call } = options;
+export async function summarize(input: string | string[], options?: SummarizeOptions): Promise<Summary | Summary[]> {
+  const checked = checkOptions(options, "summarize()", SUMMARIZE_OPTION_NAMES);
+  const summarizer = await summarizerFor(checked);
+  const { model: _model, load: _load, ...call } = checked;
   return Array.isArray(input) ? summarizer.summarize(input, call) : summarizer.summarize(input, call);
 }
 
@@ -48,11 +48,11 @@ export async function summarize(input: string | string[], options: SummarizeOpti
  * const s = summarizeStream(article, { numBeams: 1 });
  * for await (const { text } of s) process.stdout.write(text);
  */
-export function summarizeStream(text: string, options: SummarizeOptions = {}): TextStream<Summary> {
-  checkOptions(options, "summarizeStream");
-  const { model: _model, load: _load, ...call } = options;
+export function summarizeStream(text: string, options?: SummarizeOptions): TextStream<Summary> {
+  const checked = checkOptions(options, "summarizeStream()", SUMMARIZE_OPTION_NAMES);
+  const { model: _model, load: _load, ...call } = checked;
   return new TextStream(async (onToken) => {
-    const summarizer = await summarizerFor(options);
-    return summarizer.summarize(text, { ...call, onToken: chain(call.onToken, onToken) });
+    const summarizer = await summarizerFor(checked);
+    return summarizer.summarize(text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
   });
 }

@@ -1,5 +1,5 @@
-import type { ModelChoice, Seq2SeqCallOptions, Seq2SeqResult } from "../shared/options.js";
-import type { Summarizer } from "./summarizer.js";
+import type { GenerationResult, LoadedModel, TaskOptions, TextStream } from "@proj/core";
+import type { Seq2SeqCallOptions } from "../shared/options.js";
 
 /**
  * A chunk of a long document and its summary, reported as soon as it is summarised.
@@ -44,12 +44,12 @@ export interface SummarizeCallOptions extends Seq2SeqCallOptions {
 }
 
 /**
- * Options of {@link summarize}: per-call options plus the model to use.
+ * Options of {@link summarize}: per-call options plus the model to use, how to load it, and a signal.
  *
  * @example
  * await summarize(article, { model: "Xenova/distilbart-cnn-6-6", maxNewTokens: 80 });
  */
-export interface SummarizeOptions extends SummarizeCallOptions, ModelChoice<Summarizer> {}
+export interface SummarizeOptions extends SummarizeCallOptions, TaskOptions<Summarizer> {}
 
 /**
  * The summary of one text.
@@ -57,11 +57,42 @@ export interface SummarizeOptions extends SummarizeCallOptions, ModelChoice<Summ
  * @example
  * const { text, chunks } = await summarize(longReport); // chunks > 1 when it was summarised by parts
  */
-export interface Summary extends Seq2SeqResult {
+export interface Summary extends GenerationResult {
   /** Chunks the text was cut into (1 when it fit the encoder window). */
   chunks: number;
   /** Summaries of those chunks, in order (empty when the text fit). */
   chunkSummaries: string[];
   /** Rounds of chunking: 0 when the text fit, 1 when the chunk summaries fit together, more for very long texts. */
   levels: number;
+}
+
+/**
+ * A loaded summarization model, reused across calls. Free it with {@link Summarizer.dispose}. Concurrent calls decode
+ * together (continuous batching) unless they use beam search.
+ *
+ * @example
+ * const summarizer = await createSummarizer();
+ * const [a, b] = await summarizer.summarize([articleA, articleB], { maxNewTokens: 80 });
+ */
+export interface Summarizer {
+  /** The task this handle serves. */
+  readonly task: "summarize";
+  /** The loaded model (configs, tokenizer, sessions). */
+  readonly model: LoadedModel;
+  /** Text put before every input (T5's `"summarize: "`), or `""`. */
+  readonly prefix: string;
+  /** Longest input the encoder reads, in tokens; longer texts are summarised by chunks. */
+  readonly maxInputTokens: number;
+  /** True once disposed. */
+  readonly disposed: boolean;
+  /** Summarises one text (by chunks when it is longer than the window). */
+  summarize(text: string, options?: SummarizeCallOptions): Promise<Summary>;
+  /** Summarises several texts, in batches. */
+  summarize(texts: string[], options?: SummarizeCallOptions): Promise<Summary[]>;
+  /** Streams the summary of one text as text deltas (in one piece with beam search). */
+  stream(text: string, options?: SummarizeCallOptions): TextStream<Summary>;
+  /** Sequences decoding now and requests waiting to join them (continuous batching of concurrent calls). */
+  batchStats(): { running: number; queued: number };
+  /** Releases the model's sessions. */
+  dispose(): Promise<void>;
 }

@@ -1,33 +1,32 @@
-import { InputError, type LoadedModel } from "@proj/core";
-import { MetricsRecorder, type Seq2SeqRunner } from "@proj/core/internal";
-import { checkOptions, checkTexts } from "../shared/check-input.js";
-import { generatedTokens, runBatches, toResults } from "../shared/run-batches.js";
+import { InputError } from "@proj/core";
+import { generatedTokens, MetricsRecorder, toResults } from "@proj/core/internal";
+import { checkTexts } from "../shared/check-input.js";
+import { decodeInputs, type Seq2SeqEngine } from "../shared/engine.js";
 import { taskSettings } from "../shared/task-config.js";
 import { resolvePair } from "./resolve-pair.js";
 import type { TranslationScheme } from "./scheme.js";
 import { sourceIds } from "./source-ids.js";
-import type { Translation, TranslateCallOptions } from "./types.js";
+import type { TranslateCallOptions, Translation } from "./types.js";
 
-/** What a translator holds: the model, its runner, how it selects languages, its window. @internal */
+/** What a translator holds: its engine, how it selects languages, its window. @internal */
 export interface TranslationModel {
-  model: LoadedModel;
-  runner: Seq2SeqRunner;
+  engine: Seq2SeqEngine;
   scheme: TranslationScheme;
   window: number;
 }
 
 /**
- * Translates texts in batches: resolves the language pair, builds the encoder inputs (prefix or language
- * tokens), refuses inputs longer than the encoder window, and decodes.
+ * Translates texts: resolves the language pair, builds the encoder inputs (prefix or language tokens), refuses
+ * inputs longer than the encoder window, and decodes with core's generation path.
  *
  * @internal
  */
 export async function translateTexts(t: TranslationModel, input: unknown, options: TranslateCallOptions): Promise<Translation[]> {
-  checkOptions(options, "translate");
   const texts = checkTexts(input, "translate");
-  const { model } = t;
+  const { model } = t.engine;
   const label = model.source.label;
-  const pair = resolvePair(t.scheme, label, (token) => model.tokenizer.tokenToId(token), options.from, options.to);
+  const { from, to, ...call } = options;
+  const pair = resolvePair(t.scheme, label, (token) => model.tokenizer.tokenToId(token), from, to);
   const settings = taskSettings(model, pair.task);
   const metrics = new MetricsRecorder();
   const inputs = await sourceIds(model, texts, pair);
@@ -41,16 +40,14 @@ export async function translateTexts(t: TranslationModel, input: unknown, option
       );
     }
   });
-  metrics.tokenized();
-  const forcedBos = options.forcedBosTokenId ?? pair.forcedBosTokenId;
-  const sequences = await runBatches({
-    model,
-    runner: t.runner,
+  const forcedBos = call.forcedBosTokenId ?? pair.forcedBosTokenId;
+  const sequences = await decodeInputs(
+    t.engine,
     inputs,
-    generationConfig: settings.generationConfig,
-    options: forcedBos === undefined ? options : { ...options, forcedBosTokenId: forcedBos },
+    settings.generationConfig,
+    forcedBos === undefined ? call : { ...call, forcedBosTokenId: forcedBos },
     metrics,
-  });
+  );
   const summary = metrics.finish(
     inputs.reduce((n, ids) => n + ids.length, 0),
     generatedTokens(sequences),

@@ -1,10 +1,10 @@
-import type { HandleCache } from "@proj/core/internal";
+import { TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkOptions, type HandleCache } from "@proj/core/internal";
 import { defaultTranslationModel } from "../shared/defaults.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { checkOptions } from "../shared/check-input.js";
-import { chain, TextStream } from "../shared/text-stream.js";
-import { createTranslator, type Translator } from "./translator.js";
-import type { Translation, TranslateOptions } from "./types.js";
+import { TRANSLATE_OPTION_NAMES } from "../shared/option-names.js";
+import { createTranslator } from "./translator.js";
+import type { TranslateOptions, Translation, Translator } from "./types.js";
 
 const translators: HandleCache<Translator> = taskCache<Translator>();
 
@@ -15,7 +15,7 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
     "translate",
     defaultTranslationModel(options),
     translators,
-    (id, load) => createTranslator(id, load),
+    (id, load) => createTranslator(id, { load }),
     options.signal,
   );
 }
@@ -25,6 +25,7 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
  * the small caption translator embedded in `@proj/models` (offline) and other pairs {@link DEFAULT_TRANSLATION_MODEL}
  * (see {@link defaultTranslationModel}). T5 models get their task prefix (`"translate English to German: "`), multilingual models
  * their language tokens, Marian models nothing. Beam search is used where the model's generation config says so.
+ * Unknown options are refused with an `InputError` naming the nearest known one.
  *
  * @example
  * const { text } = await translate("A dog runs through the grass.", { model: "Xenova/opus-mt-en-de" });
@@ -34,10 +35,10 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
  */
 export async function translate(text: string, options?: TranslateOptions): Promise<Translation>;
 export async function translate(texts: string[], options?: TranslateOptions): Promise<Translation[]>;
-export async function translate(input: string | string[], options: TranslateOptions = {}): Promise<Translation | Translation[]> {
-  checkOptions(options, "translate");
-  const translator = await translatorFor(options);
-  const { model: _model, load: _load, ...call } = options;
+export async function translate(input: string | string[], options?: TranslateOptions): Promise<Translation | Translation[]> {
+  const checked = checkOptions(options, "translate()", TRANSLATE_OPTION_NAMES);
+  const translator = await translatorFor(checked);
+  const { model: _model, load: _load, ...call } = checked;
   return Array.isArray(input) ? translator.translate(input, call) : translator.translate(input, call);
 }
 
@@ -48,11 +49,11 @@ export async function translate(input: string | string[], options: TranslateOpti
  * const s = translateStream("A long paragraph ...", { model: "Xenova/opus-mt-en-de", numBeams: 1 });
  * for await (const { text } of s) process.stdout.write(text);
  */
-export function translateStream(text: string, options: TranslateOptions = {}): TextStream<Translation> {
-  checkOptions(options, "translateStream");
-  const { model: _model, load: _load, ...call } = options;
+export function translateStream(text: string, options?: TranslateOptions): TextStream<Translation> {
+  const checked = checkOptions(options, "translateStream()", TRANSLATE_OPTION_NAMES);
+  const { model: _model, load: _load, ...call } = checked;
   return new TextStream(async (onToken) => {
-    const translator = await translatorFor(options);
-    return translator.translate(text, { ...call, onToken: chain(call.onToken, onToken) });
+    const translator = await translatorFor(checked);
+    return translator.translate(text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
   });
 }

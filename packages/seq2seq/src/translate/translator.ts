@@ -1,42 +1,15 @@
-import { DisposedError, type LoadedModel, type LoadModelOptions, type ModelSpec } from "@proj/core";
-import { Seq2SeqRunner } from "@proj/core/internal";
+import { DisposedError, TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkLoadOptions, checkOptions } from "@proj/core/internal";
 import { defaultTranslationModel } from "../shared/defaults.js";
-import { checkOptions } from "../shared/check-input.js";
+import { seq2seqEngine } from "../shared/engine.js";
 import { openSeq2SeqModel } from "../shared/open-model.js";
+import { HANDLE_OPTION_NAMES, TRANSLATE_CALL_OPTION_NAMES } from "../shared/option-names.js";
+import type { Seq2SeqHandleOptions } from "../shared/options.js";
 import { TRANSLATE_TASK } from "../shared/tasks.js";
-import { chain, TextStream } from "../shared/text-stream.js";
 import { encoderWindow } from "../shared/window.js";
 import { type TranslationModel, translateTexts } from "./run-translation.js";
-import { detectScheme, schemeSourceOf, type TranslationScheme } from "./scheme.js";
-import type { Translation, TranslateCallOptions } from "./types.js";
-
-/**
- * A loaded translation model, reused across calls. Free it with {@link Translator.dispose}.
- *
- * @example
- * const translator = await createTranslator("Xenova/opus-mt-en-de");
- * for await (const { text } of translator.stream("A long paragraph ...", { numBeams: 1 })) process.stdout.write(text);
- */
-export interface Translator {
-  /** The task this handle serves. */
-  readonly task: "translate";
-  /** The loaded model (configs, tokenizer, sessions). */
-  readonly model: LoadedModel;
-  /** How the model selects languages, and which it knows. */
-  readonly scheme: TranslationScheme;
-  /** Longest input the encoder reads, in tokens. */
-  readonly maxInputTokens: number;
-  /** True once disposed. */
-  readonly disposed: boolean;
-  /** Translates one text. */
-  translate(text: string, options?: TranslateCallOptions): Promise<Translation>;
-  /** Translates several texts, in batches. */
-  translate(texts: string[], options?: TranslateCallOptions): Promise<Translation[]>;
-  /** Streams the translation of one text as text deltas (in one piece with beam search). */
-  stream(text: string, options?: TranslateCallOptions): TextStream<Translation>;
-  /** Releases the model's sessions. */
-  dispose(): Promise<void>;
-}
+import { detectScheme, schemeSourceOf } from "./scheme.js";
+import type { TranslateCallOptions, Translation, Translator } from "./types.js";
 
 /**
  * Loads an encoder-decoder translation model once for many calls: T5 (task prefixes from its config), Marian
@@ -44,22 +17,23 @@ export interface Translator {
  * Without `model`, the English-to-German caption translator embedded in `@proj/models` (offline).
  *
  * @example
- * const translator = await createTranslator("Xenova/opus-mt-en-de", { threads: 2 });
+ * const translator = await createTranslator("Xenova/opus-mt-en-de", { load: { threads: 2 } });
  * const { text } = await translator.translate("A man is riding a bicycle.");
  * const many = await translator.translate(["One.", "Two."], { numBeams: 1 });
  * await translator.dispose();
  */
-export async function createTranslator(
-  model: ModelSpec = defaultTranslationModel({}),
-  options: LoadModelOptions = {},
-): Promise<Translator> {
-  checkOptions(options, "createTranslator");
-  const loaded = await openSeq2SeqModel(model, options, TRANSLATE_TASK);
+export async function createTranslator(model?: string, options?: Seq2SeqHandleOptions): Promise<Translator> {
+  const { load, signal, batching } = checkOptions(options, "createTranslator()", HANDLE_OPTION_NAMES);
+  const loadOptions = checkLoadOptions(load, "createTranslator");
+  const loaded = await openSeq2SeqModel(
+    model ?? defaultTranslationModel({}),
+    { ...loadOptions, ...(signal ? { signal } : {}) },
+    TRANSLATE_TASK,
+  );
   let state: TranslationModel;
   try {
     state = {
-      model: loaded,
-      runner: Seq2SeqRunner.fromModel(loaded),
+      engine: seq2seqEngine(loaded, batching),
       scheme: detectScheme(schemeSourceOf(loaded)),
       window: encoderWindow(loaded),
     };
@@ -72,9 +46,10 @@ export async function createTranslator(
   };
   async function translate(text: string, options?: TranslateCallOptions): Promise<Translation>;
   async function translate(texts: string[], options?: TranslateCallOptions): Promise<Translation[]>;
-  async function translate(input: string | string[], options: TranslateCallOptions = {}): Promise<Translation | Translation[]> {
+  async function translate(input: string | string[], options?: TranslateCallOptions): Promise<Translation | Translation[]> {
     check();
-    const results = await translateTexts(state, input, options);
+    const call = checkOptions(options, "translate()", TRANSLATE_CALL_OPTION_NAMES);
+    const results = await translateTexts(state, input, call);
     return Array.isArray(input) ? results : (results[0] as Translation);
   }
   return {
@@ -86,14 +61,15 @@ export async function createTranslator(
       return loaded.disposed;
     },
     translate,
-    stream(text, options = {}) {
-      checkOptions(options, "translateStream");
+    stream(text, options) {
+      const call = checkOptions(options, "translateStream()", TRANSLATE_CALL_OPTION_NAMES);
       return new TextStream(async (onToken) => {
         check();
-        const [result] = await translateTexts(state, text, { ...options, onToken: chain(options.onToken, onToken) });
+        const [result] = await translateTexts(state, text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
         return result as Translation;
       });
     },
+    batchStats: () => ({ running: state.engine.batcher.running, queued: state.engine.batcher.queued }),
     dispose: () => loaded.dispose(),
   };
 }

@@ -2,7 +2,7 @@ import { AbortError, DisposedError } from "@proj/core";
 import { openSessionCount } from "@proj/core/internal";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSummarizer, createTranslator, disposeCachedSeq2Seq, type Summarizer, type Translator, translate } from "../../src/index.js";
+import { createSummarizer, createTranslator, disposeCachedHandles, type Summarizer, type Translator, translate } from "../../src/index.js";
 
 /**
  * Translation and summarization under concurrency and cancellation: 64 concurrent calls on one handle equal the same
@@ -16,13 +16,13 @@ let summarizer: Summarizer;
 beforeAll(async () => {
   vi.stubEnv("HF_HUB_OFFLINE", "1");
   [translator, summarizer] = await Promise.all([
-    createTranslator(fixture("t5"), { threads: 1 }),
-    createSummarizer(fixture("bart"), { threads: 1 }),
+    createTranslator(fixture("t5"), { load: { threads: 1 } }),
+    createSummarizer(fixture("bart"), { load: { threads: 1 } }),
   ]);
 });
 afterAll(async () => {
   await Promise.all([translator?.dispose(), summarizer?.dispose()]);
-  await disposeCachedSeq2Seq();
+  await disposeCachedHandles();
 });
 
 const TEXTS = [
@@ -66,7 +66,7 @@ describe("64 concurrent calls on one handle equal the same calls made one by one
     );
     expect(openSessionCount()).toBe(before + 2); // encoder_model and decoder_model_merged
     for (const r of results) expect(r.tokenIds).toEqual(results[0]?.tokenIds);
-    await disposeCachedSeq2Seq();
+    await disposeCachedHandles();
     expect(openSessionCount()).toBe(before);
   });
 });
@@ -157,7 +157,7 @@ describe("cancellation", () => {
   });
 
   it("a disposed handle throws DisposedError, also for a stream", async () => {
-    const handle = await createTranslator(fixture("t5"), { threads: 1, graphOptimization: "basic" });
+    const handle = await createTranslator(fixture("t5"), { load: { threads: 1, graphOptimization: "basic" } });
     await handle.dispose();
     await expect(handle.translate("Hello", { to: "de" })).rejects.toBeInstanceOf(DisposedError);
     await expect(handle.stream("Hello", { to: "de" }).result).rejects.toBeInstanceOf(DisposedError);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createSummarizer,
   createTranslator,
-  type Seq2SeqResult,
+  type GenerationResult,
   type Summarizer,
   summarize,
   summarizeStream,
@@ -26,8 +26,8 @@ let summarizer: Summarizer;
 beforeAll(async () => {
   vi.stubEnv("HF_HUB_OFFLINE", "1"); // nothing here may reach the network, whatever a fuzzed option says
   [translator, summarizer] = await Promise.all([
-    createTranslator(fixture("t5"), { threads: 1 }),
-    createSummarizer(fixture("bart"), { threads: 1 }),
+    createTranslator(fixture("t5"), { load: { threads: 1 } }),
+    createSummarizer(fixture("bart"), { load: { threads: 1 } }),
   ]);
 });
 afterAll(() => Promise.all([translator?.dispose(), summarizer?.dispose()]));
@@ -39,14 +39,14 @@ const anyText = fc.oneof(
   { weight: 1, arbitrary: notText() },
 );
 
-function expectResult(result: Seq2SeqResult, maxNewTokens: number): void {
+function expectResult(result: GenerationResult, maxNewTokens: number): void {
   expect(typeof result.text).toBe("string");
   expect(["stop", "length", "abort"]).toContain(result.finishReason);
   expect(result.tokenIds.length).toBeLessThanOrEqual(maxNewTokens);
   expect(result.sequences[0]?.tokenIds).toEqual(result.tokenIds);
 }
 
-async function streamed(s: AsyncIterable<{ text: string }> & { result: Promise<Seq2SeqResult> }): Promise<[string, Seq2SeqResult]> {
+async function streamed(s: AsyncIterable<{ text: string }> & { result: Promise<GenerationResult> }): Promise<[string, GenerationResult]> {
   let text = "";
   for await (const chunk of s) text += chunk.text;
   return [text, await s.result];
@@ -62,7 +62,7 @@ describe("fuzzed texts", () => {
           expect(outcome.error).toBeInstanceOf(InputError);
           return;
         }
-        const results = (Array.isArray(input) ? outcome.value : [outcome.value]) as unknown as Seq2SeqResult[];
+        const results = (Array.isArray(input) ? outcome.value : [outcome.value]) as unknown as GenerationResult[];
         expect(results).toHaveLength(Array.isArray(input) ? input.length : 1);
         for (const r of results) expectResult(r, 4);
         if (!Array.isArray(input)) {

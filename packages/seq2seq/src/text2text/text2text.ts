@@ -1,0 +1,124 @@
+import { DisposedError, type GenerationResult, TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkLoadOptions, checkOptions, type HandleCache } from "@proj/core/internal";
+import { seq2seqEngine } from "../shared/engine.js";
+import { resolveHandle, taskCache } from "../shared/handles.js";
+import { openSeq2SeqModel } from "../shared/open-model.js";
+import { HANDLE_OPTION_NAMES, SEQ2SEQ_CALL_OPTION_NAMES, TEXT2TEXT_OPTION_NAMES } from "../shared/option-names.js";
+import type { Seq2SeqCallOptions, Seq2SeqHandleOptions } from "../shared/options.js";
+import { TEXT2TEXT_TASK } from "../shared/tasks.js";
+import { encoderWindow } from "../shared/window.js";
+import { text2textRows } from "./run-text2text.js";
+import type { Text2Text, Text2TextOptions } from "./types.js";
+
+/**
+ * Hub model {@link text2text} uses when no `model` is given: Flan-T5-small, instruction-tuned T5 that answers short
+ * instructions and questions about a given context.
+ *
+ * @example
+ * await text2text("Is the sky blue? Answer yes or no."); // uses DEFAULT_TEXT2TEXT_MODEL
+ */
+export const DEFAULT_TEXT2TEXT_MODEL = "Xenova/flan-t5-small";
+
+/**
+ * Loads an encoder-decoder model once for text-to-text generation (the Hub's `text2text-generation`: Flan-T5, T5,
+ * BART ...): the input text is encoded as it is (no task prefix added) and the output decoded with the model's
+ * generation config under the call's options. Refuses other model families.
+ *
+ * @example
+ * const t2t = await createText2Text("Xenova/flan-t5-small", { load: { threads: 2 } });
+ * const { text } = await t2t.generate("Answer the question using the context.\n\nContext: Ada wrote it.\n\nQuestion: Who wrote it?");
+ * await t2t.dispose();
+ */
+export async function createText2Text(model?: string, options?: Seq2SeqHandleOptions): Promise<Text2Text> {
+  const { load, signal, batching } = checkOptions(options, "createText2Text()", HANDLE_OPTION_NAMES);
+  const loadOptions = checkLoadOptions(load, "createText2Text");
+  const loaded = await openSeq2SeqModel(
+    model ?? DEFAULT_TEXT2TEXT_MODEL,
+    { ...loadOptions, ...(signal ? { signal } : {}) },
+    TEXT2TEXT_TASK,
+  );
+  let engine: ReturnType<typeof seq2seqEngine>;
+  try {
+    engine = seq2seqEngine(loaded, batching);
+  } catch (error) {
+    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
+    throw error;
+  }
+  const window = encoderWindow(loaded);
+  const check = (): void => {
+    if (loaded.disposed) throw new DisposedError(`The text-to-text model ${loaded.source.label}`);
+  };
+  async function generate(text: string, options?: Seq2SeqCallOptions): Promise<GenerationResult>;
+  async function generate(texts: string[], options?: Seq2SeqCallOptions): Promise<GenerationResult[]>;
+  async function generate(input: string | string[], options?: Seq2SeqCallOptions): Promise<GenerationResult | GenerationResult[]> {
+    check();
+    const call = checkOptions(options, "text2text()", SEQ2SEQ_CALL_OPTION_NAMES);
+    const results = await text2textRows(engine, window, input, call);
+    return Array.isArray(input) ? results : (results[0] as GenerationResult);
+  }
+  return {
+    task: "text2text",
+    model: loaded,
+    maxInputTokens: window,
+    get disposed() {
+      return loaded.disposed;
+    },
+    generate,
+    stream(text, options) {
+      const call = checkOptions(options, "text2textStream()", SEQ2SEQ_CALL_OPTION_NAMES);
+      return new TextStream(async (onToken) => {
+        check();
+        const [result] = await text2textRows(engine, window, text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
+        return result as GenerationResult;
+      });
+    },
+    batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
+    dispose: () => loaded.dispose(),
+  };
+}
+
+const handles: HandleCache<Text2Text> = taskCache<Text2Text>();
+
+function handleFor(options: Text2TextOptions): Promise<Text2Text> {
+  return resolveHandle(
+    options.model,
+    options.load,
+    "text2text",
+    DEFAULT_TEXT2TEXT_MODEL,
+    handles,
+    (id, load) => createText2Text(id, { load }),
+    options.signal,
+  );
+}
+
+/**
+ * Generates text from text with an encoder-decoder model (loaded once and cached; {@link DEFAULT_TEXT2TEXT_MODEL}
+ * when `model` is omitted): instructions and questions for Flan-T5, any input a T5 or BART model was trained on.
+ *
+ * @example
+ * const { text } = await text2text("Answer the question: what colour is the sky on a clear day?", { maxNewTokens: 8 });
+ * const [a, b] = await text2text(["Translate to German: Hello", "Translate to French: Hello"]);
+ */
+export async function text2text(text: string, options?: Text2TextOptions): Promise<GenerationResult>;
+export async function text2text(texts: string[], options?: Text2TextOptions): Promise<GenerationResult[]>;
+export async function text2text(input: string | string[], options?: Text2TextOptions): Promise<GenerationResult | GenerationResult[]> {
+  const checked = checkOptions(options, "text2text()", TEXT2TEXT_OPTION_NAMES);
+  const handle = await handleFor(checked);
+  const { model: _model, load: _load, ...call } = checked;
+  return Array.isArray(input) ? handle.generate(input, call) : handle.generate(input, call);
+}
+
+/**
+ * Streams the output for one input text: iterate for text deltas, await `.result` for the whole result.
+ *
+ * @example
+ * for await (const { text } of text2textStream("Write a haiku about rain.", { maxNewTokens: 40 })) process.stdout.write(text);
+ */
+export function text2textStream(text: string, options?: Text2TextOptions): TextStream {
+  const checked = checkOptions(options, "text2textStream()", TEXT2TEXT_OPTION_NAMES);
+  const { model: _model, load: _load, ...call } = checked;
+  return new TextStream(async (onToken) => {
+    const handle = await handleFor(checked);
+    return handle.generate(text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
+  });
+}
