@@ -38,3 +38,18 @@ export function embeddedModelPath(name: EmbeddedModelName): string | undefined {
 export function embeddedModelOr(name: EmbeddedModelName, hubModel: string): string {
   return embeddedModelPath(name) ?? hubModel;
 }
+
+/**
+ * The folder or Hub id for a default-model choice of `@proj/chooser` (`defaultModelOf(task, pair)`): its embedded
+ * model when it names one this install has, else its Hub model. Task packages and the pipeline turn the chooser's
+ * one decision into a path with it.
+ *
+ * @example
+ * defaultModelPath({ embeddedModel: "translation-en-de", hubModel: "Xenova/t5-small" });
+ * // ".../node_modules/@proj/models/models/translation-en-de"
+ */
+export function defaultModelPath(choice: { embeddedModel: string | undefined; hubModel: string }): string {
+  const name = choice.embeddedModel;
+  const known = name !== undefined && (EMBEDDED_MODEL_NAMES as readonly string[]).includes(name);
+  return known ? embeddedModelOr(name as EmbeddedModelName, choice.hubModel) : choice.hubModel;
+}

@@ -1,1 +1,1 @@
-export { EMBEDDED_MODEL_NAMES, type EmbeddedModelName, embeddedModelOr, embeddedModelPath } from "./embedded.js";
+export { defaultModelPath, EMBEDDED_MODEL_NAMES, type EmbeddedModelName, embeddedModelOr, embeddedModelPath } from "./embedded.js";

@@ -1,4 +1,5 @@
 import { InputError, ModelFormatError } from "@proj/core";
+import { describeValue } from "@proj/core/internal";
 import { languageKeys, matchLanguage, sameLanguage } from "./languages.js";
 import type { TaskPair, TranslationScheme } from "./scheme.js";
 
@@ -19,6 +20,26 @@ export interface ResolvedPair {
 }
 
 /**
+ * Checks the language options of a translation call, the one check that the one-shot {@link translate} (before it
+ * picks a default model) and a translator handle (before it resolves the pair) share: `from` and `to` are
+ * language codes or names when given. Throws {@link InputError} naming the option.
+ *
+ * @example
+ * checkLanguageOptions({ to: 5 }); // throws InputError: to must be a language code or name such as "de" or "German", got a number
+ */
+export function checkLanguageOptions(options: { from?: unknown; to?: unknown }): { from?: string; to?: string } {
+  for (const name of ["from", "to"] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== "string") {
+      throw new InputError(`${name} must be a language code or name such as "de" or "German", got ${describeValue(value)}`, {
+        hint: `pass e.g. { ${name}: "${name === "from" ? "en" : "de"}" }, or omit it`,
+      });
+    }
+  }
+  return options as { from?: string; to?: string };
+}
+
+/**
  * Finds how to translate `from` -> `to` with a model, or throws {@link InputError} naming what the model can do.
  * Codes and names are both accepted (`"de"`, `"deu"`, `"German"`, or the model's own `"de_DE"` / `"deu_Latn"`).
  *
@@ -32,16 +53,7 @@ export function resolvePair(
   from: string | undefined,
   to: string | undefined,
 ): ResolvedPair {
-  for (const [name, value] of [
-    ["from", from],
-    ["to", to],
-  ] as const) {
-    if (value !== undefined && typeof value !== "string") {
-      throw new InputError(
-        `${name} must be a language code or name such as "de" or "German", got ${value === null ? "null" : typeof value}`,
-      );
-    }
-  }
+  checkLanguageOptions({ from, to });
   const none: ResolvedPair = {
     from: undefined,
     to: undefined,
