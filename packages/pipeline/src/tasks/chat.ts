@@ -1,11 +1,10 @@
 import {
   type ChatMessage,
-  type ChatOptions,
   createGenerator,
   type GenerationResult,
-  type GenerationStream,
-  type Generator,
-  type GeneratorCallOptions,
+  type GeneratorChatOptions,
+  type LocalGenerator,
+  type TextStream,
 } from "@proj/decoder";
 import { callable, type PipelineBase } from "../shared/base.js";
 import { baseOf, type FactoryContext } from "../shared/context.js";
@@ -16,7 +15,7 @@ import { baseOf, type FactoryContext } from "../shared/context.js";
  * @example
  * const options: ChatPipelineCallOptions = { maxNewTokens: 128, temperature: 0.7, doSample: true };
  */
-export type ChatPipelineCallOptions = GeneratorCallOptions & ChatOptions;
+export type ChatPipelineCallOptions = GeneratorChatOptions;
 
 /**
  * A chat pipeline: call it with the conversation so far for the assistant's answer (rendered with the model's
@@ -28,11 +27,11 @@ export type ChatPipelineCallOptions = GeneratorCallOptions & ChatOptions;
  * const { text } = await chat(history, { maxNewTokens: 64 });
  * history.push({ role: "assistant", content: text });
  */
-export interface ChatPipeline extends PipelineBase<"chat", Generator> {
+export interface ChatPipeline extends PipelineBase<"chat", LocalGenerator> {
   /** The assistant's answer to the conversation. */
   (messages: readonly ChatMessage[], options?: ChatPipelineCallOptions): Promise<GenerationResult>;
   /** Streams the assistant's answer as text deltas. */
-  stream(messages: readonly ChatMessage[], options?: ChatPipelineCallOptions): GenerationStream;
+  stream(messages: readonly ChatMessage[], options?: ChatPipelineCallOptions): TextStream;
 }
 
 /**
@@ -41,7 +40,7 @@ export interface ChatPipeline extends PipelineBase<"chat", Generator> {
  * @internal
  */
 export async function chatPipeline(context: FactoryContext): Promise<ChatPipeline> {
-  const handle = await createGenerator(context.modelId, context.load);
+  const handle = await createGenerator(context.modelId, context.create);
   const call = (messages: readonly ChatMessage[], options?: ChatPipelineCallOptions) => handle.chat(messages, options);
   return callable<ChatPipeline>(call, baseOf(context, handle), {
     stream: (messages: readonly ChatMessage[], options?: ChatPipelineCallOptions) => handle.streamChat(messages, options),

@@ -1,4 +1,4 @@
-import { detectFamily, InputError, type LoadModelOptions, openModelSource, readModelConfig } from "@proj/core";
+import { detectFamily, InputError, type LoadOptions, openModelSource, readModelConfig } from "@proj/core";
 import { callable, type PipelineBase } from "../shared/base.js";
 import { baseOf, type FactoryContext } from "../shared/context.js";
 import { decoderAnswerer } from "./generative-qa/decoder-answerer.js";
@@ -24,20 +24,20 @@ export interface GenerativeQAPipeline extends PipelineBase<"generative-qa", Gene
  * @internal
  */
 export async function generativeQAPipeline(context: FactoryContext): Promise<GenerativeQAPipeline> {
-  const family = await familyOf(context.modelId, context.load);
+  const family = await familyOf(context.modelId, context.load, context.signal);
   if (family === "encoder") {
     throw new InputError(`${context.modelId} is an encoder model: it extracts answers, it does not write them`, {
       hint: 'use pipeline("question-answering") for extractive QA, or pass a decoder (e.g. "onnx-community/Qwen2.5-0.5B-Instruct") or Flan-T5 model',
     });
   }
   const handle =
-    family === "decoder" ? await decoderAnswerer(context.modelId, context.load) : await seq2seqAnswerer(context.modelId, context.load);
+    family === "decoder" ? await decoderAnswerer(context.modelId, context.create) : await seq2seqAnswerer(context.modelId, context.create);
   const call = (input: GenerativeQuestion, options?: GenerativeQACallOptions) => handle.answer(input, options);
   return callable<GenerativeQAPipeline>(call, baseOf(context, handle));
 }
 
-async function familyOf(modelId: string, load: LoadModelOptions) {
-  const source = openModelSource(modelId, { ...load.hub, ...(load.signal ? { signal: load.signal } : {}) });
-  const config = await readModelConfig(await source.resolveFile("config.json", load.signal ? { signal: load.signal } : {}));
+async function familyOf(modelId: string, load: LoadOptions, signal: AbortSignal | undefined) {
+  const source = openModelSource(modelId, { ...load.hub, ...(signal ? { signal } : {}) });
+  const config = await readModelConfig(await source.resolveFile("config.json", signal ? { signal } : {}));
   return load.family ?? detectFamily(config, []);
 }

@@ -25,7 +25,7 @@ export interface SummarizationPipeline extends PipelineBase<"summarization", Sum
  * @internal
  */
 export async function summarizationPipeline(context: FactoryContext): Promise<SummarizationPipeline> {
-  const handle = await createSummarizer(context.modelId, context.load);
+  const handle = await createSummarizer(context.modelId, context.create);
   const call = (input: string | string[], options?: SummarizeCallOptions) => handle.summarize(input as string, options);
   return callable<SummarizationPipeline>(call, baseOf(context, handle), {
     stream: (text: string, options?: SummarizeCallOptions) => handle.stream(text, options),

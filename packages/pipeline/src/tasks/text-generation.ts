@@ -1,4 +1,4 @@
-import { createGenerator, type GenerationResult, type GenerationStream, type Generator, type GeneratorCallOptions } from "@proj/decoder";
+import { createGenerator, type GenerationResult, type GeneratorCallOptions, type LocalGenerator, type TextStream } from "@proj/decoder";
 import { callable, type PipelineBase } from "../shared/base.js";
 import { baseOf, type FactoryContext } from "../shared/context.js";
 
@@ -10,13 +10,13 @@ import { baseOf, type FactoryContext } from "../shared/context.js";
  * const { text, metrics } = await generate("Once upon a time", { maxNewTokens: 30, doSample: true, topP: 0.9, seed: 1 });
  * for await (const { text } of generate.stream("Once upon a time")) process.stdout.write(text);
  */
-export interface TextGenerationPipeline extends PipelineBase<"text-generation", Generator> {
+export interface TextGenerationPipeline extends PipelineBase<"text-generation", LocalGenerator> {
   /** Continues one prompt. */
   (prompt: string, options?: GeneratorCallOptions): Promise<GenerationResult>;
   /** Continues several prompts, decoded together. */
   (prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
   /** Streams the continuation of one prompt as text deltas; `.result` has the final result with metrics. */
-  stream(prompt: string, options?: GeneratorCallOptions): GenerationStream;
+  stream(prompt: string, options?: GeneratorCallOptions): TextStream;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface TextGenerationPipeline extends PipelineBase<"text-generation", 
  * @internal
  */
 export async function textGenerationPipeline(context: FactoryContext): Promise<TextGenerationPipeline> {
-  const handle = await createGenerator(context.modelId, context.load);
+  const handle = await createGenerator(context.modelId, context.create);
   const call = (input: string | string[], options?: GeneratorCallOptions) => handle.generate(input as string, options);
   return callable<TextGenerationPipeline>(call, baseOf(context, handle), {
     stream: (prompt: string, options?: GeneratorCallOptions) => handle.stream(prompt, options),

@@ -33,7 +33,7 @@ export async function translationPipeline(context: FactoryContext): Promise<Tran
   const from = context.options.from ?? context.resolved.from;
   const to = context.options.to ?? context.resolved.to;
   const pair = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
-  const handle = await createTranslator(context.modelId, context.load);
+  const handle = await createTranslator(context.modelId, context.create);
   const call = (input: string | string[], options?: TranslateCallOptions) => handle.translate(input as string, { ...pair, ...options });
   return callable<TranslationPipeline>(call, baseOf(context, handle), {
     stream: (text: string, options?: TranslateCallOptions) => handle.stream(text, { ...pair, ...options }),

@@ -1,4 +1,4 @@
-import type { LoadModelOptions } from "@proj/core";
+import type { LoadOptions } from "@proj/core";
 import { createGenerator } from "@proj/decoder";
 import { checkQuestion, questionPrompt } from "./prompt.js";
 import type { GeneratedAnswer, GenerativeAnswerer, GenerativeQACallOptions } from "./types.js";
@@ -9,8 +9,8 @@ import type { GeneratedAnswer, GenerativeAnswerer, GenerativeQACallOptions } fro
  *
  * @internal
  */
-export async function decoderAnswerer(modelId: string, load: LoadModelOptions): Promise<GenerativeAnswerer> {
-  const generator = await createGenerator(modelId, load);
+export async function decoderAnswerer(modelId: string, create: { load: LoadOptions; signal?: AbortSignal }): Promise<GenerativeAnswerer> {
+  const generator = await createGenerator(modelId, create);
   const hasTemplate = generator.model.tokenizerConfig?.chatTemplate !== undefined;
   return {
     kind: "decoder",

@@ -1,4 +1,4 @@
-import type { DecodingOptions, FinishReason, GenerationMetrics, LoadedModel, TokenEvent } from "@proj/core";
+import type { FinishReason, GenerationCallOptions, GenerationMetrics, LoadedModel } from "@proj/core";
 
 /**
  * A question, with the text that holds the answer (or without, to ask the model what it knows).
@@ -19,14 +19,12 @@ export interface GenerativeQuestion {
  * @example
  * const options: GenerativeQACallOptions = { maxNewTokens: 48, numBeams: 2 };
  */
-export interface GenerativeQACallOptions extends DecodingOptions {
+export interface GenerativeQACallOptions extends GenerationCallOptions {
   /**
    * The instruction before the context and question.
    * @defaultValue "Answer the question using only the context. If the context does not contain the answer, say so."
    */
   instruction?: string;
-  /** Called for every generated token (not with beam search). */
-  onToken?: (event: TokenEvent) => void;
 }
 
 /**
