@@ -29,6 +29,14 @@ describe("bad input never crashes the server", () => {
     expect(text.json.error?.code).toBe("unsupported_media_type");
   });
 
+  it("a text/plain body is a 415 unsupported_media_type, as the README's error table says (not a 400 invalid_type)", async () => {
+    for (const path of ["completions", "chat/completions", "classify"]) {
+      const { status, json } = await post(`${run.url}/v1/${path}`, JSON.stringify(ok), { "content-type": "text/plain" });
+      expect({ path, status }).toEqual({ path, status: 415 });
+      expect(json.error).toMatchObject({ type: "invalid_request_error", code: "unsupported_media_type" });
+    }
+  });
+
   it("wrong types and out-of-range values are 400s naming the field", async () => {
     const cases: Array<[unknown, string]> = [
       [{ ...ok, max_tokens: "many" }, "max_tokens"],
@@ -91,6 +99,20 @@ describe("bad input never crashes the server", () => {
     const streamed = await completions({ model: "llama", prompt: long, max_tokens: 4, stream: true });
     expect(streamed.status).toBe(400);
     expect(streamed.json.error?.code).toBe("context_length_exceeded");
+  });
+
+  it("a context_length_exceeded message advises what a wire client can change, not the SDK's options", async () => {
+    const tooMany = await completions({ model: "llama", prompt: "Hello", max_tokens: 5000 });
+    const tooLong = await chat({ ...ok, messages: [{ role: "user", content: "word ".repeat(3000) }], max_tokens: 4 });
+    for (const { status, json } of [tooMany, tooLong]) {
+      expect(status).toBe(400);
+      expect(json.error?.code).toBe("context_length_exceeded");
+      const message = json.error?.message ?? "";
+      expect(message).toMatch(/context of \d+ tokens/);
+      expect(message).toMatch(/max_tokens/);
+      expect(message).toMatch(/shorter prompt|prompt shorter than/);
+      expect(message).not.toMatch(/truncatePrompt|maxNewTokens/);
+    }
   });
 
   it("a body over the size limit is a 413", async () => {

@@ -1,4 +1,4 @@
-import type { Generator } from "@proj/decoder";
+import type { LocalGenerator } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import OpenAI from "openai";
 import parsePrometheusTextFormat, { type PromFamily } from "parse-prometheus-text-format";
@@ -79,8 +79,8 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5_000,
 export const IGNORE_EOS = { ignore_eos: true } as const;
 
 /** The generator behind a running server (tests start servers with one). */
-export function generatorOf(run: Running): Generator {
+export function generatorOf(run: Running): LocalGenerator {
   const generator = run.server.generator;
   if (!generator) throw new Error("this server serves no generator");
-  return generator;
+  return generator as LocalGenerator;
 }

@@ -31,11 +31,39 @@ const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_content_length",
 };
 
+/** The SDK's message for a prompt that does not fit: "... exceeds the model's context of 2048 tokens". */
+const CONTEXT_EXCEEDED = /exceeds the model's context of (\d+) tokens/;
+
+/**
+ * The message of an SDK error without the hint that core appends to it (`"<message>. <hint>"`): the hint speaks to
+ * SDK users (option names such as `maxNewTokens`), which a wire client cannot act on.
+ */
+function withoutHint(error: ProjError): string {
+  const { message, hint } = error;
+  return hint && message.endsWith(`. ${hint}`) ? message.slice(0, -(hint.length + 2)) : message;
+}
+
+/**
+ * A context-length refusal said in the wire's terms: the fields a client can change are the prompt (or messages)
+ * and `max_tokens`; the SDK's `truncatePrompt` option has no wire field.
+ */
+function contextLengthMessage(error: InputError, context: number): string {
+  const base = withoutHint(error).replace(/\bmaxNewTokens\b/g, "max_tokens");
+  const prompt = /The prompt has (\d+) tokens/.exec(base);
+  const fits = prompt === null || Number(prompt[1]) < context;
+  return fits
+    ? `${base}. Send a shorter prompt (fewer or shorter messages) or a lower max_tokens`
+    : `${base}. Send a prompt shorter than ${context} tokens (fewer or shorter messages), and a max_tokens that fits beside it`;
+}
+
 /**
  * Maps any failure to its HTTP status and OpenAI error fields: the one place where the SDK's typed errors
- * meet HTTP. `InputError` -> 400 (`context_length_exceeded` when the prompt does not fit), `ModelNotFoundError`
- * -> 404, `OverloadedError` -> 429 with `Retry-After`, `AbortError`/`DisposedError` while closing -> 503,
- * malformed JSON -> 400, a body over the limit -> 413, other failures -> 500.
+ * meet HTTP. Errors are recognised with `isInstance`, so a second copy of `@proj/core` in the process (its ESM and
+ * CommonJS builds) is understood too. `InputError` -> 400 (`context_length_exceeded` when the prompt does not fit,
+ * with advice a wire client can follow), a chat template that fails (`TemplateError`, code `TEMPLATE`, e.g. its
+ * `raise_exception(...)`) -> 400 `chat_template_error` with the template's message, `ModelNotFoundError` -> 404,
+ * `OverloadedError` -> 429 with `Retry-After`, `AbortError`/`DisposedError` while closing -> 503, malformed JSON ->
+ * 400, a body over the limit -> 413, a content type other than JSON -> 415, other failures -> 500.
  *
  * @example
  * const http = toHttpError(new OverloadedError("queue full", { retryAfterMs: 1000 }));
@@ -43,7 +71,7 @@ const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
  */
 export function toHttpError(error: unknown, context: ErrorContext = {}): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof OverloadedError) {
+  if (OverloadedError.isInstance(error)) {
     const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000));
     return new HttpError(429, error.message, {
       type: "overloaded_error",
@@ -52,17 +80,22 @@ export function toHttpError(error: unknown, context: ErrorContext = {}): HttpErr
       cause: error,
     });
   }
-  if (error instanceof InputError) {
-    const code = /context/i.test(error.message) ? "context_length_exceeded" : "invalid_value";
-    return new HttpError(400, error.message, { code, cause: error });
+  if (InputError.isInstance(error)) {
+    const exceeded = CONTEXT_EXCEEDED.exec(error.message);
+    if (exceeded)
+      return new HttpError(400, contextLengthMessage(error, Number(exceeded[1])), { code: "context_length_exceeded", cause: error });
+    return new HttpError(400, error.message, { code: "invalid_value", cause: error });
   }
-  if (error instanceof ModelNotFoundError) return new HttpError(404, error.message, { code: "model_not_found", cause: error });
-  if (error instanceof AbortError || error instanceof DisposedError) {
+  if (ProjError.isInstance(error) && error.code === "TEMPLATE") {
+    return new HttpError(400, error.message, { param: "messages", code: "chat_template_error", cause: error });
+  }
+  if (ModelNotFoundError.isInstance(error)) return new HttpError(404, error.message, { code: "model_not_found", cause: error });
+  if (AbortError.isInstance(error) || DisposedError.isInstance(error)) {
     return context.closing
       ? new HttpError(503, "The server is shutting down; the request was cancelled", { code: "shutting_down", cause: error })
       : new HttpError(499, "The request was cancelled", { code: "cancelled", cause: error });
   }
-  if (error instanceof ProjError) return new HttpError(500, error.message, { code: error.code.toLowerCase(), cause: error });
+  if (ProjError.isInstance(error)) return new HttpError(500, error.message, { code: error.code.toLowerCase(), cause: error });
   if (isFrameworkError(error) && error.statusCode >= 400 && error.statusCode < 500) {
     const code = typeof error.code === "string" ? (FRAMEWORK_CODES[error.code] ?? "invalid_request") : "invalid_request";
     const message = code === "invalid_json" ? `The body is not valid JSON: ${error.message}` : error.message;

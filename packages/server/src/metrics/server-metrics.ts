@@ -177,7 +177,7 @@ export class ServerMetrics {
   observeGeneration(metrics: GenerationMetrics): void {
     this.#queue.observe(metrics.queueMs / 1000);
     this.#ttft.observe(metrics.ttftMs / 1000);
-    if (metrics.tpot.mean > 0) this.#itl.observe(metrics.tpot.mean / 1000);
+    if (metrics.tpot && metrics.tpot.mean > 0) this.#itl.observe(metrics.tpot.mean / 1000);
     this.#generated.observe(metrics.generatedTokens);
     this.#generatedTotal.inc(metrics.generatedTokens);
     this.#input.observe(metrics.promptTokens);

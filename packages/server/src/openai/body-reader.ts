@@ -1,3 +1,4 @@
+import { nearestName } from "@proj/core/internal";
 import { badRequest } from "../errors/http-error.js";
 
 /** Bounds of a numeric field. */
@@ -120,6 +121,20 @@ export class BodyReader {
     if (typeof value !== "object" || Array.isArray(value))
       throw badRequest(`"${this.#at(name)}" must be an object, got ${describe(value)}`, this.#at(name), "invalid_type");
     return new BodyReader(value, `${this.#at(name)}.`);
+  }
+
+  /**
+   * Refuses a field that is not one of `known` with a 400 `unknown_parameter` naming it and the nearest known field
+   * (`topk` -> `top_k`), so a misspelt field is not silently ignored. For this server's own task endpoints; the OpenAI
+   * endpoints ignore fields they do not know, as OpenAI does.
+   */
+  only(known: readonly string[], where: string): void {
+    for (const name of Object.keys(this.#body)) {
+      if (known.includes(name)) continue;
+      const near = nearestName(name, known);
+      const hint = near ? `did you mean "${this.#at(near)}"?` : `its fields are: ${known.join(", ")}`;
+      throw badRequest(`${where} has no field "${this.#at(name)}"; ${hint}`, this.#at(name), "unknown_parameter");
+    }
   }
 
   /** Refuses a field this server does not implement when `unsupported(value)` says so. */

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { AbortError, InputError } from "@proj/core";
-import { createGenerator, type Generator } from "@proj/decoder";
+import { checkLoadOptions, checkOptions } from "@proj/core/internal";
+import { createGenerator, type Generator, type LocalGenerator, type RemoteGenerator } from "@proj/decoder";
 import Fastify, { type FastifyInstance } from "fastify";
 import { HttpError } from "../errors/http-error.js";
 import { toHttpError } from "../errors/to-http-error.js";
@@ -13,7 +14,7 @@ import { type LoadedTask, loadTaskModels } from "../tasks/task-models.js";
 import { registerBasicRoutes } from "./basic-routes.js";
 import type { ServerContext } from "./context.js";
 import { InFlight } from "./in-flight.js";
-import type { ServerOptions } from "./options.js";
+import { SERVER_OPTION_NAMES, type ServerOptions } from "./options.js";
 import { closeConnections } from "./close-connections.js";
 import { labelToId, modelIdOf, type ServedModel, ServedModels } from "./served-models.js";
 
@@ -58,7 +59,8 @@ export interface ProjServer {
  * // new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" }).completions.create({ model: "gpt2", prompt: "Hello" })
  * process.on("SIGTERM", () => server.close());
  */
-export async function createServer(options: ServerOptions): Promise<ProjServer> {
+export async function createServer(serverOptions: ServerOptions): Promise<ProjServer> {
+  const options = checkOptions(serverOptions, "createServer()", SERVER_OPTION_NAMES);
   if (options.model !== undefined && options.generator !== undefined) {
     throw new InputError("Pass either model or generator to createServer, not both");
   }
@@ -68,14 +70,14 @@ export async function createServer(options: ServerOptions): Promise<ProjServer> 
     });
   }
   const metrics = options.metrics ?? new ServerMetrics();
-  const load = options.load ?? {};
+  const load = checkLoadOptions(options.load, "createServer");
   const owned: Array<{ dispose(): Promise<void> }> = [];
   const models = new ServedModels();
   try {
     if (options.model !== undefined) {
       const maxSequences = options.batching === false ? 1 : (options.maxSequences ?? 16);
       const generator = await createGenerator(options.model, {
-        ...load,
+        load,
         batching: {
           maxSequences,
           maxQueue: options.maxQueue ?? 256,
@@ -87,9 +89,15 @@ export async function createServer(options: ServerOptions): Promise<ProjServer> 
       metrics.watchQueue(() => generator.batchStats().queued);
       models.add("generate", options.modelId ?? modelIdOf(options.model), generator);
     } else if (options.generator !== undefined) {
-      const generator = options.generator;
-      metrics.watchQueue(() => generator.batchStats().queued);
-      models.add("generate", options.modelId ?? labelToId(generator.model.source.label), generator);
+      // A local generator (its batch is watched) or a remote one (this server then fronts another).
+      const generator = options.generator as Partial<LocalGenerator & RemoteGenerator> & Generator;
+      const { batchStats } = generator;
+      if (typeof batchStats === "function") metrics.watchQueue(() => batchStats.call(generator).queued);
+      const named = generator.model ? labelToId(generator.model.source.label) : generator.modelId;
+      if (options.modelId === undefined && named === undefined) {
+        throw new InputError("createServer() cannot name the generator's model", { hint: "pass { modelId }" });
+      }
+      models.add("generate", options.modelId ?? (named as string), generator);
     }
     const tasks: LoadedTask[] = await loadTaskModels(options.tasks ?? {}, load);
     for (const t of tasks) {
@@ -169,6 +177,8 @@ function buildApp(options: ServerOptions, context: ServerContext): FastifyInstan
     }
     done();
   });
+  // Fastify reads text/plain bodies as strings by default; the API takes JSON only, so any other type is a 415.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler((error, request, reply) => {
     const http = toHttpError(error, { closing: context.closing });
     if (http.status >= 500) request.log.error({ err: error }, http.message);

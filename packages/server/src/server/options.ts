@@ -1,4 +1,5 @@
-import type { LoadModelOptions } from "@proj/core";
+import type { LoadOptions } from "@proj/core";
+import { optionNames } from "@proj/core/internal";
 import type { Generator } from "@proj/decoder";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 import type { TaskModels } from "../tasks/task-models.js";
@@ -35,12 +36,15 @@ export interface ServerLimits {
 export interface ServerOptions extends ServerLimits {
   /** A decoder-only model (folder or Hub id) for `/v1/completions` and `/v1/chat/completions`; loaded and disposed by the server. */
   model?: string;
-  /** Or a generator you created (and dispose yourself); pass {@link ServerMetrics.onStep} as its `batching.onStep` for batch metrics. */
+  /**
+   * Or a generator you created (and dispose yourself): a local one (`createGenerator`; pass {@link ServerMetrics.onStep}
+   * as its `batching.onStep` for batch metrics) or a remote one (`createRemoteGenerator`), which this server then fronts.
+   */
   generator?: Generator;
   /** The name clients send as `model`. @defaultValue the folder name, or the Hub id */
   modelId?: string;
-  /** How models given by name are loaded (threads, dtype, device, Hub options). */
-  load?: LoadModelOptions;
+  /** How models given by name are loaded (threads, dtype, device, Hub options), as every task function's `load`. */
+  load?: LoadOptions;
   /**
    * Continuous batching of concurrent requests (on by default). `false` decodes one sequence at a time
    * (`maxSequences: 1`), the baseline that batching is measured against.
@@ -50,10 +54,33 @@ export interface ServerOptions extends ServerLimits {
   chatTemplate?: string;
   /** `max_tokens` when a request sends none. @defaultValue 16 for completions (as OpenAI), 256 for chat */
   defaultMaxTokens?: number;
-  /** Models of the task endpoints (classify, ner, answer, fill-mask, translate, summarize). */
+  /** Models of the task endpoints, by any of the chooser's names of the task (classify, ner, answer, fill-mask, translate, summarize ...). */
   tasks?: TaskModels;
   /** The metrics to publish (create one first when you pass a `generator`). @defaultValue a new {@link ServerMetrics} */
   metrics?: ServerMetrics;
   /** Fastify's logger: `true` logs requests as JSON lines (pino). @defaultValue false */
   logger?: boolean;
 }
+
+/**
+ * The option names of {@link ServerOptions}: anything else given to `createServer` is refused with the nearest name.
+ *
+ * @internal
+ */
+export const SERVER_OPTION_NAMES = optionNames<ServerOptions>()([
+  "maxSequences",
+  "maxTokens",
+  "maxQueue",
+  "maxBodyBytes",
+  "shutdownTimeoutMs",
+  "model",
+  "generator",
+  "modelId",
+  "load",
+  "batching",
+  "chatTemplate",
+  "defaultMaxTokens",
+  "tasks",
+  "metrics",
+  "logger",
+]);

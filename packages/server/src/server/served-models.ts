@@ -2,14 +2,16 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import type { Generator } from "@proj/decoder";
 import { HttpError } from "../errors/http-error.js";
+import type { SHORT_NAMES } from "../tasks/task-names.js";
 
 /**
- * What a served model does: text generation, or one of the task endpoints.
+ * What a served model does: text generation, or one of the task endpoints, by the task's short name (one of the
+ * chooser's names of the task, see `SHORT_NAMES`).
  *
  * @example
  * const task: ServedTask = "fill-mask";
  */
-export type ServedTask = "generate" | "classify" | "ner" | "answer" | "fill-mask" | "translate" | "summarize";
+export type ServedTask = (typeof SHORT_NAMES)[keyof typeof SHORT_NAMES];
 
 /**
  * One model as `GET /v1/models` lists it.

@@ -1,9 +1,9 @@
 import type { AggregationStrategy, Classifier, FillMasker, FunctionToApply, QuestionAnswerer, TokenClassifier } from "@proj/encoder";
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
-import { BodyReader } from "../openai/body-reader.js";
+import type { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
-import { readInputs, runTask } from "./run-task.js";
+import { postTask, readInputs, runTask } from "./run-task.js";
 
 function choice<T extends string>(body: BodyReader, name: string, allowed: readonly T[]): T | undefined {
   const value = body.string(name);
@@ -13,7 +13,9 @@ function choice<T extends string>(body: BodyReader, name: string, allowed: reado
 }
 
 /**
- * The encoder task endpoints, JSON in and out, with the OpenAI error shape:
+ * The encoder task endpoints, JSON in and out, with the OpenAI error shape, each also under the task's other names
+ * in the chooser (`/v1/text-classification`, `/v1/sentiment-analysis`, `/v1/token-classification`,
+ * `/v1/question-answering`, `/v1/qa`); a field an endpoint does not know is a 400 naming the nearest one:
  * - `POST /v1/classify` `{ input, top_k?, function_to_apply? }` -> `{ data: [{ index, labels: [{ label, score }] }] }`
  * - `POST /v1/ner` `{ input, aggregation_strategy?, ignore_labels? }` -> `{ data: [{ index, entities }] }`
  * - `POST /v1/answer` `{ question, context, top_k?, max_answer_length?, handle_impossible_answer? }` -> `{ data: [{ answer, score, start, end }] }`
@@ -24,8 +26,7 @@ function choice<T extends string>(body: BodyReader, name: string, allowed: reado
  * // curl -d '{"input":"I love it"}' -H 'content-type: application/json' localhost:8000/v1/classify
  */
 export function registerEncoderRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post("/v1/classify", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  postTask(app, "text-classification", ["input", "top_k", "function_to_apply"], async (body, reply) => {
     const { id, handle } = context.models.resolve<Classifier>("classify", body.raw("model"));
     const texts = readInputs(body);
     const topK = body.isNull("top_k") ? null : body.number("top_k", { min: 1, integer: true });
@@ -36,8 +37,7 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
     return { object: "list", model: id, data: results.map((labels, index) => ({ index, labels })) };
   });
 
-  app.post("/v1/ner", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  postTask(app, "token-classification", ["input", "aggregation_strategy", "ignore_labels"], async (body, reply) => {
     const { id, handle } = context.models.resolve<TokenClassifier>("ner", body.raw("model"));
     const texts = readInputs(body);
     const aggregation = choice<AggregationStrategy>(body, "aggregation_strategy", ["none", "simple", "first", "average", "max"]);
@@ -48,8 +48,8 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
     return { object: "list", model: id, data: results.map((entities, index) => ({ index, entities })) };
   });
 
-  app.post("/v1/answer", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  const answerFields = ["question", "context", "top_k", "max_answer_length", "handle_impossible_answer"];
+  postTask(app, "question-answering", answerFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<QuestionAnswerer>("answer", body.raw("model"));
     const question = body.string("question", true);
     const text = body.string("context", true);
@@ -71,8 +71,7 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
     return { object: "list", model: id, data: Array.isArray(answers) ? answers : [answers] };
   });
 
-  app.post("/v1/fill-mask", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  postTask(app, "fill-mask", ["input", "top_k", "targets"], async (body, reply) => {
     const { id, handle } = context.models.resolve<FillMasker>("fill-mask", body.raw("model"));
     const texts = readInputs(body);
     const topK = body.number("top_k", { min: 1, integer: true });

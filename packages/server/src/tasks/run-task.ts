@@ -1,9 +1,10 @@
 import { AbortError } from "@proj/core";
-import type { FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { badRequest } from "../errors/http-error.js";
-import type { BodyReader } from "../openai/body-reader.js";
+import { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
 import { requestSignal } from "../server/request-signal.js";
+import { type EndpointTask, namesOf } from "./task-names.js";
 
 /** Most texts one task request may send. */
 export const MAX_INPUTS = 256;
@@ -38,4 +39,28 @@ export function readInputs(body: BodyReader, name = "input"): string[] {
   if (texts.length === 0 || texts.some((t) => t.trim().length === 0))
     throw badRequest(`"${name}" must be non-empty text or a non-empty array of it`, name);
   return texts;
+}
+
+/**
+ * Registers a task endpoint under every name the chooser gives the task (`POST /v1/token-classification` and
+ * `POST /v1/ner`): one handler, whose body may hold `model` and `fields` only (anything else is a 400
+ * `unknown_parameter` naming the nearest field).
+ *
+ * @example
+ * postTask(app, "token-classification", ["input", "aggregation_strategy"], async (body, reply) => ({ ... }));
+ */
+export function postTask(
+  app: FastifyInstance,
+  task: EndpointTask,
+  fields: readonly string[],
+  handler: (body: BodyReader, reply: FastifyReply) => Promise<unknown>,
+): void {
+  const known = ["model", ...fields];
+  for (const name of namesOf(task)) {
+    app.post(`/v1/${name}`, async (request, reply) => {
+      const body = new BodyReader(request.body);
+      body.only(known, `POST /v1/${name}`);
+      return handler(body, reply);
+    });
+  }
 }

@@ -1,8 +1,11 @@
 import type { Seq2SeqCallOptions, Seq2SeqResult, Summarizer, Translator } from "@proj/seq2seq";
 import type { FastifyInstance } from "fastify";
-import { BodyReader } from "../openai/body-reader.js";
+import type { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
-import { readInputs, runTask } from "./run-task.js";
+import { postTask, readInputs, runTask } from "./run-task.js";
+
+/** The decoding fields of {@link readDecoding}. */
+const DECODING_FIELDS = ["max_tokens", "min_tokens", "num_beams"] as const;
 
 /** Decoding fields the seq2seq endpoints read: `max_tokens`, `min_tokens`, `num_beams`. */
 function readDecoding(body: BodyReader): Seq2SeqCallOptions {
@@ -24,7 +27,9 @@ function usageOf(results: readonly Seq2SeqResult[]): { prompt_tokens: number; co
 }
 
 /**
- * The encoder-decoder task endpoints, JSON in and out, with the OpenAI error shape:
+ * The encoder-decoder task endpoints, JSON in and out, with the OpenAI error shape, each also under the task's
+ * other names in the chooser (`/v1/translation`, `/v1/summarization`); a field an endpoint does not know is a 400
+ * naming the nearest one:
  * - `POST /v1/translate` `{ input, source_lang?, target_lang?, max_tokens?, num_beams? }` -> `{ data: [{ index, text, source_lang, target_lang, finish_reason }], usage }`
  * - `POST /v1/summarize` `{ input, max_tokens?, min_tokens?, num_beams? }` -> `{ data: [{ index, text, chunks, finish_reason }], usage }`
  *
@@ -33,8 +38,7 @@ function usageOf(results: readonly Seq2SeqResult[]): { prompt_tokens: number; co
  * // curl -d '{"input":"Hello","target_lang":"de"}' -H 'content-type: application/json' localhost:8000/v1/translate
  */
 export function registerSeq2SeqRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.post("/v1/translate", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  postTask(app, "translation", ["input", "source_lang", "target_lang", ...DECODING_FIELDS], async (body, reply) => {
     const { id, handle } = context.models.resolve<Translator>("translate", body.raw("model"));
     const texts = readInputs(body);
     const from = body.string("source_lang");
@@ -57,8 +61,7 @@ export function registerSeq2SeqRoutes(app: FastifyInstance, context: ServerConte
     };
   });
 
-  app.post("/v1/summarize", async (request, reply) => {
-    const body = new BodyReader(request.body);
+  postTask(app, "summarization", ["input", ...DECODING_FIELDS], async (body, reply) => {
     const { id, handle } = context.models.resolve<Summarizer>("summarize", body.raw("model"));
     const texts = readInputs(body);
     const decoding = readDecoding(body);

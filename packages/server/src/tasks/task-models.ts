@@ -1,39 +1,39 @@
-import type { LoadModelOptions } from "@proj/core";
+import type { LoadOptions } from "@proj/core";
 import {
   type Classifier,
   createClassifier,
   createFillMask,
   createQuestionAnswerer,
   createTokenClassifier,
-  type EncoderLoadOptions,
   type FillMasker,
   type QuestionAnswerer,
   type TokenClassifier,
 } from "@proj/encoder";
 import { createSummarizer, createTranslator, type Summarizer, type Translator } from "@proj/seq2seq";
+import { InputError } from "@proj/core";
 import { labelToId, modelIdOf, type ServedTask } from "../server/served-models.js";
+import { type EndpointTask, endpointTaskOf, type NameOf, SHORT_NAMES } from "./task-names.js";
+
+/** The handle type of each task endpoint. */
+interface EndpointHandles {
+  "text-classification": Classifier;
+  "token-classification": TokenClassifier;
+  "question-answering": QuestionAnswerer;
+  "fill-mask": FillMasker;
+  translation: Translator;
+  summarization: Summarizer;
+}
 
 /**
- * The models of the task endpoints: a folder or Hub id (loaded by the server, disposed by `close()`), or a handle
- * you created (left to you). A task without a model answers 404.
+ * The models of the task endpoints, keyed by any of the chooser's names of the task (`classify`,
+ * `"sentiment-analysis"` or `"text-classification"`; `ner`; `answer` or `qa`; `"fill-mask"`; `translate`;
+ * `summarize`): a folder or Hub id (loaded by the server, disposed by `close()`), or a handle you created (left to
+ * you). A task without a model answers 404; an unknown key is refused with the nearest task name.
  *
  * @example
- * const tasks: TaskModels = { classify: "./models/sst2", summarize: await createSummarizer("./models/distilbart") };
+ * const tasks: TaskModels = { classify: "./models/sst2", "fill-mask": "./models/bert", summarize: await createSummarizer("./models/distilbart") };
  */
-export interface TaskModels {
-  /** `POST /v1/classify`: a sequence-classification model. */
-  classify?: string | Classifier;
-  /** `POST /v1/ner`: a token-classification model. */
-  ner?: string | TokenClassifier;
-  /** `POST /v1/answer`: an extractive question-answering model. */
-  answer?: string | QuestionAnswerer;
-  /** `POST /v1/fill-mask`: a masked language model. */
-  fillMask?: string | FillMasker;
-  /** `POST /v1/translate`: an encoder-decoder translation model. */
-  translate?: string | Translator;
-  /** `POST /v1/summarize`: an encoder-decoder summarization model. */
-  summarize?: string | Summarizer;
-}
+export type TaskModels = { [T in EndpointTask as NameOf<T>]?: string | EndpointHandles[T] };
 
 /** A task model once loaded. */
 export interface LoadedTask {
@@ -44,46 +44,57 @@ export interface LoadedTask {
   owned: boolean;
 }
 
-function encoderOptions(load: LoadModelOptions): EncoderLoadOptions {
-  const { dtype, threads, interOpThreads, graphOptimization, device, logLevel, hub } = load;
-  return {
-    ...(typeof dtype === "string" ? { dtype } : {}),
-    ...(threads !== undefined ? { threads } : {}),
-    ...(interOpThreads !== undefined ? { interOpThreads } : {}),
-    ...(graphOptimization !== undefined ? { graphOptimization } : {}),
-    ...(device !== undefined ? { device } : {}),
-    ...(logLevel !== undefined ? { logLevel } : {}),
-    ...(hub !== undefined ? { hub } : {}),
-  };
-}
+type Create = (model: string, load: LoadOptions) => Promise<{ dispose(): Promise<void> }>;
+
+/** How each task's model is loaded: every factory takes the same `{ load }`. */
+const CREATE: { readonly [T in EndpointTask]: Create } = {
+  "text-classification": (model, load) => createClassifier(model, { load }),
+  "token-classification": (model, load) => createTokenClassifier(model, { load }),
+  "question-answering": (model, load) => createQuestionAnswerer(model, { load }),
+  "fill-mask": (model, load) => createFillMask(model, { load }),
+  translation: (model, load) => createTranslator(model, { load }),
+  summarization: (model, load) => createSummarizer(model, { load }),
+};
 
 /**
- * Loads the task models given as folders or Hub ids (all at once), and names every task model.
+ * Loads the task models given as folders or Hub ids (all at once), and names every task model. A key that names no
+ * task endpoint, or two keys naming one task, is an `InputError`.
  *
  * @example
  * const loaded = await loadTaskModels({ classify: "./models/sst2" }, { threads: 2 });
  * // [{ task: "classify", id: "sst2", handle, owned: true }]
  */
-export async function loadTaskModels(tasks: TaskModels, load: LoadModelOptions): Promise<LoadedTask[]> {
-  const encoder = encoderOptions(load);
-  const entry = async <H extends { dispose(): Promise<void>; model: { source: { label: string } } }>(
-    task: ServedTask,
-    spec: string | H | undefined,
-    create: (model: string) => Promise<H>,
-  ): Promise<LoadedTask | undefined> => {
-    if (spec === undefined) return undefined;
-    if (typeof spec !== "string") return { task, id: labelToId(spec.model.source.label), handle: spec, owned: false };
-    return { task, id: modelIdOf(spec), handle: await create(spec), owned: true };
+export async function loadTaskModels(tasks: TaskModels, load: LoadOptions): Promise<LoadedTask[]> {
+  if (tasks === null || typeof tasks !== "object" || Array.isArray(tasks)) {
+    throw new InputError("createServer() tasks must be an object of task name -> model", { hint: '{ classify: "./models/sst2" }' });
+  }
+  const given = new Map<EndpointTask, { name: string; spec: unknown }>();
+  for (const [name, spec] of Object.entries(tasks)) {
+    if (spec === undefined) continue;
+    const task = endpointTaskOf(name);
+    const twice = given.get(task);
+    if (twice)
+      throw new InputError(`createServer() tasks names ${task} twice ("${twice.name}" and "${name}")`, {
+        hint: "give each task one model",
+      });
+    given.set(task, { name, spec });
+  }
+  const entry = async (task: EndpointTask, spec: unknown): Promise<LoadedTask> => {
+    const served = SHORT_NAMES[task];
+    if (typeof spec === "string") return { task: served, id: modelIdOf(spec), handle: await CREATE[task](spec, load), owned: true };
+    const handle = spec as { dispose?: unknown; model?: { source?: { label?: unknown } } };
+    if (
+      typeof handle !== "object" ||
+      handle === null ||
+      typeof handle.dispose !== "function" ||
+      typeof handle.model?.source?.label !== "string"
+    ) {
+      throw new InputError(`createServer() tasks.${given.get(task)?.name}: expected a folder, a Hub id or a handle, got ${typeof spec}`);
+    }
+    return { task: served, id: labelToId(handle.model.source.label), handle: spec as LoadedTask["handle"], owned: false };
   };
-  const settled = await Promise.allSettled([
-    entry("classify", tasks.classify, (m) => createClassifier(m, encoder)),
-    entry("ner", tasks.ner, (m) => createTokenClassifier(m, encoder)),
-    entry("answer", tasks.answer, (m) => createQuestionAnswerer(m, encoder)),
-    entry("fill-mask", tasks.fillMask, (m) => createFillMask(m, encoder)),
-    entry("translate", tasks.translate, (m) => createTranslator(m, load)),
-    entry("summarize", tasks.summarize, (m) => createSummarizer(m, load)),
-  ]);
-  const loaded = settled.flatMap((s) => (s.status === "fulfilled" && s.value ? [s.value] : []));
+  const settled = await Promise.allSettled([...given].map(([task, { spec }]) => entry(task, spec)));
+  const loaded = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) {
     await Promise.all(loaded.filter((t) => t.owned).map((t) => t.handle.dispose()));

@@ -19,7 +19,7 @@ beforeAll(async () => {
       classify: fixture("bert-seq-cls"),
       ner: fixture("bert-token-cls"),
       answer: fixture("bert-qa"),
-      fillMask: fixture("bert-mlm"),
+      "fill-mask": fixture("bert-mlm"),
       translate: fixture("t5"),
       summarize: fixture("bart"),
     },
