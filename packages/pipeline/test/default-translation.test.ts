@@ -1,5 +1,6 @@
 import { InputError } from "@proj/core";
-import { embeddedModelPath } from "@proj/models";
+import { TASK_TABLE } from "@proj/chooser";
+import { EMBEDDED_MODEL_NAMES, embeddedModelPath } from "@proj/models";
 import { defaultTranslationModel } from "@proj/seq2seq";
 import { afterAll, describe, expect, it } from "vitest";
 import { pipeline } from "../src/index.js";
@@ -37,5 +38,16 @@ describe('pipeline("translation") and translate() pick the same default model fo
     );
     expect(InputError.isInstance(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/^to must be a language code or name such as "de" or "German", got a number\./);
+  });
+});
+
+describe("the chooser's embedded model names", () => {
+  it("each one the task table names is a model @proj/models ships (defaultModelPath would skip an unknown name)", () => {
+    const named = TASK_TABLE.flatMap((row) => (row.embeddedModel === undefined ? [] : [row.embeddedModel]));
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) {
+      expect(EMBEDDED_MODEL_NAMES as readonly string[], name).toContain(name);
+      expect(embeddedModelPath(name as (typeof EMBEDDED_MODEL_NAMES)[number]), name).toBeTypeOf("string");
+    }
   });
 });
