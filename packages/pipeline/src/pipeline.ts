@@ -10,9 +10,15 @@ import {
   type TranslationTaskName,
 } from "@proj/chooser";
 import { InputError } from "@proj/core";
+import { checkLoadOptions, checkOptions, LOAD_OPTION_NAMES } from "@proj/core/internal";
 import { type AnyPipeline, FACTORIES, type PipelineTaskMap } from "./registry.js";
 import { defaultModelFor } from "./shared/default-model.js";
-import { loadOptionsOf, type PipelineOptions, type TranslationPipelineOptions } from "./shared/options.js";
+import {
+  PIPELINE_OPTION_NAMES,
+  type PipelineOptions,
+  TRANSLATION_PIPELINE_OPTION_NAMES,
+  type TranslationPipelineOptions,
+} from "./shared/options.js";
 import type { BiasAuditPipeline } from "./tasks/bias-audit.js";
 import type { ChatPipeline } from "./tasks/chat.js";
 import type { FillMaskPipeline } from "./tasks/fill-mask.js";
@@ -163,24 +169,36 @@ export function pipeline(task: "summarization" | AliasOf<"summarization">, optio
  * const p = await pipeline(name); // AnyPipeline
  */
 export function pipeline<N extends TaskName>(task: N, options?: PipelineOptionsFor<N>): Promise<PipelineFor<N>>;
-export async function pipeline(task: TaskName, options: TranslationPipelineOptions = {}): Promise<AnyPipeline> {
-  if (options === null || typeof options !== "object") {
-    throw new InputError(`pipeline() options must be an object, got ${options === null ? "null" : typeof options}`, {
-      hint: 'e.g. { model: "./models/sst2" }',
-    });
-  }
+export async function pipeline(task: TaskName, given?: TranslationPipelineOptions): Promise<AnyPipeline> {
   let resolved: ResolvedTask;
   try {
     resolved = resolveTask(task);
   } catch (error) {
+    // The chooser has no @proj/core dependency, so its error is its own class (instanceof is all it offers).
     if (error instanceof ChooserError) throw new InputError(error.message, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
     throw error;
   }
+  const names = resolved.task === "translation" ? TRANSLATION_PIPELINE_OPTION_NAMES : PIPELINE_OPTION_NAMES;
+  refuseTopLevelLoad(given, `pipeline("${task}")`);
+  const options = checkOptions(given, `pipeline("${task}")`, names);
+  const load = checkLoadOptions(options.load, "pipeline");
   if (options.model !== undefined && (typeof options.model !== "string" || options.model.trim() === "")) {
     throw new InputError("pipeline() model must be a model folder or a Hub id", { hint: "omit it for the task's default model" });
   }
   const row = taskRow(resolved.task);
   const modelId = options.model ?? defaultModelFor(row, resolved, options);
   const factory = FACTORIES[row.task] as (context: Parameters<(typeof FACTORIES)[CanonicalTask]>[0]) => Promise<AnyPipeline>;
-  return factory({ row, resolved, modelId, load: loadOptionsOf(options), options });
+  const signal = options.signal;
+  const create = { load, ...(signal ? { signal } : {}) };
+  return factory({ row, resolved, modelId, load, signal, create, options });
+}
+
+/** A load option given beside `model` (the shape before `load`) is refused with where it goes now. */
+function refuseTopLevelLoad(given: unknown, where: string): void {
+  if (given === null || typeof given !== "object") return;
+  for (const [name, value] of Object.entries(given)) {
+    if (!(LOAD_OPTION_NAMES as readonly string[]).includes(name)) continue;
+    const shown = typeof value === "function" ? "..." : (JSON.stringify(value) ?? String(value));
+    throw new InputError(`${where} has no option "${name}"`, { hint: `it is a load option: pass { load: { ${name}: ${shown} } }` });
+  }
 }

@@ -1,5 +1,5 @@
-import { CANONICAL_TASKS, resolveTask, TASK_TABLE, taskRow } from "@proj/chooser";
-import { DisposedError, InputError, ModelNotFoundError } from "@proj/core";
+import { CANONICAL_TASKS, resolveTask, TASK_ALIASES, TASK_TABLE, taskRow } from "@proj/chooser";
+import { AbortError, DisposedError, InputError, ModelNotFoundError } from "@proj/core";
 import * as decoder from "@proj/decoder";
 import * as encoder from "@proj/encoder";
 import * as seq2seq from "@proj/seq2seq";
@@ -17,7 +17,7 @@ async function keep<P extends AnyPipeline>(p: Promise<P>): Promise<P> {
 }
 afterAll(async () => {
   await Promise.all(open.map((p) => p.dispose()));
-  await Promise.all([encoder.disposeCachedHandles(), decoder.disposeCachedGenerators(), seq2seq.disposeCachedSeq2Seq()]);
+  await Promise.all([encoder.disposeCachedHandles(), decoder.disposeCachedHandles(), seq2seq.disposeCachedHandles()]);
 });
 
 const CHATML =
@@ -62,15 +62,44 @@ describe("dispatch through the chooser's table", () => {
   });
 });
 
+/** A fixture for each canonical task. */
+const FIXTURE_OF = {
+  "text-classification": "bert-seq-cls",
+  "token-classification": "bert-token-cls",
+  "question-answering": "bert-qa",
+  "fill-mask": "bert-mlm",
+  "bias-audit": "bert-mlm",
+  "text-generation": "gpt2",
+  chat: "llama",
+  "generative-qa": "t5",
+  translation: "t5",
+  summarization: "bart",
+} as const;
+
+describe("task names are the chooser's", () => {
+  it("every canonical task and every alias gives the pipeline of its task", async () => {
+    const names = [...CANONICAL_TASKS, ...Object.keys(TASK_ALIASES), "translation_en_to_de"];
+    for (const name of names) {
+      const task = resolveTask(name).task;
+      const p = await pipeline(name as "ner", { model: fixture(FIXTURE_OF[task]), load });
+      try {
+        expect({ name, task: p.task, requested: p.requested }).toEqual({ name, task, requested: name });
+      } finally {
+        await p.dispose();
+      }
+    }
+  });
+});
+
 describe("each task on its fixture gives what the task package gives", () => {
   const text = "Ada Lovelace wrote the first program in London.";
 
   it("text-classification (and its alias) = classify()", async () => {
-    const classify = await keep(pipeline("sentiment-analysis", { model: fixture("bert-seq-cls"), ...load }));
+    const classify = await keep(pipeline("sentiment-analysis", { model: fixture("bert-seq-cls"), load }));
     expect(classify.task).toBe("text-classification");
     expect(classify.requested).toBe("sentiment-analysis");
     const got = await classify(text, { topK: null });
-    expect(got).toEqual(await encoder.classify(text, { model: fixture("bert-seq-cls"), topK: null, ...load }));
+    expect(got).toEqual(await encoder.classify(text, { model: fixture("bert-seq-cls"), topK: null, load }));
     expect(got.map((c) => c.label).sort()).toEqual(["NEGATIVE", "POSITIVE"]);
     const batch = await classify([text, "Another one."]);
     expect(batch).toHaveLength(2);
@@ -78,41 +107,41 @@ describe("each task on its fixture gives what the task package gives", () => {
   });
 
   it("token-classification = ner(), with offsets into the text", async () => {
-    const ner = await keep(pipeline("ner", { model: fixture("bert-token-cls"), ...load }));
+    const ner = await keep(pipeline("ner", { model: fixture("bert-token-cls"), load }));
     const got = await ner(text, { aggregation: "simple" });
-    expect(got).toEqual(await encoder.ner(text, { model: fixture("bert-token-cls"), aggregation: "simple", ...load }));
+    expect(got).toEqual(await encoder.ner(text, { model: fixture("bert-token-cls"), aggregation: "simple", load }));
     for (const e of got) expect(e.start).toBeLessThan(e.end);
   });
 
   it("question-answering = answer(); the answer is the context's span", async () => {
-    const qa = await keep(pipeline("question-answering", { model: fixture("bert-qa"), ...load }));
+    const qa = await keep(pipeline("question-answering", { model: fixture("bert-qa"), load }));
     const input = { question: "Who wrote the first program?", context: text };
     const best = await qa(input);
-    expect(best).toEqual(await encoder.answer(input, { model: fixture("bert-qa"), ...load }));
+    expect(best).toEqual(await encoder.answer(input, { model: fixture("bert-qa"), load }));
     expect(text.slice(best.start, best.end)).toBe(best.answer);
     expect(await qa(input, { topK: 3 })).toHaveLength(3);
   });
 
   it("fill-mask = fillMask(), with the model's mask token", async () => {
-    const unmask = await keep(pipeline("fill-mask", { model: fixture("bert-mlm"), ...load }));
+    const unmask = await keep(pipeline("fill-mask", { model: fixture("bert-mlm"), load }));
     expect(unmask.maskToken).toBe("[MASK]");
     const input = `Paris is the ${unmask.maskToken} of France.`;
     const got = await unmask(input, { topK: 4 });
-    expect(got).toEqual(await encoder.fillMask(input, { model: fixture("bert-mlm"), topK: 4, ...load }));
+    expect(got).toEqual(await encoder.fillMask(input, { model: fixture("bert-mlm"), topK: 4, load }));
     expect(got).toHaveLength(4);
   });
 
   it("bias-audit = auditBias() on the same masked LM", async () => {
-    const audit = await keep(pipeline("audit-bias", { model: fixture("bert-mlm"), ...load }));
+    const audit = await keep(pipeline("audit-bias", { model: fixture("bert-mlm"), load }));
     const groups = { men: ["man"], women: ["woman"] };
     const report = await audit({ groups, topK: 3 });
-    const want = await encoder.auditBias({ model: fixture("bert-mlm"), groups, topK: 3, ...load });
+    const want = await encoder.auditBias({ model: fixture("bert-mlm"), groups, topK: 3, load });
     expect(report.sets).toEqual(want.sets);
     expect(report.groups).toEqual(groups);
   });
 
   it("text-generation = generate(), and the stream adds up to the result", async () => {
-    const generate = await keep(pipeline("text-generation", { model: fixture("gpt2"), ...load }));
+    const generate = await keep(pipeline("text-generation", { model: fixture("gpt2"), load }));
     const got = await generate("Once upon a time", { maxNewTokens: 6 });
     const want = await decoder.generate("Once upon a time", { model: fixture("gpt2"), maxNewTokens: 6, load });
     expect(got.tokenIds).toEqual(want.tokenIds);
@@ -124,10 +153,10 @@ describe("each task on its fixture gives what the task package gives", () => {
   });
 
   it("chat = the generator's chat() with the same template", async () => {
-    const chat = await keep(pipeline("chat", { model: fixture("llama"), ...load }));
+    const chat = await keep(pipeline("chat", { model: fixture("llama"), load }));
     const messages = [{ role: "user", content: "Hi!" }];
     const got = await chat(messages, { chatTemplate: CHATML, maxNewTokens: 5 });
-    const generator = await decoder.createGenerator(fixture("llama"), load);
+    const generator = await decoder.createGenerator(fixture("llama"), { load });
     const want = await generator.chat(messages, { chatTemplate: CHATML, maxNewTokens: 5 });
     await generator.dispose();
     expect(got.tokenIds).toEqual(want.tokenIds);
@@ -137,23 +166,23 @@ describe("each task on its fixture gives what the task package gives", () => {
   });
 
   it("generative-qa runs on a decoder (plain prompt without a chat template) and on an encoder-decoder", async () => {
-    const onDecoder = await keep(pipeline("generative-qa", { model: fixture("llama"), ...load }));
+    const onDecoder = await keep(pipeline("generative-qa", { model: fixture("llama"), load }));
     expect(onDecoder.handle.kind).toBe("decoder");
     const a = await onDecoder({ question: "Who wrote it?", context: text }, { maxNewTokens: 4 });
     expect(a.tokenIds.length).toBeGreaterThan(0);
     expect(a.tokenIds.length).toBeLessThanOrEqual(4);
     expect(a.metrics.promptTokens).toBeGreaterThan(5);
-    const onSeq2seq = await keep(pipeline("generative-qa", { model: fixture("t5"), ...load }));
+    const onSeq2seq = await keep(pipeline("generative-qa", { model: fixture("t5"), load }));
     expect(onSeq2seq.handle.kind).toBe("encoder-decoder");
     const b = await onSeq2seq({ question: "Who wrote it?", context: text }, { maxNewTokens: 4 });
     expect(typeof b.answer).toBe("string");
     expect(b.tokenIds.length).toBeLessThanOrEqual(4);
     await expect(onSeq2seq({ context: "no question" } as never)).rejects.toBeInstanceOf(InputError);
-    await expect(pipeline("generative-qa", { model: fixture("bert-qa"), ...load })).rejects.toThrow(/extracts answers/);
+    await expect(pipeline("generative-qa", { model: fixture("bert-qa"), load })).rejects.toThrow(/extracts answers/);
   });
 
   it("translation_en_to_de fixes the pair = translate(..., { from: 'en', to: 'de' })", async () => {
-    const toGerman = await keep(pipeline("translation_en_to_de", { model: fixture("t5"), ...load }));
+    const toGerman = await keep(pipeline("translation_en_to_de", { model: fixture("t5"), load }));
     expect([toGerman.from, toGerman.to]).toEqual(["en", "de"]);
     const got = await toGerman("A dog runs.", { maxNewTokens: 6, numBeams: 1 });
     const want = await seq2seq.translate("A dog runs.", { model: fixture("t5"), from: "en", to: "de", maxNewTokens: 6, numBeams: 1, load });
@@ -163,7 +192,7 @@ describe("each task on its fixture gives what the task package gives", () => {
   });
 
   it("summarization = summarize()", async () => {
-    const summarize = await keep(pipeline("summarization", { model: fixture("bart"), ...load }));
+    const summarize = await keep(pipeline("summarization", { model: fixture("bart"), load }));
     const doc = `${text} It ran on the Analytical Engine. Nobody built that engine in her lifetime.`;
     const got = await summarize(doc, { maxNewTokens: 6, numBeams: 1 });
     const want = await seq2seq.summarize(doc, { model: fixture("bart"), maxNewTokens: 6, numBeams: 1, load });
@@ -185,18 +214,40 @@ describe("errors", () => {
     await expect(pipeline("ner", null as never)).rejects.toBeInstanceOf(InputError);
   });
 
+  it("options follow the one contract { model, load, signal }: anything else is an InputError naming the nearest option", async () => {
+    const refused: Array<[string, unknown, RegExp]> = [
+      ["ner", { model: fixture("bert-token-cls"), threads: 1 }, /"threads".*load: \{ threads: 1 \}/s],
+      ["ner", { model: fixture("bert-token-cls"), modle: "x" }, /"modle".*"model"/s],
+      ["ner", { model: fixture("bert-token-cls"), from: "en" }, /"from"/],
+      ["ner", { model: fixture("bert-token-cls"), load: { thread: 1 } }, /"thread".*"threads"/s],
+      ["ner", { model: fixture("bert-token-cls"), load: { device: "gpu" } }, /device/],
+    ];
+    for (const [task, options, message] of refused) {
+      const error = await pipeline(task as "ner", options as never).catch((e: unknown) => e);
+      expect(InputError.isInstance(error), JSON.stringify(options)).toBe(true);
+      expect(`${(error as InputError).message}`).toMatch(message);
+    }
+    const translator = await keep(pipeline("translation", { model: fixture("t5"), load, from: "en", to: "de" }));
+    expect([translator.from, translator.to]).toEqual(["en", "de"]);
+  });
+
+  it("a signal cancels loading", async () => {
+    const error = await pipeline("ner", { model: fixture("bert-token-cls"), load, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(AbortError.isInstance(error)).toBe(true);
+  });
+
   it("a model of the wrong family is refused by the task package", async () => {
-    await expect(pipeline("summarization", { model: fixture("gpt2"), ...load })).rejects.toBeInstanceOf(InputError);
+    await expect(pipeline("summarization", { model: fixture("gpt2"), load })).rejects.toBeInstanceOf(InputError);
   });
 
   it("a disposed pipeline throws DisposedError and frees its model", async () => {
-    const classify = await pipeline("text-classification", { model: fixture("bert-seq-cls"), ...load });
+    const classify = await pipeline("text-classification", { model: fixture("bert-seq-cls"), load });
     await classify.dispose();
     expect(classify.disposed).toBe(true);
     expect(classify.model.disposed).toBe(true);
     expect(() => classify("x")).toThrow(DisposedError);
     await classify.dispose();
-    const generate = await pipeline("text-generation", { model: fixture("gpt2"), ...load });
+    const generate = await pipeline("text-generation", { model: fixture("gpt2"), load });
     await generate.dispose();
     expect(() => generate.stream("x")).toThrow(DisposedError);
   });

@@ -1,11 +1,12 @@
 import type { ResolvedTask, TaskRow } from "@proj/chooser";
-import type { PipelineLoadOptions, TranslationPipelineOptions } from "./options.js";
+import type { LoadedModel, LoadOptions } from "@proj/core";
+import type { TranslationPipelineOptions } from "./options.js";
 
 /**
  * What a task's pipeline factory gets: the chooser's row, the resolved task name, the model to load and how.
  *
  * @example
- * const handle = await createClassifier(context.modelId, context.load);
+ * const handle = await createClassifier(context.modelId, context.create);
  * @internal
  */
 export interface FactoryContext {
@@ -15,9 +16,13 @@ export interface FactoryContext {
   resolved: ResolvedTask;
   /** The folder or Hub id to load: the caller's, or the task's default. */
   modelId: string;
-  /** How to load it. */
-  load: PipelineLoadOptions;
-  /** The pipeline options as given. */
+  /** How to load it (checked). */
+  load: LoadOptions;
+  /** Cancels loading. */
+  signal: AbortSignal | undefined;
+  /** The options of every task package's `create*(model, options)`: `{ load, signal }`. */
+  create: { load: LoadOptions; signal?: AbortSignal };
+  /** The pipeline options as given (checked). */
   options: TranslationPipelineOptions;
 }
 
@@ -26,7 +31,7 @@ export interface FactoryContext {
  *
  * @internal
  */
-export function baseOf<H extends { readonly model: import("@proj/core").LoadedModel; dispose(): Promise<void> }>(
+export function baseOf<H extends { readonly model: LoadedModel; dispose(): Promise<void> }>(
   context: FactoryContext,
   handle: H,
 ): { task: TaskRow["task"]; requested: string; modelId: string; handle: H } {

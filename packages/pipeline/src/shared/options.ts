@@ -1,29 +1,20 @@
-import type { Device, HubSourceOptions, LoadModelOptions, ModelDtype, SessionOptions } from "@proj/core";
+import type { LoadOptions, TaskOptions } from "@proj/core";
+import { optionNames } from "@proj/core/internal";
 
 /**
- * Options of {@link pipeline}: the model and how to load it. Every field is optional; without `model` the task's
- * default is used (the embedded model when `@proj/models` has one for the task, else the chooser's default Hub model).
+ * Options of {@link pipeline}: the model, how to load it, and a signal that cancels loading: the shape every task
+ * function and `create*()` factory takes (`TaskOptions` of `@proj/core`). Without `model` the task's default is used
+ * (the embedded model when `@proj/models` has one for the task, else the chooser's default Hub model). An option it
+ * does not know is refused with an `InputError` naming the nearest one.
  *
  * @example
- * const options: PipelineOptions = { model: "./models/sst2", dtype: "q8", threads: 2, hub: { onProgress: console.log } };
+ * const options: PipelineOptions = { model: "./models/sst2", load: { dtype: "q8", threads: 2, hub: { onProgress: console.log } } };
  */
-export interface PipelineOptions {
+export interface PipelineOptions extends TaskOptions {
   /** A local folder in the Optimum ONNX layout, or a Hub id. @defaultValue the task's default model */
   model?: string;
-  /** Weight format of the ONNX files (`model.onnx`, `model_quantized.onnx` ...). @defaultValue "auto" (fp32 when present) */
-  dtype?: ModelDtype | "auto";
-  /** ONNX Runtime intra-op threads. @defaultValue ONNX Runtime's choice (the physical cores) */
-  threads?: number;
-  /** ONNX Runtime inter-op threads. */
-  interOpThreads?: number;
-  /** Where the model runs. @defaultValue "cpu" */
-  device?: Device;
-  /** ONNX Runtime graph optimization level. @defaultValue "all" */
-  graphOptimization?: SessionOptions["graphOptimization"];
-  /** ONNX Runtime's own log level. @defaultValue "error" */
-  logLevel?: SessionOptions["logLevel"];
-  /** Hub settings (revision, cache folder, offline, token, download progress) when the model is a Hub id. */
-  hub?: HubSourceOptions;
+  /** How the model is loaded: weight format, ONNX Runtime threads and device, Hub settings. */
+  load?: LoadOptions;
   /** Cancels loading (downloads included). */
   signal?: AbortSignal;
 }
@@ -42,29 +33,8 @@ export interface TranslationPipelineOptions extends PipelineOptions {
   to?: string;
 }
 
-/**
- * Load options every task package's `create*()` accepts: one weight format for all graphs.
- *
- * @internal
- */
-export type PipelineLoadOptions = Omit<LoadModelOptions, "dtype"> & { dtype?: ModelDtype | "auto" };
+/** The option names of {@link PipelineOptions}. @internal */
+export const PIPELINE_OPTION_NAMES = optionNames<PipelineOptions>()(["model", "load", "signal"]);
 
-/**
- * The load options in pipeline options, for the task packages' `create*()` functions.
- *
- * @example
- * const load = loadOptionsOf({ model: "x", threads: 2 }); // { threads: 2 }
- * @internal
- */
-export function loadOptionsOf(options: PipelineOptions): PipelineLoadOptions {
-  const load: PipelineLoadOptions = {};
-  if (options.dtype !== undefined) load.dtype = options.dtype;
-  if (options.threads !== undefined) load.threads = options.threads;
-  if (options.interOpThreads !== undefined) load.interOpThreads = options.interOpThreads;
-  if (options.device !== undefined) load.device = options.device;
-  if (options.graphOptimization !== undefined) load.graphOptimization = options.graphOptimization;
-  if (options.logLevel !== undefined) load.logLevel = options.logLevel;
-  if (options.hub !== undefined) load.hub = options.hub;
-  if (options.signal !== undefined) load.signal = options.signal;
-  return load;
-}
+/** The option names of {@link TranslationPipelineOptions}. @internal */
+export const TRANSLATION_PIPELINE_OPTION_NAMES = optionNames<TranslationPipelineOptions>()(["model", "load", "signal", "from", "to"]);

@@ -8,10 +8,7 @@ import { baseOf, type FactoryContext } from "../shared/context.js";
  * @example
  * const options: BiasAuditCallOptions = { groups: { men: ["man", "he"], women: ["woman", "she"] }, topK: 5 };
  */
-export type BiasAuditCallOptions = Omit<
-  AuditBiasOptions,
-  "model" | "dtype" | "threads" | "interOpThreads" | "graphOptimization" | "device" | "logLevel" | "hub"
->;
+export type BiasAuditCallOptions = Omit<AuditBiasOptions, "model" | "load">;
 
 /**
  * A bias-audit pipeline over a masked language model: call it (optionally with templates and groups) for a
@@ -33,7 +30,7 @@ export interface BiasAuditPipeline extends PipelineBase<"bias-audit", FillMasker
  * @internal
  */
 export async function biasAuditPipeline(context: FactoryContext): Promise<BiasAuditPipeline> {
-  const handle = await createFillMask(context.modelId, context.load);
+  const handle = await createFillMask(context.modelId, context.create);
   const call = (options: BiasAuditCallOptions = {}) => auditBias({ ...options, model: handle });
   return callable<BiasAuditPipeline>(call, baseOf(context, handle));
 }

@@ -25,7 +25,7 @@ export interface FillMaskPipeline extends PipelineBase<"fill-mask", FillMasker> 
  * @internal
  */
 export async function fillMaskPipeline(context: FactoryContext): Promise<FillMaskPipeline> {
-  const handle = await createFillMask(context.modelId, context.load);
+  const handle = await createFillMask(context.modelId, context.create);
   const call = (input: string | string[], options?: FillMaskCallOptions) => handle.fillMask(input as string, options);
   return callable<FillMaskPipeline>(call, baseOf(context, handle), { maskToken: handle.maskToken });
 }

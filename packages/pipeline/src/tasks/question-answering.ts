@@ -28,7 +28,7 @@ export interface QuestionAnsweringPipeline extends PipelineBase<"question-answer
  * @internal
  */
 export async function questionAnsweringPipeline(context: FactoryContext): Promise<QuestionAnsweringPipeline> {
-  const handle = await createQuestionAnswerer(context.modelId, context.load);
+  const handle = await createQuestionAnswerer(context.modelId, context.create);
   const call = (input: QuestionContext | QuestionContext[], options?: AnswerCallOptions) =>
     handle.answer(input as QuestionContext, options as AnswerCallOptions & { topK: number });
   return callable<QuestionAnsweringPipeline>(call, baseOf(context, handle));

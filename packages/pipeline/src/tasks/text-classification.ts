@@ -24,7 +24,7 @@ export interface TextClassificationPipeline extends PipelineBase<"text-classific
  * @internal
  */
 export async function textClassificationPipeline(context: FactoryContext): Promise<TextClassificationPipeline> {
-  const handle = await createClassifier(context.modelId, context.load);
+  const handle = await createClassifier(context.modelId, context.create);
   const call = (input: string | string[], options?: ClassifyCallOptions) => handle.classify(input as string, options);
   return callable<TextClassificationPipeline>(call, baseOf(context, handle));
 }

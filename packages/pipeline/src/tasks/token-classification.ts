@@ -23,7 +23,7 @@ export interface TokenClassificationPipeline extends PipelineBase<"token-classif
  * @internal
  */
 export async function tokenClassificationPipeline(context: FactoryContext): Promise<TokenClassificationPipeline> {
-  const handle = await createTokenClassifier(context.modelId, context.load);
+  const handle = await createTokenClassifier(context.modelId, context.create);
   const call = (input: string | string[], options?: NerCallOptions) => handle.ner(input as string, options);
   return callable<TokenClassificationPipeline>(call, baseOf(context, handle));
 }
