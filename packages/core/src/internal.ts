@@ -32,6 +32,7 @@ export {
 } from "./model/task-handles.js";
 
 export {
+  chooseSampling,
   DECODING_OPTION_NAMES,
   type ModelLimits,
   type ResolvedDecodingOptions,

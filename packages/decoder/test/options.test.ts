@@ -77,3 +77,21 @@ describe("the one-shot handle cache", () => {
     }
   });
 });
+
+describe("one sampling rule, as the remote generator and the server read it", () => {
+  it("temperature alone samples in process (as it does through the server): the same tokens as doSample: true", async () => {
+    const generator = await createGenerator(fixture("gpt2"), { load: { threads: 1 } });
+    try {
+      const options = { maxNewTokens: 20, eosTokenId: [] as number[], seed: 7 };
+      const byTemperature = await generator.generate("A man", { ...options, temperature: 1.3 });
+      const explicit = await generator.generate("A man", { ...options, doSample: true, temperature: 1.3 });
+      const greedy = await generator.generate("A man", { ...options, doSample: false, temperature: 1.3 });
+      expect(byTemperature.tokenIds).toEqual(explicit.tokenIds);
+      expect(byTemperature.tokenIds).not.toEqual(greedy.tokenIds);
+      const zero = await generator.generate("A man", { ...options, temperature: 0 });
+      expect(zero.tokenIds).toEqual(greedy.tokenIds);
+    } finally {
+      await generator.dispose();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { InputError, OverloadedError, SessionError } from "@proj/core";
 import { describe, expect, it } from "vitest";
-import { createRemoteGenerator } from "../src/index.js";
+import { chat, createRemoteGenerator, generate } from "../src/index.js";
 import { sseData, wireParams } from "../src/remote/index.js";
 
 /** A body that delivers `parts` as separate reads, to split lines and events anywhere. */
@@ -102,6 +102,37 @@ describe("createRemoteGenerator with a stand-in server", () => {
     expect(result).toMatchObject({ text: "Hello", finishReason: "length", tokenIds: [] });
     expect(result.metrics).toMatchObject({ promptTokens: 3, generatedTokens: 2 });
     expect(sent[0]).toEqual({ model: "m", prompt: "Hi", max_tokens: 2, stream: true, stream_options: { include_usage: true } });
+  });
+
+  it("reports no RSS (the model's memory is the server's) and no TPOT for a call that was not streamed", async () => {
+    const { fetch } = fakeFetch(() =>
+      Response.json({ choices: [{ index: 0, text: "Hello", finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 2 } }),
+    );
+    const remote = createRemoteGenerator({ baseURL: "http://example.invalid/v1", model: "m", fetch });
+    const { metrics } = await remote.generate("Hi");
+    expect(metrics.rssBytes).toBeUndefined();
+    expect(metrics.tpot).toBeUndefined();
+    expect(metrics.generatedTokens).toBe(2);
+  });
+
+  it("is a Generator: generate() and chat() take it as model, and chat content parts are sent as text", async () => {
+    const { fetch, sent } = fakeFetch(() =>
+      Response.json({ choices: [{ index: 0, text: "ok", message: { content: "ok" }, finish_reason: "stop" }] }),
+    );
+    const remote = createRemoteGenerator({ baseURL: "http://example.invalid/v1", model: "m", fetch });
+    expect((await generate("Hi", { model: remote, maxNewTokens: 3 })).text).toBe("ok");
+    const parts = [
+      {
+        role: "user",
+        content: [
+          { type: "text" as const, text: "Hi " },
+          { type: "text" as const, text: "there" },
+        ],
+      },
+    ];
+    expect((await chat(parts, { model: remote })).text).toBe("ok");
+    expect(sent[1]?.messages).toEqual([{ role: "user", content: "Hi there" }]);
+    await expect(remote.generate("Hi", { maxNewToken: 3 } as never)).rejects.toThrow(/maxNewTokens/);
   });
 
   it("maps error answers and broken streams to typed errors", async () => {

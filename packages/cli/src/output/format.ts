@@ -64,7 +64,7 @@ export function metricsLine(m: GenerationMetrics): string {
   return [
     `${m.promptTokens} prompt + ${m.generatedTokens} generated tokens`,
     `TTFT ${Math.round(m.ttftMs)} ms`,
-    `TPOT p50 ${m.tpot.p50.toFixed(1)} ms (p95 ${m.tpot.p95.toFixed(1)})`,
+    m.tpot ? `TPOT p50 ${m.tpot.p50.toFixed(1)} ms (p95 ${m.tpot.p95.toFixed(1)})` : "TPOT not measured",
     `${m.tokensPerSecond.toFixed(1)} tokens/s`,
     `${(m.totalMs / 1000).toFixed(2)} s`,
   ].join(" · ");

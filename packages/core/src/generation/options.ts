@@ -8,15 +8,22 @@ export interface DecodingOptions {
   maxNewTokens?: number;
   /** Fewest tokens to generate before an end-of-sequence token may be chosen. @defaultValue 0 */
   minNewTokens?: number;
-  /** Sample from the distribution instead of taking the most likely token. @defaultValue generation_config's `do_sample`, else false */
+  /**
+   * Sample from the distribution instead of taking the most likely token. When omitted, the rule is OpenAI's (the one
+   * the wire format of `@proj/server` and the remote generator carries, so it means the same in process and
+   * remotely): a `temperature` above 0 samples and `temperature: 0` is greedy; otherwise a `topP`, a `topK` above 0 or
+   * a `minP` above 0 samples; otherwise the model's `generation_config.json` decides (`do_sample`, else greedy).
+   * Beam search (`numBeams > 1`) never infers sampling from these options.
+   * @defaultValue inferred as above
+   */
   doSample?: boolean;
-  /** Softmax temperature when sampling (> 0; higher is more random). @defaultValue 1 */
+  /** Softmax temperature when sampling (higher is more random); giving a value above 0 turns sampling on, 0 is greedy (see `doSample`). @defaultValue 1 */
   temperature?: number;
-  /** Sample only among the `topK` most likely tokens (0 = no limit). */
+  /** Sample only among the `topK` most likely tokens (0 = no limit); a value above 0 turns sampling on (see `doSample`). */
   topK?: number;
-  /** Nucleus sampling: sample among the smallest set of tokens whose probability adds up to `topP`, in (0, 1]. */
+  /** Nucleus sampling: sample among the smallest set of tokens whose probability adds up to `topP`, in (0, 1]; turns sampling on (see `doSample`). */
   topP?: number;
-  /** Drop tokens whose probability is below `minP` times the top token's, in [0, 1]. */
+  /** Drop tokens whose probability is below `minP` times the top token's, in [0, 1]; a value above 0 turns sampling on (see `doSample`). */
   minP?: number;
   /** CTRL repetition penalty over prompt and generated tokens (1 = none, > 1 discourages repeats). */
   repetitionPenalty?: number;
@@ -147,7 +154,7 @@ export function resolveDecodingOptions(
   const resolved: ResolvedDecodingOptions = {
     maxNewTokens: options.maxNewTokens ?? config.maxNewTokens ?? fromMaxLength ?? 20,
     minNewTokens: options.minNewTokens ?? configMinNewTokens(config, promptLength),
-    doSample: options.doSample ?? config.doSample ?? false,
+    doSample: chooseSampling(options, config),
     temperature: options.temperature ?? config.temperature ?? 1,
     topK: options.topK ?? config.topK ?? 0,
     topP: options.topP ?? config.topP ?? 1,
@@ -251,4 +258,24 @@ function integer(name: string, value: number, min: number, max: number): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new InputError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
   }
+}
+
+/**
+ * Whether a call samples: `doSample` when given; else OpenAI's rule (a positive `temperature` samples, `temperature: 0`
+ * is greedy; `topP`, `topK > 0` or `minP > 0` sample); else the generation config's `do_sample`, else greedy. Beam
+ * search does not infer sampling. The same rule as `@proj/server`'s mapping of OpenAI requests, so local and remote
+ * generators read the same options the same way.
+ *
+ * @example
+ * chooseSampling({ temperature: 1.3 }, {}); // true
+ * chooseSampling({ temperature: 0, topP: 0.9 }, { doSample: true }); // false
+ */
+export function chooseSampling(options: DecodingOptions, config: GenerationConfig): boolean {
+  if (options.doSample !== undefined) return options.doSample;
+  const numBeams = options.numBeams ?? config.numBeams ?? 1;
+  if (numBeams <= 1) {
+    if (options.temperature !== undefined) return options.temperature > 0;
+    if (options.topP !== undefined || (options.topK ?? 0) > 0 || (options.minP ?? 0) > 0) return true;
+  }
+  return config.doSample ?? false;
 }

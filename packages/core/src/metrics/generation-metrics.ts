@@ -21,14 +21,20 @@ export interface GenerationMetrics {
   decodeMs: number;
   /** Time to first token: from the start of the call to the first generated token. */
   ttftMs: number;
-  /** Time per output token after the first (inter-token latency of the decode steps). */
-  tpot: DurationStats;
+  /**
+   * Time per output token after the first (inter-token latency of the decode steps). Absent when it was not measured:
+   * a remote generator's call that was not streamed sees no tokens arrive one by one.
+   */
+  tpot?: DurationStats;
   /** Generated tokens per second of generation (prefill + decode, queueing excluded). */
   tokensPerSecond: number;
   /** Wall time of the whole call. */
   totalMs: number;
-  /** Resident set size of the process when the call ended, in bytes. */
-  rssBytes: number;
+  /**
+   * Resident set size of the process that ran the model when the call ended, in bytes. Absent for a remote
+   * generator: the model runs in another process, whose memory the client cannot see.
+   */
+  rssBytes?: number;
 }
 
 /**

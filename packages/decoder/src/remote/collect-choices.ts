@@ -124,10 +124,10 @@ export class ChoiceCollector {
       prefillMs: first - this.#start,
       decodeMs: end - first,
       ttftMs: first - this.#start,
-      tpot: stats(this.#gaps),
+      // Token gaps exist only when tokens arrived one by one (streamed); the model's memory is the server's, not ours.
+      ...(this.#gaps.length > 0 ? { tpot: stats(this.#gaps) } : {}),
       tokensPerSecond: (generated * 1000) / Math.max(totalMs, 1e-6),
       totalMs,
-      rssBytes: process.memoryUsage.rss(),
     };
   }
 }
