@@ -19,6 +19,27 @@ describe("splitSentences", () => {
     expect(splitSentences("第一句。第二句！")).toEqual(["第一句。", "第二句！"]);
     expect(splitSentences(" \n ")).toEqual([]);
   });
+
+  it("does not cut after titles, abbreviations and initials, nor inside times and numbers (bug 6)", () => {
+    expect(splitSentences("Dr. Smith arrived at 3 p.m. today. He left.")).toEqual(["Dr. Smith arrived at 3 p.m. today.", "He left."]);
+    expect(splitSentences("Mr. and Mrs. Jones met Prof. Lee, e.g. at lunch. J. R. R. Tolkien wrote it.")).toEqual([
+      "Mr. and Mrs. Jones met Prof. Lee, e.g. at lunch.",
+      "J. R. R. Tolkien wrote it.",
+    ]);
+    expect(splitSentences("It costs 3.50 dollars. The U.S. Senate voted on Jan. 5.")).toEqual([
+      "It costs 3.50 dollars.",
+      "The U.S. Senate voted on Jan. 5.",
+    ]);
+  });
+
+  it("keeps hard-wrapped lines together and cuts at blank lines", () => {
+    expect(splitSentences("The cat sat\non the mat. It purred\n\nA title without a stop\n\nThe end.")).toEqual([
+      "The cat sat on the mat.",
+      "It purred",
+      "A title without a stop",
+      "The end.",
+    ]);
+  });
 });
 
 describe("packPieces", () => {
