@@ -1,8 +1,8 @@
 import { type GeneratedSequence, InputError } from "@proj/core";
-import { type MetricsRecorder } from "@proj/core/internal";
+import type { MetricsRecorder } from "@proj/core/internal";
 import { decodeInputs } from "../shared/engine.js";
 import { chunkText } from "./chunks.js";
-import type { SummarizationModel } from "./run-summary.js";
+import type { SummarizationModel } from "./summarization-model.js";
 import type { SummarizeCallOptions } from "./types.js";
 
 /** Most rounds of chunking before giving up (each round must shorten the text). */

@@ -1,21 +1,10 @@
-import { type GeneratedSequence, type GenerationConfig, InputError } from "@proj/core";
+import { type GeneratedSequence, InputError } from "@proj/core";
 import { generatedTokens, MetricsRecorder, toResults } from "@proj/core/internal";
 import { checkTexts } from "../shared/check-input.js";
-import { decodeInputs, type Seq2SeqEngine } from "../shared/engine.js";
+import { decodeInputs } from "../shared/engine.js";
 import { type DocumentSummary, summarizeDocument } from "./long-document.js";
+import type { SummarizationModel } from "./summarization-model.js";
 import type { SummarizeCallOptions, Summary } from "./types.js";
-
-/** What a summarizer holds. @internal */
-export interface SummarizationModel {
-  /** The handle's engine (model, runner, running batch). */
-  engine: Seq2SeqEngine;
-  /** The encoder's window, in tokens. */
-  window: number;
-  /** T5's `"summarize: "`, or `""`. */
-  prefix: string;
-  /** generation_config.json with `task_specific_params.summarization` over it. */
-  generationConfig: GenerationConfig;
-}
 
 /**
  * Summarises texts: those that fit the window in batches, longer ones by chunks (or an {@link InputError} with

@@ -8,7 +8,8 @@ import type { Seq2SeqHandleOptions } from "../shared/options.js";
 import { taskSettings } from "../shared/task-config.js";
 import { SUMMARIZE_TASK } from "../shared/tasks.js";
 import { encoderWindow } from "../shared/window.js";
-import { type SummarizationModel, summarizeTexts } from "./run-summary.js";
+import { summarizeTexts } from "./run-summary.js";
+import type { SummarizationModel } from "./summarization-model.js";
 import type { SummarizeCallOptions, Summarizer, Summary } from "./types.js";
 
 /**
