@@ -1,11 +1,17 @@
 import { topKIndices } from "../shared/top-k.js";
+import { TextKeys } from "./text-keys.js";
 import type { Answer } from "./types.js";
 
-/** One span of the context (character offsets) with its score summed over the windows that hold it. */
-interface ScoredSpan {
+/** The spans that share one text: their summed score, and the best-scoring one, whose place the answer reports. */
+interface TextGroup {
   start: number;
   end: number;
+  /** Score of the reported span. */
+  top: number;
+  /** Sum over every span with this text. */
   score: number;
+  /** The next group whose key collided with this one's (a different text). */
+  next: TextGroup | undefined;
 }
 
 /**
@@ -22,43 +28,54 @@ interface ScoredSpan {
  */
 export class AnswerCollector {
   readonly #context: string;
-  /** Spans by `start * (context length + 1) + end`: the same span seen by overlapping windows is one entry. */
-  readonly #bySpan = new Map<number, ScoredSpan>();
+  readonly #width: number;
+  /** Scores by span, `start * (context length + 1) + end`: a span seen by overlapping windows is one entry. */
+  readonly #bySpan = new Map<number, number>();
 
   constructor(context: string) {
     this.#context = context;
+    this.#width = context.length + 1;
   }
 
   /** Adds a span of the context (character offsets) with its score. */
   add(start: number, end: number, score: number): void {
-    const key = start * (this.#context.length + 1) + end;
-    const existing = this.#bySpan.get(key);
-    if (existing) existing.score += score;
-    else this.#bySpan.set(key, { start, end, score });
+    const key = start * this.#width + end;
+    this.#bySpan.set(key, (this.#bySpan.get(key) ?? 0) + score);
   }
 
   /** The best answers, best first, with "no answer" competing when `nullScore` is given. */
   best(topK: number, nullScore: number | undefined): Answer[] {
-    const byText = new Map<string, { answer: Answer; top: number }>();
-    for (const span of this.#bySpan.values()) {
-      const text = this.#context.slice(span.start, span.end);
-      const key = text.toLowerCase();
-      const found = byText.get(key);
-      if (!found) {
-        byText.set(key, { answer: { answer: text, score: span.score, start: span.start, end: span.end }, top: span.score });
-        continue;
+    const keys = new TextKeys(this.#context);
+    const byKey = new Map<number | string, TextGroup>();
+    const groups: TextGroup[] = [];
+    for (const [span, score] of this.#bySpan) {
+      const start = Math.floor(span / this.#width);
+      const end = span - start * this.#width;
+      const key = keys.key(start, end);
+      const head = byKey.get(key);
+      let group = head;
+      while (group && !keys.same(group.start, group.end, start, end)) group = group.next;
+      if (!group) {
+        group = { start, end, top: score, score: 0, next: head };
+        byKey.set(key, group);
+        groups.push(group);
+      } else if (score > group.top || (score === group.top && start < group.start)) {
+        group.start = start;
+        group.end = end;
+        group.top = score;
       }
-      found.answer.score += span.score;
-      if (span.score > found.top || (span.score === found.top && span.start < found.answer.start)) {
-        found.top = span.score;
-        found.answer.answer = text;
-        found.answer.start = span.start;
-        found.answer.end = span.end;
-      }
+      group.score += score;
     }
-    const answers = [...byText.values()].map((v) => v.answer);
-    if (nullScore !== undefined) answers.push({ answer: "", score: nullScore, start: 0, end: 0 });
-    const scores = Float64Array.from(answers, (a) => a.score);
-    return topKIndices(scores, topK).map((i) => answers[i] as Answer);
+    const scores = new Float64Array(groups.length + (nullScore === undefined ? 0 : 1));
+    groups.forEach((g, i) => {
+      scores[i] = g.score;
+    });
+    if (nullScore !== undefined) scores[groups.length] = nullScore;
+    return topKIndices(scores, topK).map((i) => {
+      const g = groups[i];
+      return g
+        ? { answer: this.#context.slice(g.start, g.end), score: g.score, start: g.start, end: g.end }
+        : { answer: "", score: nullScore ?? 0, start: 0, end: 0 };
+    });
   }
 }

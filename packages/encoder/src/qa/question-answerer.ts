@@ -7,7 +7,7 @@ import type { TaskInfo } from "../shared/task.js";
 import { AnswerCollector } from "./collect.js";
 import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
-import { charSpans, scoreWindow } from "./spans.js";
+import { charBounds, scoreWindow } from "./spans.js";
 import { type Answer, ANSWER_CALL_OPTION_NAMES, type AnswerCallOptions, type QuestionContext } from "./types.js";
 
 /**
@@ -121,16 +121,16 @@ class QuestionAnswererHandle extends BaseHandle implements QuestionAnswerer {
       const q = owner[r] as number;
       const out = outputs[r];
       if (!out?.start_logits || !out.end_logits) return;
-      const { spans, nullScore } = scoreWindow(encoding, out.start_logits.data, out.end_logits.data, {
-        maxAnswerLength: opts.maxAnswerLength,
-        clsId,
-      });
+      const { from, to } = charBounds(encoding, opts.alignToWords);
+      const collector = collectors[q] as AnswerCollector;
+      const { nullScore } = scoreWindow(
+        encoding,
+        out.start_logits.data,
+        out.end_logits.data,
+        { maxAnswerLength: opts.maxAnswerLength, clsId },
+        (span) => collector.add(from[span.start] as number, to[span.end] as number, span.score),
+      );
       nullScores[q] = Math.min(nullScores[q] as number, nullScore);
-      const toChars = charSpans(encoding, opts.alignToWords);
-      for (const span of spans) {
-        const [start, end] = toChars(span.start, span.end);
-        (collectors[q] as AnswerCollector).add(start, end, span.score);
-      }
     });
     const results = collectors.map((c, q) => c.best(opts.topK, opts.handleImpossibleAnswer ? nullScores[q] : undefined));
     const shaped = opts.asArray ? results : results.map((r) => r[0] as Answer);

@@ -34,20 +34,21 @@ const MASKED = -10000;
  * Scores the answer spans of one window as the Hugging Face question-answering pipeline does: logits of tokens that
  * cannot be in an answer (the question, special tokens, padding; not `[CLS]`) are masked, start and end logits are
  * softmaxed, the "no answer" score is `p_start[0] * p_end[0]`, and spans run from a context token to a context
- * token at most `maxAnswerLength` tokens on. Returns every such span (not only the window's best: answers with the
- * same text are summed over all windows, and a sum over each window's top k would make the best answer depend on
- * k) and the no-answer score.
+ * token at most `maxAnswerLength` tokens on. Gives every such span to `onSpan` (not only the window's best: answers
+ * with the same text are summed over all windows, and a sum over each window's top k would make the best answer
+ * depend on k; the span object is reused, copy what you keep) and returns the no-answer score.
  *
  * @param startLogits - the window's start logits (at least as long as the encoding)
  * @example
- * const { spans, nullScore } = scoreWindow(encoding, start, end, { maxAnswerLength: 15, clsId: 101 });
+ * const { nullScore } = scoreWindow(encoding, start, end, { maxAnswerLength: 15, clsId: 101 }, (span) => spans.push({ ...span }));
  */
 export function scoreWindow(
   encoding: Encoding,
   startLogits: ArrayLike<number>,
   endLogits: ArrayLike<number>,
   options: SpanOptions,
-): { spans: TokenSpan[]; nullScore: number } {
+  onSpan: (span: TokenSpan) => void,
+): { nullScore: number } {
   const n = encoding.ids.length;
   const inContext = (i: number): boolean => encoding.sequenceIds[i] === 1;
   const kept = (i: number): boolean => inContext(i) || (options.clsId !== undefined && encoding.ids[i] === options.clsId);
@@ -55,16 +56,19 @@ export function scoreWindow(
   const pEnd = maskedSoftmax(endLogits, n, kept);
   const nullScore = (pStart[0] ?? 0) * (pEnd[0] ?? 0);
 
-  const spans: TokenSpan[] = [];
+  const span: TokenSpan = { start: 0, end: 0, score: 0 };
   for (let s = 0; s < n; s++) {
     if (!inContext(s) || s === 0) continue;
     const last = Math.min(n - 1, s + options.maxAnswerLength - 1);
     for (let e = s; e <= last; e++) {
       if (!inContext(e)) continue;
-      spans.push({ start: s, end: e, score: (pStart[s] as number) * (pEnd[e] as number) });
+      span.start = s;
+      span.end = e;
+      span.score = (pStart[s] as number) * (pEnd[e] as number);
+      onSpan(span);
     }
   }
-  return { spans, nullScore };
+  return { nullScore };
 }
 
 function maskedSoftmax(logits: ArrayLike<number>, n: number, kept: (i: number) => boolean): Float64Array {
@@ -84,37 +88,42 @@ function maskedSoftmax(logits: ArrayLike<number>, n: number, kept: (i: number) =
 }
 
 /**
- * Maps token spans of one window to character offsets in the context. With `alignToWords`, a span that starts or
- * ends inside a word is widened to the whole word (the word's tokens in this window), as the Hugging Face pipeline
- * does. The word bounds are gathered once per window, so each span maps in constant time.
+ * Character bounds of each token of one window, for mapping token spans to character offsets in the context: a span
+ * from token `s` to token `e` covers `[from[s], to[e])`. With `alignToWords`, a token inside a word is widened to the
+ * whole word (the word's tokens in this window), so a span that starts or ends inside a word covers the whole word,
+ * as the Hugging Face pipeline does. Computed once per window, so each span maps in constant time.
  *
  * @example
- * const toChars = charSpans(encoding, true);
- * toChars(12, 13); // [24, 29]
+ * const { from, to } = charBounds(encoding, true);
+ * [from[12], to[13]]; // [24, 29]
  */
-export function charSpans(encoding: Encoding, alignToWords: boolean): (start: number, end: number) => [number, number] {
+export function charBounds(encoding: Encoding, alignToWords: boolean): { from: Int32Array; to: Int32Array } {
+  const n = encoding.ids.length;
+  const from = new Int32Array(n);
+  const to = new Int32Array(n);
   const words = new Map<number, [number, number]>();
-  if (alignToWords) {
-    for (let i = 0; i < encoding.ids.length; i++) {
-      const word = encoding.wordIds[i];
-      if (encoding.sequenceIds[i] !== 1 || word === null || word === undefined) continue;
-      const [s, e] = encoding.offsets[i] as [number, number];
-      const bounds = words.get(word);
-      if (bounds) {
-        bounds[0] = Math.min(bounds[0], s);
-        bounds[1] = Math.max(bounds[1], e);
-      } else {
-        words.set(word, [s, e]);
-      }
+  for (let i = 0; i < n; i++) {
+    const [s, e] = encoding.offsets[i] as [number, number];
+    from[i] = s;
+    to[i] = e;
+    const word = encoding.wordIds[i];
+    if (!alignToWords || encoding.sequenceIds[i] !== 1 || word === null || word === undefined) continue;
+    const bounds = words.get(word);
+    if (bounds) {
+      bounds[0] = Math.min(bounds[0], s);
+      bounds[1] = Math.max(bounds[1], e);
+    } else {
+      words.set(word, [s, e]);
     }
   }
-  return (start, end) => {
-    let from = (encoding.offsets[start] as [number, number])[0];
-    let to = (encoding.offsets[end] as [number, number])[1];
-    const startWord = alignToWords ? encoding.wordIds[start] : null;
-    const endWord = alignToWords ? encoding.wordIds[end] : null;
-    if (startWord !== null && startWord !== undefined) from = Math.min(from, (words.get(startWord) ?? [from])[0]);
-    if (endWord !== null && endWord !== undefined) to = Math.max(to, (words.get(endWord) ?? [0, to])[1]);
-    return [from, to];
-  };
+  if (alignToWords) {
+    for (let i = 0; i < n; i++) {
+      const word = encoding.wordIds[i];
+      const bounds = word === null || word === undefined ? undefined : words.get(word);
+      if (!bounds) continue;
+      from[i] = Math.min(from[i] as number, bounds[0]);
+      to[i] = Math.max(to[i] as number, bounds[1]);
+    }
+  }
+  return { from, to };
 }
