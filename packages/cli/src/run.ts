@@ -4,6 +4,7 @@ import { AbortError, ProjError } from "@proj/core";
 import { parseFlags } from "./args/flags.js";
 import type { Command } from "./commands/command.js";
 import { COMMANDS } from "./commands/index.js";
+import { resolveCommand } from "./commands/task-commands.js";
 import { EXIT_CODES, UsageError } from "./errors.js";
 import { commandHelp, mainHelp } from "./help.js";
 import type { CliIO } from "./io.js";
@@ -18,7 +19,7 @@ import type { CliIO } from "./io.js";
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    const topic = name === "help" && rest[0] !== undefined ? resolveCommand(rest[0], COMMANDS)?.command : undefined;
     (name === undefined ? io.stderr : io.stdout).write(topic ? commandHelp(topic) : mainHelp());
     return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
@@ -26,11 +27,20 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout.write(`${version()}\n`);
     return EXIT_CODES.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) return usageError(io, new UsageError(`unknown command "${name}"`));
+  const resolved = resolveCommand(name, COMMANDS);
+  if (!resolved) return usageError(io, new UsageError(`unknown command "${name}"`));
+  const { command } = resolved;
+  const commandArgs = [...resolved.args, ...rest];
   try {
-    if (command.passThrough) return await command.run({ values: {}, positionals: rest }, io);
-    const args = parseFlags(rest, command.flags, command.name);
+    if (command.passThrough) {
+      // The command's own help, not its delegate's: `proj bench --help` describes what `proj bench` passes on.
+      if (commandArgs.includes("--help") || commandArgs.includes("-h")) {
+        io.stdout.write(commandHelp(command));
+        return EXIT_CODES.ok;
+      }
+      return await command.run({ values: {}, positionals: commandArgs }, io);
+    }
+    const args = parseFlags(commandArgs, command.flags, command.name);
     if (args.values.help === true) {
       io.stdout.write(commandHelp(command));
       return EXIT_CODES.ok;
@@ -43,11 +53,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
 function failure(io: CliIO, error: unknown, command: Command): number {
   if (error instanceof UsageError) return usageError(io, error, command);
-  if (error instanceof AbortError) {
+  // isInstance, not instanceof: errors from a second copy of @proj/core (its ESM and CommonJS builds) count too.
+  if (AbortError.isInstance(error)) {
     io.stderr.write("\ninterrupted\n");
     return EXIT_CODES.interrupted;
   }
-  if (error instanceof ProjError || error instanceof ChooserError) {
+  if (ProjError.isInstance(error) || error instanceof ChooserError) {
     // Core's messages may already end with their hint; print it once.
     const hint = error.hint && !error.message.includes(error.hint) ? `hint: ${error.hint}\n` : "";
     io.stderr.write(`proj ${command.name}: ${error.message}\n${hint}`);

@@ -45,6 +45,41 @@ describe("the built binary", () => {
   });
 });
 
+describe("help says what is true", () => {
+  it("proj --help says defaults come from the embedded models first, and lists the task names that work as commands", async () => {
+    const help = await proj(["--help"]);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, " ");
+    expect(text).not.toMatch(/default model \(downloaded once/);
+    expect(text).toMatch(/embedded in @proj\/models when the task has one \(classify, ner, fill-mask, audit-bias, generate, translate;/);
+    expect(text).toMatch(/Task names work as commands too: .*sentiment-analysis.*token-classification.*translation_<from>_to_<to>/);
+  });
+
+  it("proj bench --help is proj's help for bench, not the raw comment of benchmarks/run.mjs", async () => {
+    for (const args of [
+      ["bench", "--help"],
+      ["bench", "-h"],
+      ["help", "bench"],
+    ]) {
+      const run = await proj(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("usage: proj bench");
+      expect(run.stdout).toContain("--scenario <name>");
+      expect(run.stdout).not.toMatch(/\/\*\*|^ \* /m);
+    }
+  });
+
+  it("proj serve --help lists no --json (serve prints no result), and --json is an unknown option there", async () => {
+    const help = await proj(["serve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--port <n>");
+    expect(help.stdout).not.toContain("--json");
+    const json = await proj(["serve", "--json"]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("Unknown option '--json'");
+  });
+});
+
 describe("bad command lines exit 2 with the usage", () => {
   it("an unknown flag", async () => {
     const run = await proj(["classify", "--bogus", "text"]);
@@ -120,6 +155,23 @@ describe("encoder commands", () => {
     const run = await proj(["classify", "-m", fixture("bert-seq-cls"), "--lines", "--json"], { input: "good\n\nbad\nugly\n" });
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Array<{ text: string }>).map((r) => r.text)).toEqual(["good", "bad", "ugly"]);
+  });
+
+  it("ner's text output shows each entity's word exactly as --json does (sub-word tokens such as ##lace included)", async () => {
+    const text = "Ada Lovelace was born in Londonderry.";
+    for (const aggregation of ["none", "simple"]) {
+      const args = ["ner", "-m", fixture("bert-token-cls"), "--aggregation", aggregation, text];
+      const [shown, json] = await Promise.all([proj(args), proj([...args, "--json"])]);
+      expect(shown.code).toBe(0);
+      const entities = JSON.parse(json.stdout) as Array<{ entity: string; word: string; start: number; end: number }>;
+      const rows = shown.stdout.trimEnd().split("\n");
+      expect(rows).toHaveLength(entities.length);
+      rows.forEach((row, i) => {
+        const e = entities[i] as (typeof entities)[number];
+        expect(row.split(/ {2,}/).slice(0, 3)).toEqual([e.entity, e.word, `${e.start}-${e.end}`]);
+      });
+      if (aggregation === "none") expect(entities.some((e) => e.word.startsWith("##"))).toBe(true);
+    }
   });
 
   it("ner --json gives offsets into the text", async () => {
@@ -267,10 +319,10 @@ describe("serve and bench", () => {
   it("serve starts @proj/server, answers /health, and stops on SIGTERM", async () => {
     let url = "";
     let health: { status: number; body: unknown } | undefined;
-    const run = await proj(["serve", "-m", fixture("gpt2"), "--port", "0", "--json"], {
+    const run = await proj(["serve", "-m", fixture("gpt2"), "--port", "0"], {
       onStdout: (text, kill) => {
         if (url || !text.includes("\n")) return;
-        url = (JSON.parse(text.split("\n")[0] as string) as { url: string }).url;
+        url = / at (http:\/\/\S+) /.exec(text.split("\n")[0] as string)?.[1] ?? "none";
         fetch(`${url}/health`)
           .then(async (r) => (health = { status: r.status, body: await r.json() }))
           .finally(() => kill("SIGTERM"));

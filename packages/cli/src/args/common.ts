@@ -1,4 +1,4 @@
-import type { DecodingOptions, DownloadProgress, ModelDtype } from "@proj/core";
+import type { DecodingOptions, DownloadProgress, LoadOptions, ModelDtype } from "@proj/core";
 import type { PipelineOptions } from "@proj/pipeline";
 import type { Flags, ParsedArgs } from "./flags.js";
 import { booleanFlag, choiceFlag, listFlag, numberFlag, stringFlag } from "./values.js";
@@ -48,31 +48,32 @@ export const DECODING_FLAGS: Flags = {
 };
 
 /**
- * The pipeline options the model flags give.
+ * The pipeline options the model flags give: `{ model, load: { dtype, threads, device, hub } }`, the shape every
+ * task function takes.
  *
  * @example
  * const options = pipelineOptions(args, "classify", (p) => progress.download(p));
+ * // { model: "./models/sst2", load: { threads: 2, hub: { onProgress } } }
  */
 export function pipelineOptions(args: ParsedArgs, command: string, onProgress?: (p: DownloadProgress) => void): PipelineOptions {
-  const options: PipelineOptions = {};
-  const model = stringFlag(args, "model");
-  if (model !== undefined) options.model = model;
+  const load: LoadOptions = {};
   const dtype = choiceFlag(args, "dtype", command, [...DTYPES, "auto"] as const);
-  if (dtype !== undefined) options.dtype = dtype;
+  if (dtype !== undefined) load.dtype = dtype;
   const threads = numberFlag(args, "threads", command, { integer: true, min: 1 });
-  if (threads !== undefined) options.threads = threads;
+  if (threads !== undefined) load.threads = threads;
   const device = choiceFlag(args, "device", command, ["cpu", "cuda", "auto"] as const);
-  if (device !== undefined) options.device = device;
+  if (device !== undefined) load.device = device;
   const revision = stringFlag(args, "revision");
   const offline = booleanFlag(args, "offline");
   if (revision !== undefined || offline || onProgress) {
-    options.hub = {
+    load.hub = {
       ...(revision !== undefined ? { revision } : {}),
       ...(offline ? { offline } : {}),
       ...(onProgress ? { onProgress } : {}),
     };
   }
-  return options;
+  const model = stringFlag(args, "model");
+  return { ...(model !== undefined ? { model } : {}), load };
 }
 
 /**

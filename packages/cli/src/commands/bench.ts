@@ -27,9 +27,26 @@ export function findBenchScript(cwd: string): string | undefined {
 export const benchCommand: Command = {
   name: "bench",
   summary: "run the repository's benchmarks (TTFT, TPOT, throughput, memory); arguments pass through",
-  usage: "proj bench [arguments for benchmarks/run.mjs...]",
-  examples: ["proj bench", "proj bench --help"],
-  flags: {},
+  usage: "proj bench [flags]      (run from a clone of the repository; the flags go to benchmarks/run.mjs)",
+  examples: ["proj bench --quick", "proj bench --scenario generation --scenario server --threads 4", "proj bench --report-only --publish"],
+  // Parsed by benchmarks/run.mjs, listed here for --help.
+  flags: {
+    quick: { type: "boolean", description: "smoke run: tiny fixtures only, few repetitions (minutes)" },
+    scenario: {
+      type: "string",
+      multiple: true,
+      value: "name",
+      description: "classification, generation, batched-generation, seq2seq, tokenization, memory or server (default all; or a comma list)",
+    },
+    sizes: { type: "string", value: "list", description: "model sizes: tiny,bench (default both; tiny with --quick)" },
+    threads: { type: "string", value: "n", description: "ONNX Runtime intra-op threads of every contender (default 2)" },
+    reps: { type: "string", value: "n", description: "repetitions of each measurement" },
+    out: { type: "string", value: "dir", description: "where results go (default benchmarks/results)" },
+    publish: { type: "boolean", description: "also write docs/benchmarks.md and docs/benchmarks/*.svg" },
+    merge: { type: "boolean", description: "report the scenarios of earlier runs found in --out too" },
+    "report-only": { type: "boolean", description: "rewrite the report from <out>/results.json, running nothing" },
+    help: { type: "boolean", short: "h", description: "show this help" },
+  },
   passThrough: true,
   async run(args, io) {
     const script = findBenchScript(io.cwd);

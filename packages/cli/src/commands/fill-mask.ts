@@ -28,9 +28,8 @@ export const fillMaskCommand: Command = {
       );
     const unmask = await loadPipeline("fill-mask", args, io, "fill-mask");
     try {
-      // Either spelling works whatever the model's own mask token is.
-      const text = raw.replace(/\[MASK\]|<mask>/g, unmask.maskToken);
-      const predictions = await unmask(text, { ...(topK !== undefined ? { topK } : {}), ...(targets ? { targets } : {}) });
+      // Either spelling works whatever the model's own mask token is: the library maps it, as for every caller.
+      const predictions = await unmask(raw, { ...(topK !== undefined ? { topK } : {}), ...(targets ? { targets } : {}) });
       if (booleanFlag(args, "json")) printJson(io, predictions);
       else io.stdout.write(`${columns(predictions.map((p) => [p.tokenStr, score(p.score), p.sequence]))}\n`);
       return 0;

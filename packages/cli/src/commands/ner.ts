@@ -39,10 +39,12 @@ export const nerCommand: Command = {
   },
 };
 
+/**
+ * The entities as a table: label, the entity's `word` exactly as `--json` gives it (a sub-word token such as `##er`
+ * with `--aggregation none`, the model's casing), its character offsets into the text, and its score.
+ */
 function render(text: string, entities: readonly Entity[], showText: boolean): string {
   const body =
-    entities.length === 0
-      ? "(no entities)"
-      : columns(entities.map((e) => [e.entity, text.slice(e.start, e.end), `${e.start}-${e.end}`, score(e.score)]));
+    entities.length === 0 ? "(no entities)" : columns(entities.map((e) => [e.entity, e.word, `${e.start}-${e.end}`, score(e.score)]));
   return showText ? `${text}\n${body.replace(/^/gm, "  ")}` : body;
 }

@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
+import type { TaskName } from "@proj/chooser";
 import { resolve } from "node:path";
 import { MODEL_FLAGS, OUTPUT_FLAGS, pipelineOptions } from "../args/common.js";
+import type { Flag } from "../args/flags.js";
 import { booleanFlag, numberFlag, stringFlag } from "../args/values.js";
 import { UsageError } from "../errors.js";
-import type { CliIO } from "../io.js";
 import type { Command } from "./command.js";
 
-const TASK_FLAGS = ["classify", "ner", "answer", "fill-mask", "translate", "summarize"] as const;
+const TASK_FLAGS = ["classify", "ner", "answer", "fill-mask", "translate", "summarize"] as const satisfies readonly TaskName[];
 
 /** `proj serve`: the OpenAI-compatible server of `@proj/server`. */
 export const serveCommand: Command = {
@@ -33,18 +34,21 @@ export const serveCommand: Command = {
     summarize: { type: "string", value: "model", description: "serve POST /v1/summarize with this model" },
     log: { type: "boolean", description: "log requests as JSON lines" },
     ...MODEL_FLAGS,
-    ...OUTPUT_FLAGS,
+    // No --json: serve prints no result, only the line saying where it listens.
+    quiet: OUTPUT_FLAGS.quiet as Flag,
+    help: OUTPUT_FLAGS.help as Flag,
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${args.positionals.join(" ")}")`, "serve");
     const port = numberFlag(args, "port", "serve", { integer: true, min: 0, max: 65535 }) ?? 8000;
     const host = stringFlag(args, "host") ?? "127.0.0.1";
     const int = (flag: string) => numberFlag(args, flag, "serve", { integer: true, min: 1 });
-    const { model, hub, ...load } = pipelineOptions(args, "serve");
+    const { model, load } = pipelineOptions(args, "serve");
+    // The task flags are the server's task names (the chooser's), passed through as they are.
     const tasks: Record<string, string> = {};
     for (const flag of TASK_FLAGS) {
       const value = stringFlag(args, flag);
-      if (value !== undefined) tasks[flag === "fill-mask" ? "fillMask" : flag] = value;
+      if (value !== undefined) tasks[flag] = value;
     }
     if (model === undefined && Object.keys(tasks).length === 0)
       throw new UsageError("nothing to serve: pass --model (a decoder) and/or task models such as --classify", "serve");
@@ -54,7 +58,7 @@ export const serveCommand: Command = {
     const { createServer } = await import("@proj/server");
     const server = await createServer({
       ...(model !== undefined ? { model } : {}),
-      load: { ...load, ...(hub ? { hub } : {}) },
+      ...(load ? { load } : {}),
       tasks,
       ...optional("maxSequences", int("max-sequences")),
       ...optional("maxTokens", int("max-tokens")),
@@ -64,11 +68,8 @@ export const serveCommand: Command = {
       logger: booleanFlag(args, "log"),
     });
     const url = await server.listen(port, host);
-    announce(
-      io,
-      url,
-      server.models.map((m) => `${m.id} (${m.task})`),
-      booleanFlag(args, "json"),
+    io.stdout.write(
+      `serving ${server.models.map((m) => `${m.id} (${m.task})`).join(", ")} at ${url} (OpenAI API at ${url}/v1; Ctrl-C to stop)\n`,
     );
     await new Promise<void>((done) => {
       const stop = (): void => {
@@ -83,11 +84,6 @@ export const serveCommand: Command = {
     return 0;
   },
 };
-
-function announce(io: CliIO, url: string, models: string[], json: boolean): void {
-  if (json) io.stdout.write(`${JSON.stringify({ url, models })}\n`);
-  else io.stdout.write(`serving ${models.join(", ")} at ${url} (OpenAI API at ${url}/v1; Ctrl-C to stop)\n`);
-}
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
