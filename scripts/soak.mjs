@@ -104,7 +104,7 @@ results.push(
 await classifier.dispose();
 
 const generations = Number(flags.generations);
-const generator = await createGenerator(flags["generate-model"], { threads: 1 });
+const generator = await createGenerator(flags["generate-model"], { load: { threads: 1 } });
 const prompts = ["Hello", "The cat sat on the", "Once upon a time", "Why is the sky", "Ada Lovelace wrote"];
 results.push(
   await soak("generations", Math.ceil(generations * 0.6), generations, 4, async (i) => {

@@ -24,7 +24,7 @@ export function projDecoder(dir, threads) {
   return {
     id: "proj",
     async setup() {
-      generator ??= await createGenerator(dir, { threads });
+      generator ??= await createGenerator(dir, { load: { threads } });
     },
     /** @param {string[]} prompts @param {DecodeSettings} settings */
     async generate(prompts, settings) {

@@ -34,7 +34,7 @@ async function makeCall() {
     return async (text) => encoderBatch(session, await encodeAll(tokenizer, [text]));
   }
   if (contender === "proj") {
-    const generator = await createGenerator(dir, { threads });
+    const generator = await createGenerator(dir, { load: { threads } });
     return (text) => generator.generate(text, { maxNewTokens: newTokens, eosTokenId: [] });
   }
   if (contender === "transformers.js") {

@@ -23,7 +23,7 @@ function contenders(dir, threads, maxNewTokens) {
     {
       id: "proj",
       setup: async () => {
-        translator = await createTranslator(dir, { threads });
+        translator = await createTranslator(dir, { load: { threads } });
       },
       translate: async (texts, numBeams) => {
         const out = await translator.translate(texts, { to: "de", maxNewTokens, numBeams, batchSize: BATCH });

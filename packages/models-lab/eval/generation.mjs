@@ -185,7 +185,7 @@ const ppl = await perplexity();
 console.log(`validation perplexity: ${ppl.tokenPerplexity} per token, ${ppl.wordPerplexity} per word (${ppl.tokens} tokens)`);
 let decoding;
 if (!args["skip-decoding"]) {
-  const generator = await createGenerator(args.model, { dtype: args.dtype, threads });
+  const generator = await createGenerator(args.model, { load: { dtype: args.dtype, threads } });
   decoding = { natural: await decodingStudy(generator, false), forced: await decodingStudy(generator, true) };
   await generator.dispose();
 }

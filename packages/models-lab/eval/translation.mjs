@@ -32,7 +32,7 @@ if (args.limit) {
   references = references.slice(0, Number(args.limit));
 }
 
-const translator = await createTranslator(args.model, { dtype: args.dtype, threads: Number(args.threads) });
+const translator = await createTranslator(args.model, { load: { dtype: args.dtype, threads: Number(args.threads) } });
 const dtypes = translator.model.dtypes;
 const runs = {};
 for (const [label, numBeams] of [
