@@ -89,6 +89,18 @@ describe("bad command lines exit 2 with the usage", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("an unknown flag near a known one names it, as the SDK does for options", async () => {
+    const cases: Array<[string, string]> = [
+      ["--top_k", "--top-k"],
+      ["--max-new-token", "--max-new-tokens"],
+    ];
+    for (const [flag, near] of cases) {
+      const run = await proj(["generate", flag, "3", "text"]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`Unknown option '${flag}'; did you mean ${near}?`);
+    }
+  });
+
   it("a bad flag value, an unknown command, missing input", async () => {
     const topK = await proj(["classify", "--top-k", "lots", "text"]);
     expect(topK.code).toBe(2);

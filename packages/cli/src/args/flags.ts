@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { nearestName } from "@proj/core/internal";
 import { UsageError } from "../errors.js";
 
 /**
@@ -58,7 +59,10 @@ export function parseFlags(argv: readonly string[], flags: Flags, command: strin
     return { values: values as ParsedArgs["values"], positionals };
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(message, command);
+    // As the SDK does for an unknown option: name the nearest known one (--top_k -> --top-k, --max-new-token -> --max-new-tokens).
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : nearestName(unknown, Object.keys(flags));
+    throw new UsageError(near ? `${message}; did you mean --${near}?` : message, command);
   }
 }
 
