@@ -20,6 +20,24 @@ afterAll(async () => {
   await Promise.all([encoder.disposeCachedHandles(), decoder.disposeCachedHandles(), seq2seq.disposeCachedHandles()]);
 });
 
+/** What a promise rejects with (errors are recognised with `isInstance`, which also knows a second copy of core). */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** What a call throws synchronously. */
+function thrown(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 const CHATML =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -177,7 +195,7 @@ describe("each task on its fixture gives what the task package gives", () => {
     const b = await onSeq2seq({ question: "Who wrote it?", context: text }, { maxNewTokens: 4 });
     expect(typeof b.answer).toBe("string");
     expect(b.tokenIds.length).toBeLessThanOrEqual(4);
-    await expect(onSeq2seq({ context: "no question" } as never)).rejects.toBeInstanceOf(InputError);
+    expect(InputError.isInstance(await rejection(onSeq2seq({ context: "no question" } as never)))).toBe(true);
     await expect(pipeline("generative-qa", { model: fixture("bert-qa"), load })).rejects.toThrow(/extracts answers/);
   });
 
@@ -204,14 +222,14 @@ describe("each task on its fixture gives what the task package gives", () => {
 describe("errors", () => {
   it("an unknown task is an InputError that lists the known ones", async () => {
     const error = await pipeline("sentiment" as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
+    expect(InputError.isInstance(error)).toBe(true);
     expect((error as InputError).hint).toContain("sentiment-analysis");
   });
 
   it("a missing model folder is a ModelNotFoundError; a bad model option an InputError", async () => {
-    await expect(pipeline("ner", { model: "./no/such/model" })).rejects.toBeInstanceOf(ModelNotFoundError);
-    await expect(pipeline("ner", { model: "" })).rejects.toBeInstanceOf(InputError);
-    await expect(pipeline("ner", null as never)).rejects.toBeInstanceOf(InputError);
+    expect(ModelNotFoundError.isInstance(await rejection(pipeline("ner", { model: "./no/such/model" })))).toBe(true);
+    expect(InputError.isInstance(await rejection(pipeline("ner", { model: "" })))).toBe(true);
+    expect(InputError.isInstance(await rejection(pipeline("ner", null as never)))).toBe(true);
   });
 
   it("options follow the one contract { model, load, signal }: anything else is an InputError naming the nearest option", async () => {
@@ -237,7 +255,7 @@ describe("errors", () => {
   });
 
   it("a model of the wrong family is refused by the task package", async () => {
-    await expect(pipeline("summarization", { model: fixture("gpt2"), load })).rejects.toBeInstanceOf(InputError);
+    expect(InputError.isInstance(await rejection(pipeline("summarization", { model: fixture("gpt2"), load })))).toBe(true);
   });
 
   it("a disposed pipeline throws DisposedError and frees its model", async () => {
@@ -245,10 +263,10 @@ describe("errors", () => {
     await classify.dispose();
     expect(classify.disposed).toBe(true);
     expect(classify.model.disposed).toBe(true);
-    expect(() => classify("x")).toThrow(DisposedError);
+    expect(DisposedError.isInstance(thrown(() => classify("x")))).toBe(true);
     await classify.dispose();
     const generate = await pipeline("text-generation", { model: fixture("gpt2"), load });
     await generate.dispose();
-    expect(() => generate.stream("x")).toThrow(DisposedError);
+    expect(DisposedError.isInstance(thrown(() => generate.stream("x")))).toBe(true);
   });
 });
