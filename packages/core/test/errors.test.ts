@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { DisposedError, InputError, loadModel, ModelFormatError, ModelNotFoundError, OfflineError, type ProjError, Tensor } from "../src/index.js";
+import {
+  DisposedError,
+  InputError,
+  loadModel,
+  ModelFormatError,
+  ModelNotFoundError,
+  OfflineError,
+  type ProjError,
+  Tensor,
+} from "../src/index.js";
 import { int64Tensor } from "../src/internal.js";
 
 const temp = mkdtempSync(join(tmpdir(), "proj-errors-"));

@@ -35,7 +35,9 @@ describe("device on an install without CUDA's files", () => {
 
   it('"gpu" is refused by name, by loadModel too', async () => {
     expect(() => checkLoadOptions({ device: "gpu" } as never, "classify")).toThrow(InputError);
-    await expect(loadModel(fixture("bert-seq-cls"), { device: "gpu" } as never)).rejects.toThrow(/device must be "cpu", "cuda" or "auto", got "gpu"/);
+    await expect(loadModel(fixture("bert-seq-cls"), { device: "gpu" } as never)).rejects.toThrow(
+      /device must be "cpu", "cuda" or "auto", got "gpu"/,
+    );
     await expect(loadModel(fixture("bert-seq-cls"), { theads: 2 } as never)).rejects.toThrow(/did you mean "threads"/);
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { badWords, buildProcessors, forcedToken, minNewTokens, noRepeatNgram, presenceFrequencyPenalty, repetitionPenalty, resolveDecodingOptions, SequenceState, suppressTokens } from "../../src/internal.js";
+import {
+  badWords,
+  buildProcessors,
+  forcedToken,
+  minNewTokens,
+  noRepeatNgram,
+  presenceFrequencyPenalty,
+  repetitionPenalty,
+  resolveDecodingOptions,
+  SequenceState,
+  suppressTokens,
+} from "../../src/internal.js";
 
 const NEG = Number.NEGATIVE_INFINITY;
 const logits = (...values: number[]): Float32Array => Float32Array.from(values);

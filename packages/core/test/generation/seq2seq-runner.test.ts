@@ -1,7 +1,15 @@
 import { fixture, loadOracle } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel } from "../../src/index.js";
-import { DecoderCache, type DecoderRunner, logSoftmaxInPlace, MetricsRecorder, resolveDecodingOptions, runEngine, Seq2SeqRunner } from "../../src/internal.js";
+import {
+  DecoderCache,
+  type DecoderRunner,
+  logSoftmaxInPlace,
+  MetricsRecorder,
+  resolveDecodingOptions,
+  runEngine,
+  Seq2SeqRunner,
+} from "../../src/internal.js";
 
 const names = ["bart", "t5"] as const;
 type Name = (typeof names)[number];

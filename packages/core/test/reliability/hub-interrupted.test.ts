@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fixture } from "@proj/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortError, type DownloadProgress, DownloadError, type HubSourceOptions, loadModel, OfflineError, repoFolderName } from "../../src/index.js";
+import {
+  AbortError,
+  type DownloadProgress,
+  DownloadError,
+  type HubSourceOptions,
+  loadModel,
+  OfflineError,
+  repoFolderName,
+} from "../../src/index.js";
 import { openSessionCount } from "../../src/internal.js";
 import { COMMIT, MockHub, type MockFile, REPO } from "../support/mock-hub.js";
 import { bertFeeds } from "./support.js";
