@@ -1,5 +1,4 @@
 import type { GenerationConfig } from "../config/generation-config.js";
-import { throwIfAborted } from "../errors.js";
 import type { GenerationMetrics, MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import { beamSearch } from "./beam/beam-search.js";
@@ -59,14 +58,14 @@ export interface DecodedRows {
  * The one generation path of every generative task: resolves the call's decoding options against the model's
  * generation config, then decodes every input: beam search (`numBeams > 1`) beside the batcher, greedy and sampled
  * rows in the handle's continuous batcher (so concurrent calls on one handle decode together), with `onToken`
- * events carrying each input's index and the call's signal cancelling its rows.
+ * events carrying each input's index and the call's signal cancelling its rows (a signal that fired before the rows
+ * start ends them with finish reason `"abort"`; callers that must throw `AbortError` instead check it first).
  *
  * @example
  * const { sequences, promptTokens } = await decodeRows({ engine, tokenizer, generationConfig, limits, inputs, options, metrics });
  */
 export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedRows> {
   const { options, inputs, decoderStart } = request;
-  throwIfAborted(options.signal);
   const { onToken, ...decoding } = options;
   // An encoder-decoder's decoder prefix is the start token, so max_length/min_length count it, as in transformers.
   const promptLength = decoderStart !== undefined ? 1 : Math.max(0, ...inputs.map((ids) => ids.length));

@@ -201,9 +201,11 @@ describe("cancellation at any moment", () => {
         if (headTokens === 2) headRunning();
       },
     });
+    // The head holds the only slot before the others are called (tokenization order would otherwise decide which
+    // call gets the slot first).
+    await twoHeadTokens;
     const blocked = narrow.generate("Why", { maxNewTokens: 60, eosTokenId: [], signal: running.signal });
     const queued = narrow.generate("Once", { maxNewTokens: 5, eosTokenId: [], signal: controller.signal });
-    await twoHeadTokens;
     const atAbort = headTokens;
     controller.abort();
     const result = await queued;

@@ -1,4 +1,4 @@
-import type { GeneratedSequence, GenerationConfig, LoadedModel } from "@proj/core";
+import { type GeneratedSequence, type GenerationConfig, type LoadedModel, throwIfAborted } from "@proj/core";
 import {
   type BatcherOptions,
   ContinuousBatcher,
@@ -52,6 +52,7 @@ export async function decodeInputs(
   metrics: MetricsRecorder,
 ): Promise<GeneratedSequence[][]> {
   const { batchSize, ...call } = options;
+  throwIfAborted(call.signal); // fired while the texts were tokenized: the call throws AbortError, as it did before decoding
   const { sequences } = await decodeRows({
     engine,
     tokenizer: engine.model.tokenizer,
