@@ -41,7 +41,9 @@ export function checkOptions<T extends object>(options: T | undefined, where: st
       });
     }
     if (value !== undefined && /^on[A-Z]/.test(name) && typeof value !== "function") {
-      throw new InputError(`${where}: ${name} must be a function, got ${describeValue(value)}`, { hint: "pass (event) => { ... }, or omit it" });
+      throw new InputError(`${where}: ${name} must be a function, got ${describeValue(value)}`, {
+        hint: "pass (event) => { ... }, or omit it",
+      });
     }
   }
   return options;

@@ -71,14 +71,19 @@ const DEVICES = ["cpu", "cuda", "auto"] as const;
 export function checkLoadOptions<T extends LoadOptions>(load: T | undefined, fn: string, extra: readonly string[] = []): T {
   const options = checkOptions(load, `${fn}() load options`, [...LOAD_OPTION_NAMES, ...extra]);
   if (options.device !== undefined && !(DEVICES as readonly unknown[]).includes(options.device)) {
-    throw new InputError(`${fn}(): device must be "cpu", "cuda" or "auto", got ${JSON.stringify(options.device) ?? describeValue(options.device)}`, {
-      hint: '"auto" uses CUDA when this install of ONNX Runtime has it and the CPU otherwise',
-    });
+    throw new InputError(
+      `${fn}(): device must be "cpu", "cuda" or "auto", got ${JSON.stringify(options.device) ?? describeValue(options.device)}`,
+      {
+        hint: '"auto" uses CUDA when this install of ONNX Runtime has it and the CPU otherwise',
+      },
+    );
   }
   for (const name of ["threads", "interOpThreads"] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new InputError(`${fn}(): ${name} must be a positive integer, got ${String(value)}`, { hint: "omit it for ONNX Runtime's choice" });
+      throw new InputError(`${fn}(): ${name} must be a positive integer, got ${String(value)}`, {
+        hint: "omit it for ONNX Runtime's choice",
+      });
     }
   }
   return options;
