@@ -74,6 +74,24 @@ describe("the official openai client against the server", () => {
     expect(answer.usage?.completion_tokens).toBe(local.tokenIds.length);
   });
 
+  it("OpenAI-style text parts mean what the library's chat() makes of the same parts (bug 7)", async () => {
+    const parts = [
+      {
+        role: "system" as const,
+        content: [
+          { type: "text" as const, text: "You are " },
+          { type: "text" as const, text: "terse." },
+        ],
+      },
+      { role: "user" as const, content: [{ type: "text" as const, text: "Hi!" }] },
+    ];
+    const answer = await llama.client.chat.completions.create({ model: "llama", messages: parts, max_tokens: 8, temperature: 0 });
+    const local = await generatorOf(llama).chat(parts, { chatTemplate: CHATML, maxNewTokens: 8, doSample: false });
+    const joined = await generatorOf(llama).chat(messages, { chatTemplate: CHATML, maxNewTokens: 8, doSample: false });
+    expect(answer.choices[0]?.message.content).toBe(local.text);
+    expect(local.tokenIds).toEqual(joined.tokenIds);
+  });
+
   it("streams a chat: a role chunk, content deltas, a finish chunk", async () => {
     const whole = await llama.client.chat.completions.create({ model: "llama", messages, max_tokens: 10, temperature: 0 });
     const stream = await llama.client.chat.completions.create({ model: "llama", messages, max_tokens: 10, temperature: 0, stream: true });

@@ -147,6 +147,13 @@ describe("task endpoints are named by the chooser's task vocabulary", () => {
     for (const [route, task] of Object.entries(short)) expect((await call(route, BODIES[task])).status).toBe(200);
   });
 
+  it("accepts the inputs the library accepts: [MASK] or <mask> whatever the model's mask token (bug 7)", async () => {
+    const bracket = await call("fill-mask", { input: "The capital of France is [MASK].", top_k: 3 });
+    const angle = await call("fill-mask", { input: "The capital of France is <mask>.", top_k: 3 });
+    expect(angle.status).toBe(200);
+    expect(angle.json.data).toEqual(bracket.json.data);
+  });
+
   it("a body field a task endpoint does not know is a 400 naming it and the nearest known field (or all of them)", async () => {
     const cases: Array<[string, unknown, string, string]> = [
       ["classify", { input: "ok", topk: 2 }, "topk", "top_k"],
