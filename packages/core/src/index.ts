@@ -39,7 +39,7 @@ export { type JsonObject, readJsonObject } from "./config/read-json.js";
 export { availableDtypes, DTYPE_SUFFIXES, type ModelDtype } from "./session/dtype.js";
 export { type IoSpec, ModelSession, type RunOptions, type TensorMap } from "./session/model-session.js";
 export type { Device, SessionOptions } from "./session/session-options.js";
-export { Tensor } from "./session/tensors.js";
+export { boolTensor, float32Tensor, int64Tensor, Tensor } from "./session/tensors.js";
 
 export {
   type DecodeOptions,
@@ -50,6 +50,7 @@ export {
   type WindowOptions,
 } from "./tokenizer/tokenizer.js";
 export type { Encoding } from "./tokenizer/encoding.js";
+export { type PadOptions, type PaddedBatch, padBatch } from "./tokenizer/batch.js";
 export { StreamDecoder } from "./tokenizer/stream-decoder.js";
 
 export { type LoadedModel, type LoadModelOptions, loadModel } from "./model/load-model.js";

@@ -13,10 +13,8 @@ export { nearestName } from "./options/nearest-name.js";
 export { chooseDtype, onnxFilePath } from "./session/dtype.js";
 export { acquireSession, openSessionCount, type SessionLease } from "./session/session-pool.js";
 export { sessionOptionsKey, toOrtOptions } from "./session/session-options.js";
-export { boolTensor, float32Tensor, int64Tensor } from "./session/tensors.js";
 export { float16ToFloat32 } from "./session/float16.js";
 
-export { type PadOptions, type PaddedBatch, padBatch } from "./tokenizer/batch.js";
 export { cleanUpTokenization } from "./tokenizer/clean-up.js";
 export { codePointToUtf16, type OffsetMapper } from "./tokenizer/offsets.js";
 

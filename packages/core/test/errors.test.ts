@@ -12,8 +12,8 @@ import {
   OfflineError,
   type ProjError,
   Tensor,
+  int64Tensor,
 } from "../src/index.js";
-import { int64Tensor } from "../src/internal.js";
 
 const temp = mkdtempSync(join(tmpdir(), "proj-errors-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { FIXTURES, fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadModel, Tensor, type LoadedModel } from "../src/index.js";
-import { int64Tensor, openSessionCount, padBatch } from "../src/internal.js";
+import { loadModel, Tensor, type LoadedModel, int64Tensor, padBatch } from "../src/index.js";
+import { openSessionCount } from "../src/internal.js";
 
 const expectedFamily = {
   "bert-seq-cls": "encoder",

@@ -1,7 +1,6 @@
 import { fixture } from "@proj/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { InputError, loadModel, type Tokenizer } from "../src/index.js";
-import { padBatch } from "../src/internal.js";
+import { InputError, loadModel, type Tokenizer, padBatch } from "../src/index.js";
 
 let bert: Tokenizer;
 let gpt2: Tokenizer;

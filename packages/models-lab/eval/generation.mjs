@@ -15,8 +15,8 @@
 // Writes eval/results/<NAME>.json (default "generation").
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadModel } from "@proj/core";
-import { emptyPast, int64Tensor, kvLayout } from "@proj/core/internal";
+import { int64Tensor, loadModel } from "@proj/core";
+import { emptyPast, kvLayout } from "@proj/core/internal";
 import { createGenerator } from "@proj/decoder";
 import { captions, evalDir, modelsDir, relative, writeResult } from "./lib.mjs";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LoadedModel } from "../../src/index.js";
+import type { LoadedModel } from "../../src/index.js";
 import { CausalRunner, logSoftmaxInPlace } from "../../src/internal.js";
 import { decoderFixture, firstSequence, generateIds } from "./engine-helpers.js";
 

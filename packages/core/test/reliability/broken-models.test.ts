@@ -5,8 +5,17 @@ import { FUZZ_SEED, type FixtureName, fixture } from "@proj/testing";
 import { bertFeeds } from "./support.js";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { InputError, loadModel, type LoadedModel, ModelFormatError, ModelNotFoundError, ProjError, SessionError } from "../../src/index.js";
-import { CausalRunner, int64Tensor, openSessionCount, Seq2SeqRunner } from "../../src/internal.js";
+import {
+  InputError,
+  loadModel,
+  type LoadedModel,
+  ModelFormatError,
+  ModelNotFoundError,
+  ProjError,
+  SessionError,
+  int64Tensor,
+} from "../../src/index.js";
+import { CausalRunner, openSessionCount, Seq2SeqRunner } from "../../src/internal.js";
 
 /**
  * Broken model folders, made at test time by cutting, corrupting or renaming bytes of the fixtures: every one fails

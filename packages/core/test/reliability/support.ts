@@ -1,5 +1,4 @@
-import { type TensorMap } from "../../src/index.js";
-import { int64Tensor } from "../../src/internal.js";
+import { type TensorMap, int64Tensor } from "../../src/index.js";
 
 /** Feeds for one BERT row (`[CLS] hello [SEP]` unless ids are given): ids, a mask of ones, segment ids of zeros. */
 export function bertFeeds(inputNames: readonly string[], ids: readonly bigint[] = [101n, 7592n, 102n]): TensorMap {

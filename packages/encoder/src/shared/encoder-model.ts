@@ -6,9 +6,9 @@ import {
   ModelFormatError,
   type ModelSession,
   openModelSource,
+  padBatch,
   type TensorMap,
 } from "@proj/core";
-import { padBatch } from "@proj/core/internal";
 import { buildFeeds, type FeedKind, feedKinds } from "./feeds.js";
 import { peekFamily, requireEncoder } from "./family-check.js";
 import { type HeadOutput, requireHead } from "./head.js";

@@ -1,5 +1,5 @@
 import { ModelFormatError, type ModelSession, Tensor, type TensorMap } from "@proj/core";
-import { int64Tensor, type PaddedBatch } from "@proj/core/internal";
+import { int64Tensor, type PaddedBatch } from "@proj/core";
 
 /**
  * An input an encoder task knows how to feed, with the element type the graph declares.
