@@ -163,6 +163,18 @@ describe("encoder commands", () => {
     expect(labels.reduce((s, l) => s + l.score, 0)).toBeCloseTo(1, 6);
   });
 
+  it("classify --device auto runs (on the CPU when this install has no CUDA), as --device cpu does; --device gpu is a usage error", async () => {
+    const args = ["classify", "-m", fixture("bert-seq-cls"), "--json", "--top-k", "all", "I love this movie"];
+    const [auto, cpu] = await Promise.all([proj([...args, "--device", "auto"]), proj([...args, "--device", "cpu"])]);
+    expect(cpu.code).toBe(0);
+    expect(auto.code, auto.stderr).toBe(0);
+    const labels = (run: typeof cpu) => (JSON.parse(run.stdout) as Array<{ label: string }>).map((l) => l.label).sort();
+    expect(labels(auto)).toEqual(labels(cpu));
+    const gpu = await proj([...args, "--device", "gpu"]);
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toContain("--device must be one of cpu, cuda, auto");
+  });
+
   it("classify --lines classifies each stdin line", async () => {
     const run = await proj(["classify", "-m", fixture("bert-seq-cls"), "--lines", "--json"], { input: "good\n\nbad\nugly\n" });
     expect(run.code).toBe(0);
