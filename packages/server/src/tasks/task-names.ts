@@ -42,7 +42,7 @@ export type NameOf<T extends CanonicalTask> = T | { [K in TaskAlias]: (typeof TA
  * @example
  * SHORT_NAMES["question-answering"]; // "answer"
  */
-export const SHORT_NAMES: { readonly [T in EndpointTask | "text-generation"]: NameOf<T> } = {
+export const SHORT_NAMES = {
   "text-generation": "generate",
   "text-classification": "classify",
   "token-classification": "ner",
@@ -50,7 +50,7 @@ export const SHORT_NAMES: { readonly [T in EndpointTask | "text-generation"]: Na
   "fill-mask": "fill-mask",
   translation: "translate",
   summarization: "summarize",
-};
+} as const satisfies { readonly [T in EndpointTask | "text-generation"]: NameOf<T> };
 
 /**
  * Every name of a task in the chooser: the canonical name, then its aliases.
