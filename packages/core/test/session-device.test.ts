@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -23,6 +24,17 @@ describe("device on an install without CUDA's files", () => {
     } finally {
       await model.dispose();
     }
+  });
+
+  it('"auto" on such an install prints nothing: ONNX Runtime is not asked to load the missing library', () => {
+    const script = `import { loadModel } from "@proj/core";
+const model = await loadModel(${JSON.stringify(fixture("bert-seq-cls"))}, { device: "auto" });
+console.log(model.session("model").provider);
+await model.dispose();`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe("cpu");
+    expect(run.stderr).not.toMatch(/Failed to load library|providers_shared/);
   });
 
   it('"cuda" says that CUDA cannot be loaded, not that the model file is corrupt', async () => {

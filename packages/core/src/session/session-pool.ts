@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { InferenceSession, listSupportedBackends } from "onnxruntime-node";
 import { ModelFormatError, SessionError } from "../errors.js";
+import { cudaProviderInstalled } from "./cuda-files.js";
 import { ModelSession } from "./model-session.js";
 import { type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session-options.js";
 import { processGlobal } from "../process-global.js";
@@ -93,8 +94,10 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
       hint: 'use { device: "cpu" } or { device: "auto" }, or install onnxruntime-node with its CUDA files on a machine with a GPU',
     });
   }
-  const providers: Array<"cpu" | "cuda"> =
-    device === "cuda" ? ["cuda"] : device === "auto" && cudaBuilt && !cudaMissing ? ["cuda", "cpu"] : ["cpu"];
+  if (device === "cuda" && !cudaProviderInstalled()) throw cudaNotInstalled();
+  // "auto" tries CUDA only where its provider library is installed (and has not failed to load in this process).
+  const tryCuda = device === "auto" && cudaBuilt && cudaProviderInstalled() && !cudaMissing;
+  const providers: Array<"cpu" | "cuda"> = device === "cuda" ? ["cuda"] : tryCuda ? ["cuda", "cpu"] : ["cpu"];
   let lastError: unknown;
   for (const provider of providers) {
     try {
@@ -107,10 +110,7 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
       if (provider === "cuda" && isProviderLoadFailure(error)) {
         cudaMissing = true;
         if (device === "auto") continue;
-        throw new SessionError(`The CUDA execution provider of onnxruntime-node cannot be loaded: ${messageOf(error)}`, {
-          hint: 'install onnxruntime-node with its CUDA files (without onnxruntime-node-install=skip) on a machine with a GPU and CUDA 12, or use { device: "cpu" } or { device: "auto" }',
-          cause: error,
-        });
+        throw cudaNotInstalled(error);
       }
       if (isFormatFailure(error)) break;
     }
@@ -123,6 +123,16 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
     });
   }
   throw new SessionError(`ONNX Runtime could not open ${file}: ${message}`, { cause: lastError });
+}
+
+function cudaNotInstalled(cause?: unknown): SessionError {
+  return new SessionError(
+    `The CUDA execution provider of onnxruntime-node cannot be loaded${cause === undefined ? ": its library is not installed" : `: ${messageOf(cause)}`}`,
+    {
+      hint: 'install onnxruntime-node with its CUDA files (without onnxruntime-node-install=skip) on a machine with a GPU and CUDA 12, or use { device: "cpu" } or { device: "auto" }',
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }
 
 function messageOf(error: unknown): string {
