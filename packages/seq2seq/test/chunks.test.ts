@@ -32,6 +32,16 @@ describe("splitSentences", () => {
     ]);
   });
 
+  it("a text many segmenter windows long splits into whole sentences that join back to it", () => {
+    const sentence = "Dr. Ada Lovelace met Mr. Babbage at 3 p.m. in London 😀. ";
+    const text = sentence.repeat(400); // ~22,000 characters
+    const sentences = splitSentences(text);
+    expect(sentences).toHaveLength(400);
+    expect(new Set(sentences)).toEqual(new Set([sentence.trim()]));
+    const long = `${"word ".repeat(3000)}end. Next.`; // one sentence longer than a window
+    expect(splitSentences(long)).toEqual([long.slice(0, -6).trim(), "Next."]);
+  });
+
   it("keeps hard-wrapped lines together and cuts at blank lines", () => {
     expect(splitSentences("The cat sat\non the mat. It purred\n\nA title without a stop\n\nThe end.")).toEqual([
       "The cat sat on the mat.",

@@ -82,7 +82,7 @@ export function splitSentences(text: string): string[] {
     const flat = paragraph.replace(/\s+/g, " ").trim();
     if (flat === "") continue;
     let pending = "";
-    for (const { segment } of segmenter.segment(flat)) {
+    for (const segment of segments(segmenter, flat)) {
       pending += segment;
       const last = pending.trimEnd().split(" ").at(-1) ?? "";
       if (NO_BREAK_AFTER.has(last) || /^[A-Z]\.$/.test(last)) continue;
@@ -94,4 +94,33 @@ export function splitSentences(text: string): string[] {
     if (rest) out.push(rest);
   }
   return out;
+}
+
+/** Text segmented at once; longer texts go window by window (V8's segmenter slows down quadratically with length). */
+const WINDOW = 4096;
+
+/**
+ * The sentence segments of `text`, segmenting windows of {@link WINDOW} characters: every segment of a window but the
+ * last is final (the boundary before the last one was decided with the text after it in view); the last, perhaps cut by
+ * the window's end, is segmented again at the start of the next window.
+ */
+function* segments(segmenter: Intl.Segmenter, text: string): Generator<string> {
+  let start = 0;
+  let size = WINDOW;
+  while (start < text.length) {
+    const end = Math.min(text.length, start + size);
+    const pieces = Array.from(segmenter.segment(text.slice(start, end)), (s) => s.segment);
+    if (end === text.length) {
+      yield* pieces;
+      return;
+    }
+    if (pieces.length < 2) {
+      size *= 2; // one sentence longer than the window: look further
+      continue;
+    }
+    pieces.pop();
+    yield* pieces;
+    start += pieces.reduce((n, piece) => n + piece.length, 0);
+    size = WINDOW;
+  }
 }
