@@ -37,7 +37,7 @@ export interface ChatOptions {
  * Checks a conversation and joins each message's text parts into one string: the one reading of chat messages, for
  * the library, the remote generator and `@proj/server`. A message must be `{ role: string, content }` with content a
  * string or an array of `{ type: "text", text: string }` parts; anything else (an image part, a missing role) is an
- * {@link InputError} naming the message, e.g. `messages[1].content[0]`.
+ * `InputError` naming the message, e.g. `messages[1].content[0]`.
  *
  * @example
  * normalizeMessages([{ role: "user", content: [{ type: "text", text: "Hi " }, { type: "text", text: "there" }] }]);

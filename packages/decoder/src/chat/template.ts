@@ -6,7 +6,7 @@ import { type ChatMessage, type ChatOptions, normalizeMessages } from "./message
  * Renders a conversation into the prompt text the model was trained on, with its Jinja chat template,
  * ending with the assistant's turn (`add_generation_prompt`). Messages may carry OpenAI-style text parts. A template
  * that fails while rendering (`raise_exception("...")`, as Llama, Mistral and Gemma templates do for a conversation
- * they cannot take, or an unknown filter) is a {@link TemplateError} with the template's message.
+ * they cannot take, or an unknown filter) is a `TemplateError` with the template's message.
  *
  * @example
  * const prompt = renderChat(model, [{ role: "user", content: "Hi!" }]);
