@@ -45,6 +45,7 @@ export {
   type GenerationEngine,
   generatedTokens,
   generateRows,
+  runRows,
   toResults,
   withinLimit,
 } from "./generation/generate-rows.js";

@@ -6,7 +6,7 @@ import { type DecodingOptions, type ModelLimits, type ResolvedDecodingOptions, r
 import type { GenerationResult } from "./result.js";
 import type { DecoderRunner, PromptRow } from "./runner/decoder-runner.js";
 import { ContinuousBatcher } from "./scheduler/continuous-batcher.js";
-import type { GeneratedSequence, TokenEvent } from "./types.js";
+import type { EngineRequest, GeneratedSequence, TokenEvent } from "./types.js";
 
 /** Decoding options of one generative call, with its token callback. */
 export interface GenerationCallOptions extends DecodingOptions {
@@ -77,25 +77,68 @@ export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedR
   );
   const fitted = request.fit ? inputs.map((ids) => request.fit?.(ids, resolved) ?? ids) : inputs;
   request.metrics.tokenized();
-  const row = (ids: readonly number[]): { prompt: PromptRow; context: readonly number[] } =>
+  const rows = fitted.map((ids) =>
     decoderStart !== undefined
       ? { prompt: { inputIds: ids, decoderInputIds: [decoderStart] }, context: [decoderStart] }
-      : { prompt: { inputIds: ids }, context: ids };
-  const promptTokens = fitted.reduce((n, ids) => n + ids.length, 0);
-  if (resolved.numBeams > 1) return { sequences: await beamRows(request, fitted, resolved, row), promptTokens };
-  const batcher = request.engine.batcher ?? new ContinuousBatcher(request.engine.runner, { maxSequences: Number.POSITIVE_INFINITY });
-  const sequences = await Promise.all(
-    fitted.map((ids, input) =>
+      : { prompt: { inputIds: ids }, context: ids },
+  );
+  const sequences = await runRows(
+    request.engine,
+    {
+      prompts: rows.map((r) => r.prompt),
+      contexts: rows.map((r) => r.context),
+      options: resolved,
+      tokenizer: request.tokenizer,
+      metrics: request.metrics,
+      ...(onToken ? { onToken } : {}),
+    },
+    request.beamBatchSize,
+  );
+  return { sequences, promptTokens: fitted.reduce((n, ids) => n + ids.length, 0) };
+}
+
+/**
+ * Decodes prepared rows with resolved options: beam search (`numBeams > 1`) `beamBatchSize` inputs at a time (those of
+ * similar length together), otherwise every row joins the engine's continuous batcher (a private one when the engine
+ * has none). Results come back in input order; `onToken` events carry the input's index.
+ *
+ * @example
+ * const sequences = await runRows({ runner, batcher }, { prompts, contexts, options: resolved, tokenizer, metrics });
+ */
+export async function runRows(engine: GenerationEngine, request: EngineRequest, beamBatchSize?: number): Promise<GeneratedSequence[][]> {
+  const { prompts, contexts, options, onToken } = request;
+  if (options.numBeams > 1) {
+    const size = beamBatchSize ?? prompts.length;
+    const order = prompts.map((_, i) => i).sort((a, b) => (prompts[a]?.inputIds.length ?? 0) - (prompts[b]?.inputIds.length ?? 0));
+    const out: GeneratedSequence[][] = new Array(prompts.length);
+    for (let from = 0; from < order.length; from += size) {
+      const rows = order.slice(from, from + size);
+      const sequences = await beamSearch(engine.runner, {
+        prompts: rows.map((r) => prompts[r] as PromptRow),
+        contexts: rows.map((r) => contexts[r] ?? []),
+        options,
+        tokenizer: request.tokenizer,
+        metrics: request.metrics,
+      });
+      rows.forEach((r, k) => {
+        out[r] = sequences[k] ?? [];
+      });
+    }
+    return out;
+  }
+  const batcher = engine.batcher ?? new ContinuousBatcher(engine.runner, { maxSequences: Number.POSITIVE_INFINITY });
+  return Promise.all(
+    prompts.map((prompt, input) =>
       batcher.submit({
-        ...row(ids),
-        options: resolved,
+        prompt,
+        context: contexts[input] ?? [],
+        options,
         tokenizer: request.tokenizer,
         metrics: request.metrics,
         ...(onToken ? { onToken: (event: TokenEvent) => onToken({ ...event, input }) } : {}),
       }),
     ),
   );
-  return { sequences, promptTokens };
 }
 
 /**
@@ -143,31 +186,4 @@ export function withinLimit<O extends DecodingOptions>(config: GenerationConfig,
   if (options.minNewTokens !== undefined || options.maxNewTokens === undefined) return options;
   const fromConfig = config.minNewTokens ?? (config.minLength !== undefined ? Math.max(config.minLength - 1, 0) : 0);
   return fromConfig > options.maxNewTokens ? { ...options, minNewTokens: options.maxNewTokens } : options;
-}
-
-/** Beam search over the inputs, `beamBatchSize` at a time, inputs of similar length together; results in input order. */
-async function beamRows(
-  request: GenerateRowsRequest,
-  inputs: readonly (readonly number[])[],
-  resolved: ResolvedDecodingOptions,
-  row: (ids: readonly number[]) => { prompt: PromptRow; context: readonly number[] },
-): Promise<GeneratedSequence[][]> {
-  const size = request.beamBatchSize ?? inputs.length;
-  const order = inputs.map((_, i) => i).sort((a, b) => (inputs[a]?.length ?? 0) - (inputs[b]?.length ?? 0));
-  const out: GeneratedSequence[][] = new Array(inputs.length);
-  for (let from = 0; from < order.length; from += size) {
-    const rows = order.slice(from, from + size);
-    const built = rows.map((r) => row(inputs[r] as number[]));
-    const sequences = await beamSearch(request.engine.runner, {
-      prompts: built.map((b) => b.prompt),
-      contexts: built.map((b) => b.context),
-      options: resolved,
-      tokenizer: request.tokenizer,
-      metrics: request.metrics,
-    });
-    rows.forEach((r, k) => {
-      out[r] = sequences[k] ?? [];
-    });
-  }
-  return out;
 }
