@@ -1,9 +1,7 @@
-import { DisposedError, TextStream } from "@proj/core";
-import { chainTokenCallbacks, checkLoadOptions, checkOptions } from "@proj/core/internal";
+import { checkOptions } from "@proj/core/internal";
 import { DEFAULT_SUMMARIZATION_MODEL } from "../shared/defaults.js";
-import { seq2seqEngine } from "../shared/engine.js";
-import { openSeq2SeqModel } from "../shared/open-model.js";
-import { HANDLE_OPTION_NAMES, SUMMARIZE_CALL_OPTION_NAMES } from "../shared/option-names.js";
+import { openHandle } from "../shared/open-handle.js";
+import { SUMMARIZE_CALL_OPTION_NAMES } from "../shared/option-names.js";
 import type { Seq2SeqHandleOptions } from "../shared/options.js";
 import { taskSettings } from "../shared/task-config.js";
 import { SUMMARIZE_TASK } from "../shared/tasks.js";
@@ -22,35 +20,24 @@ import type { SummarizeCallOptions, Summarizer, Summary } from "./types.js";
  * await summarizer.dispose();
  */
 export async function createSummarizer(model?: string, options?: Seq2SeqHandleOptions): Promise<Summarizer> {
-  const { load, signal, batching } = checkOptions(options, "createSummarizer()", HANDLE_OPTION_NAMES);
-  const loadOptions = checkLoadOptions(load, "createSummarizer");
-  const loaded = await openSeq2SeqModel(
+  const handle = await openHandle(
+    "createSummarizer",
     model ?? DEFAULT_SUMMARIZATION_MODEL,
-    { ...loadOptions, ...(signal ? { signal } : {}) },
+    options,
     SUMMARIZE_TASK,
+    "summarizer",
+    (loaded) => {
+      const settings = taskSettings(loaded, "summarization");
+      return { window: encoderWindow(loaded), prefix: settings.prefix, generationConfig: settings.generationConfig };
+    },
   );
-  let state: SummarizationModel;
-  try {
-    const settings = taskSettings(loaded, "summarization");
-    state = {
-      engine: seq2seqEngine(loaded, batching),
-      window: encoderWindow(loaded),
-      prefix: settings.prefix,
-      generationConfig: settings.generationConfig,
-    };
-  } catch (error) {
-    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
-    throw error;
-  }
-  const check = (): void => {
-    if (loaded.disposed) throw new DisposedError(`The summarizer for ${loaded.source.label}`);
-  };
+  const { loaded, engine, check } = handle;
+  const state: SummarizationModel = { engine, ...handle.state };
   async function summarize(text: string, options?: SummarizeCallOptions): Promise<Summary>;
   async function summarize(texts: string[], options?: SummarizeCallOptions): Promise<Summary[]>;
   async function summarize(input: string | string[], options?: SummarizeCallOptions): Promise<Summary | Summary[]> {
     check();
-    const call = checkOptions(options, "summarize()", SUMMARIZE_CALL_OPTION_NAMES);
-    const results = await summarizeTexts(state, input, call);
+    const results = await summarizeTexts(state, input, checkOptions(options, "summarize()", SUMMARIZE_CALL_OPTION_NAMES));
     return Array.isArray(input) ? results : (results[0] as Summary);
   }
   return {
@@ -62,15 +49,12 @@ export async function createSummarizer(model?: string, options?: Seq2SeqHandleOp
       return loaded.disposed;
     },
     summarize,
-    stream(text, options) {
-      const call = checkOptions(options, "summarizeStream()", SUMMARIZE_CALL_OPTION_NAMES);
-      return new TextStream(async (onToken) => {
-        check();
-        const [result] = await summarizeTexts(state, text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
+    stream: (text, options) =>
+      handle.stream(options, "summarizeStream()", SUMMARIZE_CALL_OPTION_NAMES, async (call) => {
+        const [result] = await summarizeTexts(state, text, call);
         return result as Summary;
-      });
-    },
-    batchStats: () => ({ running: state.engine.batcher.running, queued: state.engine.batcher.queued }),
+      }),
+    batchStats: handle.batchStats,
     dispose: () => loaded.dispose(),
   };
 }

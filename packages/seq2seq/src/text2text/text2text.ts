@@ -1,9 +1,8 @@
-import { DisposedError, type GenerationResult, TextStream } from "@proj/core";
-import { chainTokenCallbacks, checkLoadOptions, checkOptions, type HandleCache } from "@proj/core/internal";
-import { seq2seqEngine } from "../shared/engine.js";
+import { type GenerationResult, TextStream } from "@proj/core";
+import { chainTokenCallbacks, checkOptions, type HandleCache } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { openSeq2SeqModel } from "../shared/open-model.js";
-import { HANDLE_OPTION_NAMES, SEQ2SEQ_CALL_OPTION_NAMES, TEXT2TEXT_OPTION_NAMES } from "../shared/option-names.js";
+import { openHandle } from "../shared/open-handle.js";
+import { SEQ2SEQ_CALL_OPTION_NAMES, TEXT2TEXT_OPTION_NAMES } from "../shared/option-names.js";
 import type { Seq2SeqCallOptions, Seq2SeqHandleOptions } from "../shared/options.js";
 import { TEXT2TEXT_TASK } from "../shared/tasks.js";
 import { encoderWindow } from "../shared/window.js";
@@ -30,30 +29,20 @@ export const DEFAULT_TEXT2TEXT_MODEL = "Xenova/flan-t5-small";
  * await t2t.dispose();
  */
 export async function createText2Text(model?: string, options?: Seq2SeqHandleOptions): Promise<Text2Text> {
-  const { load, signal, batching } = checkOptions(options, "createText2Text()", HANDLE_OPTION_NAMES);
-  const loadOptions = checkLoadOptions(load, "createText2Text");
-  const loaded = await openSeq2SeqModel(
+  const handle = await openHandle(
+    "createText2Text",
     model ?? DEFAULT_TEXT2TEXT_MODEL,
-    { ...loadOptions, ...(signal ? { signal } : {}) },
+    options,
     TEXT2TEXT_TASK,
+    "text-to-text model",
+    encoderWindow,
   );
-  let engine: ReturnType<typeof seq2seqEngine>;
-  try {
-    engine = seq2seqEngine(loaded, batching);
-  } catch (error) {
-    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
-    throw error;
-  }
-  const window = encoderWindow(loaded);
-  const check = (): void => {
-    if (loaded.disposed) throw new DisposedError(`The text-to-text model ${loaded.source.label}`);
-  };
+  const { loaded, engine, state: window, check } = handle;
   async function generate(text: string, options?: Seq2SeqCallOptions): Promise<GenerationResult>;
   async function generate(texts: string[], options?: Seq2SeqCallOptions): Promise<GenerationResult[]>;
   async function generate(input: string | string[], options?: Seq2SeqCallOptions): Promise<GenerationResult | GenerationResult[]> {
     check();
-    const call = checkOptions(options, "text2text()", SEQ2SEQ_CALL_OPTION_NAMES);
-    const results = await text2textRows(engine, window, input, call);
+    const results = await text2textRows(engine, window, input, checkOptions(options, "text2text()", SEQ2SEQ_CALL_OPTION_NAMES));
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
   return {
@@ -64,15 +53,12 @@ export async function createText2Text(model?: string, options?: Seq2SeqHandleOpt
       return loaded.disposed;
     },
     generate,
-    stream(text, options) {
-      const call = checkOptions(options, "text2textStream()", SEQ2SEQ_CALL_OPTION_NAMES);
-      return new TextStream(async (onToken) => {
-        check();
-        const [result] = await text2textRows(engine, window, text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
+    stream: (text, options) =>
+      handle.stream(options, "text2textStream()", SEQ2SEQ_CALL_OPTION_NAMES, async (call) => {
+        const [result] = await text2textRows(engine, window, text, call);
         return result as GenerationResult;
-      });
-    },
-    batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
+      }),
+    batchStats: handle.batchStats,
     dispose: () => loaded.dispose(),
   };
 }

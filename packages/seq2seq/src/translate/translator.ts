@@ -1,13 +1,11 @@
-import { DisposedError, TextStream } from "@proj/core";
-import { chainTokenCallbacks, checkLoadOptions, checkOptions } from "@proj/core/internal";
+import { checkOptions } from "@proj/core/internal";
 import { defaultTranslationModel } from "../shared/defaults.js";
-import { seq2seqEngine } from "../shared/engine.js";
-import { openSeq2SeqModel } from "../shared/open-model.js";
-import { HANDLE_OPTION_NAMES, TRANSLATE_CALL_OPTION_NAMES } from "../shared/option-names.js";
+import { openHandle } from "../shared/open-handle.js";
+import { TRANSLATE_CALL_OPTION_NAMES } from "../shared/option-names.js";
 import type { Seq2SeqHandleOptions } from "../shared/options.js";
 import { TRANSLATE_TASK } from "../shared/tasks.js";
 import { encoderWindow } from "../shared/window.js";
-import { type TranslationModel, translateTexts } from "./run-translation.js";
+import { translateTexts } from "./run-translation.js";
 import { detectScheme, schemeSourceOf } from "./scheme.js";
 import type { TranslateCallOptions, Translation, Translator } from "./types.js";
 
@@ -23,33 +21,24 @@ import type { TranslateCallOptions, Translation, Translator } from "./types.js";
  * await translator.dispose();
  */
 export async function createTranslator(model?: string, options?: Seq2SeqHandleOptions): Promise<Translator> {
-  const { load, signal, batching } = checkOptions(options, "createTranslator()", HANDLE_OPTION_NAMES);
-  const loadOptions = checkLoadOptions(load, "createTranslator");
-  const loaded = await openSeq2SeqModel(
+  const handle = await openHandle(
+    "createTranslator",
     model ?? defaultTranslationModel({}),
-    { ...loadOptions, ...(signal ? { signal } : {}) },
+    options,
     TRANSLATE_TASK,
-  );
-  let state: TranslationModel;
-  try {
-    state = {
-      engine: seq2seqEngine(loaded, batching),
+    "translator",
+    (loaded) => ({
       scheme: detectScheme(schemeSourceOf(loaded)),
       window: encoderWindow(loaded),
-    };
-  } catch (error) {
-    await loaded.dispose(); // graphs the runner cannot drive: free their sessions before reporting why
-    throw error;
-  }
-  const check = (): void => {
-    if (loaded.disposed) throw new DisposedError(`The translator for ${loaded.source.label}`);
-  };
+    }),
+  );
+  const { loaded, engine, state, check } = handle;
+  const translation = { engine, ...state };
   async function translate(text: string, options?: TranslateCallOptions): Promise<Translation>;
   async function translate(texts: string[], options?: TranslateCallOptions): Promise<Translation[]>;
   async function translate(input: string | string[], options?: TranslateCallOptions): Promise<Translation | Translation[]> {
     check();
-    const call = checkOptions(options, "translate()", TRANSLATE_CALL_OPTION_NAMES);
-    const results = await translateTexts(state, input, call);
+    const results = await translateTexts(translation, input, checkOptions(options, "translate()", TRANSLATE_CALL_OPTION_NAMES));
     return Array.isArray(input) ? results : (results[0] as Translation);
   }
   return {
@@ -61,15 +50,12 @@ export async function createTranslator(model?: string, options?: Seq2SeqHandleOp
       return loaded.disposed;
     },
     translate,
-    stream(text, options) {
-      const call = checkOptions(options, "translateStream()", TRANSLATE_CALL_OPTION_NAMES);
-      return new TextStream(async (onToken) => {
-        check();
-        const [result] = await translateTexts(state, text, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
+    stream: (text, options) =>
+      handle.stream(options, "translateStream()", TRANSLATE_CALL_OPTION_NAMES, async (call) => {
+        const [result] = await translateTexts(translation, text, call);
         return result as Translation;
-      });
-    },
-    batchStats: () => ({ running: state.engine.batcher.running, queued: state.engine.batcher.queued }),
+      }),
+    batchStats: handle.batchStats,
     dispose: () => loaded.dispose(),
   };
 }
