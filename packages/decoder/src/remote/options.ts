@@ -32,7 +32,8 @@ export interface RemoteGeneratorOptions {
  * decoding to a cluster by changing how it creates the handle.
  *
  * Metrics are measured on the client: `ttftMs` is the time to the first streamed text (the whole call when not
- * streaming), `tpot` the gaps between streamed chunks; token counts come from the server's `usage`.
+ * streaming), `tpot` the gaps between streamed chunks (absent when the call was not streamed); token counts come from
+ * the server's `usage`. `rssBytes` is absent: the model's memory is the server's, which the client cannot see.
  *
  * @example
  * const generator = createRemoteGenerator({ baseURL: "http://127.0.0.1:8000/v1", model: "gpt2" });
