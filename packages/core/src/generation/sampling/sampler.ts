@@ -71,7 +71,7 @@ export class Sampler {
     if (params.temperature === 0) return Int32Array.of(argmax(logits));
     const count = this.#candidates(logits, params);
     if (count < 0) return Int32Array.of(argmax(logits));
-    const floor = params.minP > 0 ? params.minP : 0;
+    const floor = Math.max(params.minP, 0);
     const ids = this.#ids.subarray(0, count).filter((id) => (this.#weights[id] as number) >= floor && (this.#weights[id] as number) > 0);
     return ids.length > 0 ? ids : this.#ids.slice(0, 1);
   }
@@ -180,7 +180,7 @@ export class Sampler {
     for (let i = 0; i < logits.length; i++) if ((logits[i] as number) > max) max = logits[i] as number;
     if (max === Number.NEGATIVE_INFINITY || !Number.isFinite(max)) return argmax(logits);
     const inv = 1 / params.temperature;
-    const floor = params.minP > 0 ? params.minP : 0;
+    const floor = Math.max(params.minP, 0);
     const w = this.#weights;
     let total = 0;
     for (let i = 0; i < logits.length; i++) {
@@ -205,7 +205,7 @@ export class Sampler {
   #draw(count: number, minP: number, rng: Rng): number {
     const ids = this.#ids;
     const w = this.#weights;
-    const floor = minP > 0 ? minP : 0;
+    const floor = Math.max(minP, 0);
     let total = 0;
     for (let c = 0; c < count; c++) {
       const v = w[ids[c] as number] as number;
