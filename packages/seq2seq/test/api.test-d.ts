@@ -7,7 +7,10 @@ import {
   type TextStream,
   type Translation,
   translate,
+  text2text,
+  text2textStream,
   translateStream,
+  type GenerationResult,
 } from "../src/index.js";
 
 describe("the seq2seq API types", () => {
@@ -28,6 +31,13 @@ describe("the seq2seq API types", () => {
     expectTypeOf<Summary["chunks"]>().toEqualTypeOf<number>();
   });
 
+  it("text2text follows the input too, with core's result and stream", () => {
+    expectTypeOf(text2text("Hello")).toEqualTypeOf<Promise<GenerationResult>>();
+    expectTypeOf(text2text(["a", "b"], { numBeams: 2 })).toEqualTypeOf<Promise<GenerationResult[]>>();
+    expectTypeOf(text2textStream("Hello")).toEqualTypeOf<TextStream<GenerationResult>>();
+    expectTypeOf<Translation>().toMatchTypeOf<GenerationResult>();
+  });
+
   it("refuse wrong options", () => {
     const summarizer = {} as Awaited<ReturnType<typeof createSummarizer>>;
     // @ts-expect-error numBeams is a number
@@ -36,5 +46,7 @@ describe("the seq2seq API types", () => {
     translate("x", { model: summarizer });
     // @ts-expect-error unknown option
     summarize("x", { chunk: true });
+    // @ts-expect-error load options go under load
+    translate("x", { threads: 1 });
   });
 });
