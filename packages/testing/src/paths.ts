@@ -3,10 +3,33 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Names of the committed fixture models. */
-export type FixtureName = "bert-seq-cls" | "bert-token-cls" | "bert-qa" | "bert-mlm" | "gpt2" | "llama" | "bart" | "t5";
+export type FixtureName =
+  | "bert-seq-cls"
+  | "bert-token-cls"
+  | "bert-qa"
+  | "bert-mlm"
+  | "bert-embed"
+  | "bert-cross-encoder"
+  | "bert-nli"
+  | "gpt2"
+  | "llama"
+  | "bart"
+  | "t5";
 
 /** Every fixture, for tests that walk all of them. */
-export const FIXTURES: readonly FixtureName[] = ["bert-seq-cls", "bert-token-cls", "bert-qa", "bert-mlm", "gpt2", "llama", "bart", "t5"];
+export const FIXTURES: readonly FixtureName[] = [
+  "bert-seq-cls",
+  "bert-token-cls",
+  "bert-qa",
+  "bert-mlm",
+  "bert-embed",
+  "bert-cross-encoder",
+  "bert-nli",
+  "gpt2",
+  "llama",
+  "bart",
+  "t5",
+];
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
