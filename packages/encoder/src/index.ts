@@ -26,3 +26,16 @@ export { renderBiasReport } from "./bias/render.js";
 export { DEFAULT_BIAS_GROUPS, DEFAULT_BIAS_TEMPLATES } from "./bias/templates.js";
 export { jensenShannon } from "./bias/divergence.js";
 export type { BiasCompletion, BiasDivergence, BiasGroupResult, BiasReport, BiasSetResult, BiasTemplateSet } from "./bias/types.js";
+
+export { embed, EMBED_OPTION_NAMES, type EmbedOptions } from "./embed/embed.js";
+export { createEmbedder, DEFAULT_EMBED_MODEL, type Embedder } from "./embed/embedder.js";
+export { calibrationRanges } from "./embed/quantize.js";
+export type { EmbedCallOptions, Embedding, EmbeddingOf, Pooling, Precision, QuantizationRanges } from "./embed/types.js";
+export {
+  cosineSimilarity,
+  type SearchHit,
+  semanticSearch,
+  type SimilarityMetric,
+  similarity,
+  type Vector,
+} from "./similarity/similarity.js";

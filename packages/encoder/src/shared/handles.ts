@@ -8,13 +8,16 @@ import type { CreateOptions } from "./options.js";
  * @example
  * (await createClassifier("./models/sst2")).task; // "classify"
  */
-export type HandleTask = "classify" | "ner" | "answer" | "fillMask";
+export type HandleTask = "classify" | "ner" | "answer" | "fillMask" | "embed" | "rerank" | "classifyZeroShot";
 
 const CREATE_NAMES: Record<HandleTask, string> = {
   classify: "createClassifier",
   ner: "createTokenClassifier",
   answer: "createQuestionAnswerer",
   fillMask: "createFillMask",
+  embed: "createEmbedder",
+  rerank: "createReranker",
+  classifyZeroShot: "createZeroShotClassifier",
 };
 
 /**
