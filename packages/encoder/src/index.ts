@@ -39,3 +39,7 @@ export {
   similarity,
   type Vector,
 } from "./similarity/similarity.js";
+
+export { rerank, RERANK_OPTION_NAMES, type RerankOptions } from "./rerank/rerank.js";
+export { createReranker, DEFAULT_RERANK_MODEL, type Reranker } from "./rerank/reranker.js";
+export type { RerankCallOptions, RerankResult } from "./rerank/types.js";
