@@ -43,3 +43,7 @@ export {
 export { rerank, RERANK_OPTION_NAMES, type RerankOptions } from "./rerank/rerank.js";
 export { createReranker, DEFAULT_RERANK_MODEL, type Reranker } from "./rerank/reranker.js";
 export type { RerankCallOptions, RerankResult } from "./rerank/types.js";
+
+export { CLASSIFY_ZERO_SHOT_OPTION_NAMES, type ClassifyZeroShotOptions, classifyZeroShot } from "./zero-shot/classify-zero-shot.js";
+export { createZeroShotClassifier, DEFAULT_ZERO_SHOT_MODEL, type ZeroShotClassifier } from "./zero-shot/zero-shot-classifier.js";
+export type { ZeroShotCallOptions, ZeroShotResult } from "./zero-shot/types.js";
