@@ -107,7 +107,7 @@ class ZeroShotHandle extends BaseHandle implements ZeroShotClassifier {
     const outputs = await forwardRows(this.encoder, rows, ["logits"], batchSize, options.signal);
     const { entailment, contradiction } = this.nli;
     const results = texts.map((sequence, t): ZeroShotResult => {
-      const logits = labels.map((_, l) => (outputs[t * labels.length + l]?.logits as RowOutput).data);
+      const logits = labels.map((_, l) => ((outputs[t * labels.length + l] as Record<string, RowOutput>).logits as RowOutput).data);
       const scores =
         multiLabel || labels.length === 1
           ? logits.map((row) => softmax([row[contradiction] as number, row[entailment] as number])[1] as number)
