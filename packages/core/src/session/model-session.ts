@@ -24,7 +24,7 @@ export interface RunOptions {
 
 /**
  * One ONNX graph loaded into ONNX Runtime, with feeds checked against its declared inputs.
- * Shared by every handle that uses the same file in this process (see {@link acquireSession}).
+ * Shared by every handle that uses the same file in this process: one session per file and options, freed when the last handle using it is disposed.
  */
 export class ModelSession {
   /** Absolute path of the `.onnx` file. */
