@@ -1,6 +1,6 @@
 import { DEFAULT_MODELS } from "@proj/chooser";
 import { type RowOutput, checkBatchSize, forwardRows } from "../shared/batching.js";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
@@ -63,7 +63,7 @@ export interface Classifier extends EncoderHandle {
  * await classifier.classify("I love it"); // [{ label: "POSITIVE", score: 0.99 }]
  */
 export async function createClassifier(model?: string, options?: CreateOptions): Promise<Classifier> {
-  const id = checkModelId(model, "createClassifier", embeddedModelOr("sentiment", DEFAULT_CLASSIFY_MODEL));
+  const id = checkModelId(model, "createClassifier", defaultModel("text-classification"));
   const checked = checkTaskOptions(options, "createClassifier", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, CLASSIFY_TASK, [{ name: "logits", rank: 2 }]);
   return new ClassifierHandle(encoder);

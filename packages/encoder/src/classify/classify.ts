@@ -1,10 +1,10 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts, checkTopK } from "../shared/validate.js";
-import { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classifier.js";
+import { type Classifier, createClassifier } from "./classifier.js";
 import { type Classification, CLASSIFY_CALL_OPTION_NAMES, type ClassifyCallOptions } from "./types.js";
 
 /**
@@ -48,7 +48,7 @@ export async function classify(input: string | string[], options?: ClassifyOptio
   const classifier = await resolveHandle(
     { model, load, signal: call.signal },
     "classify",
-    embeddedModelOr("sentiment", DEFAULT_CLASSIFY_MODEL),
+    defaultModel("text-classification"),
     classifiers,
     createClassifier,
   );

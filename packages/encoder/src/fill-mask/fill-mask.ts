@@ -1,10 +1,10 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts, checkTopK } from "../shared/validate.js";
-import { createFillMask, DEFAULT_FILL_MASK_MODEL, type FillMasker } from "./fill-masker.js";
+import { createFillMask, type FillMasker } from "./fill-masker.js";
 import { FILL_MASK_CALL_OPTION_NAMES, type FillMaskCallOptions, type FillMaskPrediction } from "./types.js";
 
 /**
@@ -34,7 +34,7 @@ const maskers = taskCache<FillMasker>();
  * @internal
  */
 export function fillMaskHandle(options: TaskOptions<FillMasker>): Promise<FillMasker> {
-  return resolveHandle(options, "fillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL), maskers, createFillMask);
+  return resolveHandle(options, "fillMask", defaultModel("fill-mask"), maskers, createFillMask);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import { guessTask } from "../shared/head.js";
@@ -77,7 +77,7 @@ export interface FillMasker extends EncoderHandle {
  * const mlm = await createFillMask("./models/bert-base-uncased", { load: { dtype: "q8" } });
  */
 export async function createFillMask(model?: string, options?: CreateOptions): Promise<FillMasker> {
-  const id = checkModelId(model, "createFillMask", embeddedModelOr("fill-mask", DEFAULT_FILL_MASK_MODEL));
+  const id = checkModelId(model, "createFillMask", defaultModel("fill-mask"));
   const checked = checkTaskOptions(options, "createFillMask", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, FILL_MASK_TASK, [{ name: "logits", rank: 3 }]);
   try {

@@ -1,11 +1,11 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkChoice, checkTexts } from "../shared/validate.js";
 import { checkIgnoreLabels } from "./options.js";
-import { AGGREGATIONS, createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./token-classifier.js";
+import { AGGREGATIONS, createTokenClassifier, type TokenClassifier } from "./token-classifier.js";
 import { type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions } from "./types.js";
 
 /**
@@ -48,7 +48,7 @@ export async function ner(input: string | string[], options?: NerOptions): Promi
   const recognizer = await resolveHandle(
     { model, load, signal: call.signal },
     "ner",
-    embeddedModelOr("ner", DEFAULT_NER_MODEL),
+    defaultModel("token-classification"),
     recognizers,
     createTokenClassifier,
   );

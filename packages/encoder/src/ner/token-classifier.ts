@@ -1,7 +1,7 @@
 import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError, type Tokenizer } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
-import { embeddedModelOr } from "@proj/models";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
@@ -75,7 +75,7 @@ export interface TokenClassifier extends EncoderHandle {
  * await recognizer.ner("Paris is in France");
  */
 export async function createTokenClassifier(model?: string, options?: CreateOptions): Promise<TokenClassifier> {
-  const id = checkModelId(model, "createTokenClassifier", embeddedModelOr("ner", DEFAULT_NER_MODEL));
+  const id = checkModelId(model, "createTokenClassifier", defaultModel("token-classification"));
   const checked = checkTaskOptions(options, "createTokenClassifier", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, NER_TASK, [{ name: "logits", rank: 3 }]);
   try {

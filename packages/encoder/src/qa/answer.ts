@@ -2,7 +2,8 @@ import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
-import { createQuestionAnswerer, DEFAULT_QA_MODEL, type QuestionAnswerer } from "./question-answerer.js";
+import { defaultModel } from "../shared/default-model.js";
+import { createQuestionAnswerer, type QuestionAnswerer } from "./question-answerer.js";
 import { type Answer, ANSWER_CALL_OPTION_NAMES, type AnswerCallOptions, type QuestionContext } from "./types.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
 
@@ -46,6 +47,12 @@ export async function answer(input: QuestionContext | QuestionContext[], options
   checkQuestions(input);
   const { model, load, ...call } = checkTaskOptions(options, "answer", ANSWER_OPTION_NAMES);
   checkAnswerOptions(call, Number.MAX_SAFE_INTEGER);
-  const answerer = await resolveHandle({ model, load, signal: call.signal }, "answer", DEFAULT_QA_MODEL, answerers, createQuestionAnswerer);
+  const answerer = await resolveHandle(
+    { model, load, signal: call.signal },
+    "answer",
+    defaultModel("question-answering"),
+    answerers,
+    createQuestionAnswerer,
+  );
   return answerer.answer(input as QuestionContext, call as AnswerCallOptions & { topK: number });
 }

@@ -4,6 +4,7 @@ import { checkBatchSize, forwardRows } from "../shared/batching.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import type { TaskInfo } from "../shared/task.js";
+import { defaultModel } from "../shared/default-model.js";
 import { AnswerCollector } from "./collect.js";
 import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
@@ -61,7 +62,7 @@ export interface QuestionAnswerer extends EncoderHandle {
  * const qa = await createQuestionAnswerer("./models/squad", { load: { threads: 2 } });
  */
 export async function createQuestionAnswerer(model?: string, options?: CreateOptions): Promise<QuestionAnswerer> {
-  const id = checkModelId(model, "createQuestionAnswerer", DEFAULT_QA_MODEL);
+  const id = checkModelId(model, "createQuestionAnswerer", defaultModel("question-answering"));
   const checked = checkTaskOptions(options, "createQuestionAnswerer", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, QA_TASK, [
     { name: "start_logits", rank: 2 },
