@@ -20,5 +20,9 @@ export type {
 } from "./tasks/generative-qa/types.js";
 export type { TranslationPipeline } from "./tasks/translation.js";
 export type { SummarizationPipeline } from "./tasks/summarization.js";
+export type { FeatureExtractionPipeline } from "./tasks/feature-extraction.js";
+export type { SentenceSimilarityCallOptions, SentenceSimilarityPipeline } from "./tasks/sentence-similarity.js";
+export type { TextRankingPipeline } from "./tasks/text-ranking.js";
+export type { ZeroShotClassificationPipeline } from "./tasks/zero-shot-classification.js";
 
 export type { CanonicalTask, TaskName, TranslationTaskName } from "@proj/chooser";

@@ -2,14 +2,18 @@ import type { CanonicalTask } from "@proj/chooser";
 import type { FactoryContext } from "./shared/context.js";
 import { type BiasAuditPipeline, biasAuditPipeline } from "./tasks/bias-audit.js";
 import { type ChatPipeline, chatPipeline } from "./tasks/chat.js";
+import { type FeatureExtractionPipeline, featureExtractionPipeline } from "./tasks/feature-extraction.js";
 import { type FillMaskPipeline, fillMaskPipeline } from "./tasks/fill-mask.js";
 import { type GenerativeQAPipeline, generativeQAPipeline } from "./tasks/generative-qa.js";
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from "./tasks/question-answering.js";
+import { type SentenceSimilarityPipeline, sentenceSimilarityPipeline } from "./tasks/sentence-similarity.js";
 import { type SummarizationPipeline, summarizationPipeline } from "./tasks/summarization.js";
 import { type TextClassificationPipeline, textClassificationPipeline } from "./tasks/text-classification.js";
 import { type TextGenerationPipeline, textGenerationPipeline } from "./tasks/text-generation.js";
+import { type TextRankingPipeline, textRankingPipeline } from "./tasks/text-ranking.js";
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from "./tasks/token-classification.js";
 import { type TranslationPipeline, translationPipeline } from "./tasks/translation.js";
+import { type ZeroShotClassificationPipeline, zeroShotClassificationPipeline } from "./tasks/zero-shot-classification.js";
 
 /**
  * The pipeline type of every canonical task of the chooser's table. A task added to the table must be added here
@@ -39,6 +43,14 @@ export interface PipelineTaskMap {
   translation: TranslationPipeline;
   /** Summarization. */
   summarization: SummarizationPipeline;
+  /** Embeddings. */
+  "feature-extraction": FeatureExtractionPipeline;
+  /** Cosine similarity of a sentence to others. */
+  "sentence-similarity": SentenceSimilarityPipeline;
+  /** Cross-encoder reranking. */
+  "text-ranking": TextRankingPipeline;
+  /** Zero-shot classification with an NLI model. */
+  "zero-shot-classification": ZeroShotClassificationPipeline;
 }
 
 /**
@@ -68,4 +80,8 @@ export const FACTORIES: Factories = {
   "generative-qa": generativeQAPipeline,
   translation: translationPipeline,
   summarization: summarizationPipeline,
+  "feature-extraction": featureExtractionPipeline,
+  "sentence-similarity": sentenceSimilarityPipeline,
+  "text-ranking": textRankingPipeline,
+  "zero-shot-classification": zeroShotClassificationPipeline,
 };

@@ -92,6 +92,10 @@ const FIXTURE_OF = {
   "generative-qa": "t5",
   translation: "t5",
   summarization: "bart",
+  "feature-extraction": "bert-embed",
+  "sentence-similarity": "bert-embed",
+  "text-ranking": "bert-cross-encoder",
+  "zero-shot-classification": "bert-nli",
 } as const;
 
 describe("task names are the chooser's", () => {

@@ -79,6 +79,27 @@ export function longInputAdvice(row: TaskRow, model: RecommendedModel, inputToke
         options: {},
         explanation: `translation models are trained on sentences: split the text into sentences (or paragraphs under ${w} tokens) and pass them as an array; they are translated in batches.`,
       };
+    case "feature-extraction":
+    case "sentence-similarity": {
+      const stride = Math.floor(w / 4);
+      return {
+        ...base,
+        pieces: windows(inputTokens, w, stride),
+        options: { truncation: "window", stride },
+        explanation: `embed() refuses texts over ${w} tokens unless told: { truncation: "window" } embeds overlapping windows of ${w} tokens (${stride} shared) and returns the mean of their vectors; { truncation: "truncate" } embeds the first ${w} tokens.`,
+      };
+    }
+    case "text-ranking":
+    case "zero-shot-classification":
+      return {
+        ...base,
+        pieces: 1,
+        options: {},
+        explanation:
+          row.task === "text-ranking"
+            ? `rerank() keeps the query whole and reads the first tokens of each document that fit the ${w}-token pair; split long documents into passages and rerank those.`
+            : `classifyZeroShot() reads the first tokens of the text that fit the ${w}-token pair with its hypothesis; classify long texts by paragraph.`,
+      };
     case "fill-mask":
     case "bias-audit":
       return {

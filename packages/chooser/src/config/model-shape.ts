@@ -258,7 +258,8 @@ function labelsOf(raw: RawModelConfig, head: HeadKind): string[] {
   if (head === "question-answering") return ["start", "end"];
   if (head !== "sequence-classification" && head !== "token-classification") return [];
   const id2label = obj(raw, "id2label");
-  const count = Math.max(id2label ? Object.keys(id2label).length : 0, num(raw, "num_labels") ?? 2);
+  // num_labels defaults to 2 only when id2label does not say (a one-label cross-encoder writes just id2label).
+  const count = Math.max(id2label ? Object.keys(id2label).length : 0, num(raw, "num_labels") ?? (id2label ? 0 : 2));
   return Array.from({ length: count }, (_, i) => {
     const label = id2label?.[String(i)];
     return typeof label === "string" ? label : `LABEL_${i}`;

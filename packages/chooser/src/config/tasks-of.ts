@@ -7,7 +7,9 @@ const SUMMARIZERS = new Set(["bart", "pegasus", "t5", "mt5", "longt5", "led"]);
 const INSTRUCTED_SEQ2SEQ = new Set(["t5", "mt5", "umt5", "longt5", "mt0"]);
 
 /**
- * The tasks a model can serve, from its head and family: a sequence-classification head classifies, a masked-LM
+ * The tasks a model can serve, from its head and family: a sequence-classification head classifies (and, with one
+ * label, ranks query-document pairs as a cross-encoder; with an entailment label, classifies zero-shot as an NLI
+ * model), an encoder without a head extracts features (embeddings, sentence similarity), a masked-LM
  * head fills masks (and can be audited for bias), a causal LM generates (and chats when it has a chat template),
  * an encoder-decoder translates and/or summarises depending on its type, its `task_specific_params` and the
  * language pair its tokenizer names. A summarising type (BART, T5 ...) that names a language pair (a
@@ -23,8 +25,12 @@ const INSTRUCTED_SEQ2SEQ = new Set(["t5", "mt5", "umt5", "longt5", "mt0"]);
  */
 export function tasksOf(shape: ModelShape, hasChatTemplate: boolean | undefined, languagePair?: LanguagePair | undefined): CanonicalTask[] {
   switch (shape.head) {
-    case "sequence-classification":
+    case "sequence-classification": {
+      const labels = shape.labels.map((l) => l.toLowerCase());
+      if (labels.length === 1) return ["text-classification", "text-ranking"];
+      if (labels.some((l) => l.startsWith("entail"))) return ["text-classification", "zero-shot-classification"];
       return ["text-classification"];
+    }
     case "token-classification":
       return ["token-classification"];
     case "question-answering":
@@ -32,7 +38,7 @@ export function tasksOf(shape: ModelShape, hasChatTemplate: boolean | undefined,
     case "masked-lm":
       return ["fill-mask", "bias-audit"];
     case "none":
-      return [];
+      return shape.family === "encoder" ? ["feature-extraction", "sentence-similarity"] : [];
     case "lm":
       break;
   }

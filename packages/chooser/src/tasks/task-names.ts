@@ -16,7 +16,11 @@ export type CanonicalTask =
   | "chat"
   | "generative-qa"
   | "translation"
-  | "summarization";
+  | "summarization"
+  | "feature-extraction"
+  | "sentence-similarity"
+  | "text-ranking"
+  | "zero-shot-classification";
 
 /** Every canonical task, in table order. */
 export const CANONICAL_TASKS: readonly CanonicalTask[] = [
@@ -30,6 +34,10 @@ export const CANONICAL_TASKS: readonly CanonicalTask[] = [
   "generative-qa",
   "translation",
   "summarization",
+  "feature-extraction",
+  "sentence-similarity",
+  "text-ranking",
+  "zero-shot-classification",
 ];
 
 /**
@@ -60,6 +68,14 @@ export const TASK_ALIASES = {
   translate: "translation",
   /** The CLI verb (`proj summarize`). */
   summarize: "summarization",
+  /** The encoder's function (`embed()`) and the CLI verb (`proj embed`). */
+  embed: "feature-extraction",
+  /** OpenAI's route (`POST /v1/embeddings`). */
+  embeddings: "feature-extraction",
+  /** The encoder's function (`rerank()`) and the CLI verb (`proj rerank`). */
+  rerank: "text-ranking",
+  /** The CLI verb (`proj zero-shot`). */
+  "zero-shot": "zero-shot-classification",
 } as const satisfies Record<string, CanonicalTask>;
 
 /**

@@ -36,12 +36,14 @@ export interface LanguagePair {
  * - `"chunk"`: summarise chunks split on sentence boundaries, then summarise the joined summaries;
  * - `"truncate-prompt"`: keep the most recent prompt tokens (`truncatePrompt: "left"`), or pick a long-context model;
  * - `"split-sentences"`: translate sentence by sentence (pass an array of sentences);
- * - `"local-context"`: keep only the sentence(s) around the mask.
+ * - `"local-context"`: keep only the sentence(s) around the mask;
+ * - `"truncate"`: the model reads the start of the long text (the document of a reranked pair, the text of a zero-shot
+ *   pair), never the query or the hypothesis.
  *
  * @example
  * const strategy: LongInputStrategy = "window";
  */
-export type LongInputStrategy = "window" | "chunk" | "truncate-prompt" | "split-sentences" | "local-context";
+export type LongInputStrategy = "window" | "chunk" | "truncate-prompt" | "split-sentences" | "local-context" | "truncate";
 
 /**
  * The package and function that serve a task, its model handle, and its CLI command.
@@ -80,6 +82,8 @@ export interface RecommendedModel {
   languages: readonly string[];
   /** For models trained on many languages: how many (the codes in `languages` are the best known of them). */
   languageCount?: number;
+  /** For embedding models: the length of the vectors it returns. */
+  embeddingDimensions?: number;
   /** For translation models: the directions it translates, as `"en->de"`; `"*->*"` for any pair of its languages. */
   directions?: readonly string[];
   /** The license of the original weights (SPDX id or the license's name). */

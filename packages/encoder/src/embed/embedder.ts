@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
@@ -19,7 +20,7 @@ import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type Em
  * @example
  * const embedder = await createEmbedder(DEFAULT_EMBED_MODEL);
  */
-export const DEFAULT_EMBED_MODEL = "Xenova/all-MiniLM-L6-v2";
+export const DEFAULT_EMBED_MODEL: string = DEFAULT_MODELS["feature-extraction"];
 
 /**
  * How embed() names itself in errors.

@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
@@ -15,7 +16,7 @@ import { RERANK_CALL_OPTION_NAMES, type RerankCallOptions, type RerankResult } f
  * @example
  * const reranker = await createReranker(DEFAULT_RERANK_MODEL);
  */
-export const DEFAULT_RERANK_MODEL = "Xenova/ms-marco-MiniLM-L-6-v2";
+export const DEFAULT_RERANK_MODEL: string = DEFAULT_MODELS["text-ranking"];
 
 /**
  * How rerank() names itself in errors.

@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS } from "@proj/chooser";
 import { InputError } from "@proj/core";
 import { softmax } from "../shared/activations.js";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
@@ -16,7 +17,7 @@ import { ZERO_SHOT_CALL_OPTION_NAMES, type ZeroShotCallOptions, type ZeroShotRes
  * @example
  * const classifier = await createZeroShotClassifier(DEFAULT_ZERO_SHOT_MODEL);
  */
-export const DEFAULT_ZERO_SHOT_MODEL = "Xenova/distilbert-base-uncased-mnli";
+export const DEFAULT_ZERO_SHOT_MODEL: string = DEFAULT_MODELS["zero-shot-classification"];
 
 /**
  * How classifyZeroShot() names itself in errors.
