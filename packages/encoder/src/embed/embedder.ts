@@ -1,6 +1,7 @@
 import { DEFAULT_MODELS } from "@proj/chooser";
 import { type Encoding, InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import { requireHead } from "../shared/head.js";
@@ -70,7 +71,7 @@ export interface Embedder extends EncoderHandle {
  * const query = await embedder.embed("how do dogs run?", { prompt: "Represent this sentence for searching relevant passages: " });
  */
 export async function createEmbedder(model?: string, options?: CreateOptions): Promise<Embedder> {
-  const id = checkModelId(model, "createEmbedder", DEFAULT_EMBED_MODEL);
+  const id = checkModelId(model, "createEmbedder", defaultModel("feature-extraction"));
   const checked = checkTaskOptions(options, "createEmbedder", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, EMBED_TASK, []);
   try {

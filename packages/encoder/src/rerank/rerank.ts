@@ -1,8 +1,9 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
+import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
-import { checkRerankInput, createReranker, DEFAULT_RERANK_MODEL, type Reranker } from "./reranker.js";
+import { checkRerankInput, createReranker, type Reranker } from "./reranker.js";
 import { RERANK_CALL_OPTION_NAMES, type RerankCallOptions, type RerankResult } from "./types.js";
 
 /**
@@ -37,6 +38,12 @@ const rerankers = taskCache<Reranker>();
 export async function rerank(query: string, documents: string[], options?: RerankOptions): Promise<RerankResult[]> {
   checkRerankInput(query, documents);
   const { model, load, ...call } = checkTaskOptions(options, "rerank", RERANK_OPTION_NAMES);
-  const reranker = await resolveHandle({ model, load, signal: call.signal }, "rerank", DEFAULT_RERANK_MODEL, rerankers, createReranker);
+  const reranker = await resolveHandle(
+    { model, load, signal: call.signal },
+    "rerank",
+    defaultModel("text-ranking"),
+    rerankers,
+    createReranker,
+  );
   return reranker.rerank(query, documents, call);
 }

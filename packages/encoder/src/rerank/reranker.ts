@@ -1,6 +1,7 @@
 import { DEFAULT_MODELS } from "@proj/chooser";
 import { InputError } from "@proj/core";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
@@ -58,7 +59,7 @@ export interface Reranker extends EncoderHandle {
  * // [{ index: 0, score: 0.99 }, { index: 1, score: 0.0001 }]
  */
 export async function createReranker(model?: string, options?: CreateOptions): Promise<Reranker> {
-  const id = checkModelId(model, "createReranker", DEFAULT_RERANK_MODEL);
+  const id = checkModelId(model, "createReranker", defaultModel("text-ranking"));
   const checked = checkTaskOptions(options, "createReranker", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, RERANK_TASK, [{ name: "logits", rank: 2 }]);
   try {

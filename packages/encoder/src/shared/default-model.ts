@@ -2,7 +2,14 @@ import { defaultModelOf } from "@proj/chooser";
 import { defaultModelPath } from "@proj/models";
 
 /** The encoder tasks that have a default model. */
-export type EncoderDefaultTask = "text-classification" | "token-classification" | "question-answering" | "fill-mask";
+export type EncoderDefaultTask =
+  | "text-classification"
+  | "token-classification"
+  | "question-answering"
+  | "fill-mask"
+  | "feature-extraction"
+  | "text-ranking"
+  | "zero-shot-classification";
 
 /**
  * The model an encoder task loads when the caller gives none, by the chooser's one rule (`defaultModelOf`): the

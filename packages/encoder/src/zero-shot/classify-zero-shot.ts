@@ -1,15 +1,11 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
+import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts } from "../shared/validate.js";
 import { ZERO_SHOT_CALL_OPTION_NAMES, type ZeroShotCallOptions, type ZeroShotResult } from "./types.js";
-import {
-  checkCandidateLabels,
-  createZeroShotClassifier,
-  DEFAULT_ZERO_SHOT_MODEL,
-  type ZeroShotClassifier,
-} from "./zero-shot-classifier.js";
+import { checkCandidateLabels, createZeroShotClassifier, type ZeroShotClassifier } from "./zero-shot-classifier.js";
 
 /**
  * Options of {@link classifyZeroShot}: the model (folder, Hub id or {@link ZeroShotClassifier};
@@ -60,7 +56,7 @@ export async function classifyZeroShot(
   const classifier = await resolveHandle(
     { model, load, signal: call.signal },
     "classifyZeroShot",
-    DEFAULT_ZERO_SHOT_MODEL,
+    defaultModel("zero-shot-classification"),
     classifiers,
     createZeroShotClassifier,
   );

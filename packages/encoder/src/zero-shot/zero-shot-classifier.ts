@@ -2,6 +2,7 @@ import { DEFAULT_MODELS } from "@proj/chooser";
 import { InputError } from "@proj/core";
 import { softmax } from "../shared/activations.js";
 import { checkBatchSize, forwardRows, type RowOutput } from "../shared/batching.js";
+import { defaultModel } from "../shared/default-model.js";
 import { BaseHandle, checkModelId, type EncoderHandle } from "../shared/encoder-handle.js";
 import { EncoderModel } from "../shared/encoder-model.js";
 import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
@@ -62,7 +63,7 @@ export interface ZeroShotClassifier extends EncoderHandle {
  * const classifier = await createZeroShotClassifier("Xenova/distilbert-base-uncased-mnli", { load: { threads: 2 } });
  */
 export async function createZeroShotClassifier(model?: string, options?: CreateOptions): Promise<ZeroShotClassifier> {
-  const id = checkModelId(model, "createZeroShotClassifier", DEFAULT_ZERO_SHOT_MODEL);
+  const id = checkModelId(model, "createZeroShotClassifier", defaultModel("zero-shot-classification"));
   const checked = checkTaskOptions(options, "createZeroShotClassifier", CREATE_OPTION_NAMES);
   const encoder = await EncoderModel.open(id, checked, ZERO_SHOT_TASK, [{ name: "logits", rank: 2 }]);
   try {
