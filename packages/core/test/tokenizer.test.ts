@@ -67,6 +67,19 @@ describe("sentence pairs and overflow windows", () => {
     expect(question.slice(...(enc.offsets[where] as [number, number]))).toBe("Where");
   });
 
+  it("encodeBatch with pairs gives each pair the same encoding as encode(text, { pair })", async () => {
+    const texts = ["Where is the Eiffel tower?", "Who wrote it?"];
+    const pairs = ["The Eiffel tower is in Paris.", "Ada Lovelace wrote the first program."];
+    const batch = await bert.encodeBatch(texts, { pairs, maxLength: 12, truncation: "only_second" });
+    for (const [i, text] of texts.entries()) {
+      const one = await bert.encode(text, { pair: pairs[i] as string, maxLength: 12, truncation: "only_second" });
+      expect(batch[i]?.ids).toEqual(one.ids);
+      expect(batch[i]?.typeIds).toEqual(one.typeIds);
+      expect(batch[i]?.offsets).toEqual(one.offsets);
+    }
+    expect(batch[0]?.ids.length).toBe(12);
+  });
+
   it("windows over a long context keep the question, overlap by the stride, and cover every context token", async () => {
     const question = "What color is the fox?";
     const context = Array.from({ length: 60 }, (_, i) => `Sentence number ${i} says the fox is brown.`).join(" ");

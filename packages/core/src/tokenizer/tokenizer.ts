@@ -157,8 +157,12 @@ export class Tokenizer {
     }
     if (texts.length === 0) return [];
     const rust = this.#tokenizerFor(options.maxLength, 0, options.truncation, options.truncationSide);
-    const inputs = pairs ? texts.map((t, i) => [t, pairs[i] as string]) : [...texts];
-    const encodings = await rust.encodeBatch(inputs as never, { addSpecialTokens: addSpecials(options.addSpecialTokens) });
+    const encodeOptions = { addSpecialTokens: addSpecials(options.addSpecialTokens) };
+    // The binding's encodeBatch takes single strings only (a [text, pair] input fails to convert): pairs are encoded
+    // one call each, still in parallel on Rust threads.
+    const encodings = pairs
+      ? await Promise.all(texts.map((text, i) => rust.encode(text, pairs[i] as string, encodeOptions)))
+      : await rust.encodeBatch([...texts], encodeOptions);
     return encodings.map((e, i) => fromRustEncoding(e, texts[i] as string, pairs?.[i]));
   }
 
