@@ -8,6 +8,8 @@ import { toHttpError } from "../errors/to-http-error.js";
 import { ServerMetrics } from "../metrics/server-metrics.js";
 import { registerChatCompletions } from "../openai/chat-completions.js";
 import { registerCompletions } from "../openai/completions.js";
+import { registerEmbeddings } from "../openai/embeddings.js";
+import { registerEmbeddingRoutes } from "../tasks/embedding-routes.js";
 import { registerEncoderRoutes } from "../tasks/encoder-routes.js";
 import { registerSeq2SeqRoutes } from "../tasks/seq2seq-routes.js";
 import { type LoadedTask, loadTaskModels } from "../tasks/task-models.js";
@@ -191,7 +193,9 @@ function buildApp(options: ServerOptions, context: ServerContext): FastifyInstan
   registerBasicRoutes(app, context);
   registerCompletions(app, context);
   registerChatCompletions(app, context);
+  registerEmbeddings(app, context);
   registerEncoderRoutes(app, context);
+  registerEmbeddingRoutes(app, context);
   registerSeq2SeqRoutes(app, context);
   return app;
 }

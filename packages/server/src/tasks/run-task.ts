@@ -4,7 +4,7 @@ import { badRequest } from "../errors/http-error.js";
 import { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
 import { requestSignal } from "../server/request-signal.js";
-import { type EndpointTask, namesOf } from "./task-names.js";
+import { type EndpointTask, namesOf, OPENAI_FORMAT_NAMES } from "./task-names.js";
 
 /** Most texts one task request may send. */
 export const MAX_INPUTS = 256;
@@ -44,7 +44,8 @@ export function readInputs(body: BodyReader, name = "input"): string[] {
 /**
  * Registers a task endpoint under every name the chooser gives the task (`POST /v1/token-classification` and
  * `POST /v1/ner`): one handler, whose body may hold `model` and `fields` only (anything else is a 400
- * `unknown_parameter` naming the nearest field).
+ * `unknown_parameter` naming the nearest field). A name in `OPENAI_FORMAT_NAMES` (`embeddings`) is left to its
+ * OpenAI-format route.
  *
  * @example
  * postTask(app, "token-classification", ["input", "aggregation_strategy"], async (body, reply) => ({ ... }));
@@ -57,6 +58,7 @@ export function postTask(
 ): void {
   const known = ["model", ...fields];
   for (const name of namesOf(task)) {
+    if (OPENAI_FORMAT_NAMES.includes(name)) continue;
     app.post(`/v1/${name}`, async (request, reply) => {
       const body = new BodyReader(request.body);
       body.only(known, `POST /v1/${name}`);

@@ -16,6 +16,10 @@ export const ENDPOINT_TASKS = [
   "fill-mask",
   "translation",
   "summarization",
+  "feature-extraction",
+  "sentence-similarity",
+  "text-ranking",
+  "zero-shot-classification",
 ] as const satisfies readonly CanonicalTask[];
 
 /**
@@ -25,6 +29,34 @@ export const ENDPOINT_TASKS = [
  * const task: EndpointTask = "summarization";
  */
 export type EndpointTask = (typeof ENDPOINT_TASKS)[number];
+
+/**
+ * The task endpoints served by another task's model: sentence-similarity compares the embeddings of the
+ * feature-extraction (`embed`) model, so it has no model of its own (a `tasks` entry under its name is the
+ * feature-extraction model).
+ *
+ * @example
+ * MODEL_TASK_OF["sentence-similarity"]; // "feature-extraction"
+ */
+export const MODEL_TASK_OF = { "sentence-similarity": "feature-extraction" } as const satisfies Partial<Record<EndpointTask, EndpointTask>>;
+
+/**
+ * A task endpoint with a model of its own: a `tasks` entry of `createServer`, one model in `GET /v1/models`.
+ *
+ * @example
+ * const task: ModelTask = "feature-extraction";
+ */
+export type ModelTask = Exclude<EndpointTask, keyof typeof MODEL_TASK_OF>;
+
+/**
+ * The task whose model serves a task endpoint: the task itself, or the one {@link MODEL_TASK_OF} names.
+ *
+ * @example
+ * modelTaskOf("sentence-similarity"); // "feature-extraction"
+ */
+export function modelTaskOf(task: EndpointTask): ModelTask {
+  return (MODEL_TASK_OF as Partial<Record<EndpointTask, ModelTask>>)[task] ?? (task as ModelTask);
+}
 
 /**
  * The names the chooser gives a task: its canonical name or one of its aliases.
@@ -50,7 +82,19 @@ export const SHORT_NAMES = {
   "fill-mask": "fill-mask",
   translation: "translate",
   summarization: "summarize",
-} as const satisfies { readonly [T in EndpointTask | "text-generation"]: NameOf<T> };
+  "feature-extraction": "embed",
+  "text-ranking": "rerank",
+  "zero-shot-classification": "zero-shot",
+} as const satisfies { readonly [T in ModelTask | "text-generation"]: NameOf<T> };
+
+/**
+ * The chooser's names whose route speaks OpenAI's wire format instead of the task endpoint's: `POST /v1/embeddings`
+ * (an alias of feature-extraction) answers as OpenAI's embeddings API does, so OpenAI clients can use it.
+ *
+ * @example
+ * OPENAI_FORMAT_NAMES.includes("embeddings"); // true
+ */
+export const OPENAI_FORMAT_NAMES: readonly string[] = ["embeddings"];
 
 /**
  * Every name of a task in the chooser: the canonical name, then its aliases.
@@ -68,21 +112,23 @@ function servedNames(): string[] {
 }
 
 /**
- * The served task a `tasks` key of `createServer` names (any of the chooser's names of it); an {@link InputError}
- * naming the nearest served name for anything else.
+ * The task model a `tasks` key of `createServer` names (any of the chooser's names of a served task; for
+ * sentence-similarity, the feature-extraction model that serves it); an {@link InputError} naming the nearest served
+ * name for anything else.
  *
  * @example
  * endpointTaskOf("ner"); // "token-classification"
+ * endpointTaskOf("sentence-similarity"); // "feature-extraction"
  * endpointTaskOf("fillMask"); // InputError: createServer() tasks has no task "fillMask" (hint: did you mean "fill-mask"?)
  */
-export function endpointTaskOf(name: string): EndpointTask {
+export function endpointTaskOf(name: string): ModelTask {
   let canonical: CanonicalTask | undefined;
   try {
     canonical = resolveTask(name).task;
   } catch {
     canonical = undefined;
   }
-  if (canonical !== undefined && (ENDPOINT_TASKS as readonly string[]).includes(canonical)) return canonical as EndpointTask;
+  if (canonical !== undefined && (ENDPOINT_TASKS as readonly string[]).includes(canonical)) return modelTaskOf(canonical as EndpointTask);
   const near = nearestName(name, servedNames());
   const why = canonical === undefined ? `has no task "${name}"` : `cannot serve "${name}" (${canonical}) as a task endpoint`;
   throw new InputError(`createServer() tasks ${why}`, {
