@@ -3,7 +3,8 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Vitest settings of a package: `test/**\/*.test.ts`, generous timeouts (model loads on a loaded 2-core machine),
+ * Vitest settings of a package: `test/**\/*.test.ts`, generous timeouts (they guard against hangs, they are not
+ * speed limits: the 1 MB and 10,000-text reliability tests take a minute on a 2-core machine that is busy elsewhere),
  * forked workers (ONNX Runtime's native memory per process), and the type tests (`test/**\/*.test-d.ts`, run by
  * `vitest run --typecheck`) when the package has them.
  */
@@ -11,8 +12,8 @@ export function packageTestConfig({ typeTests = false } = {}) {
   return defineConfig({
     test: {
       include: ["test/**/*.test.ts"],
-      testTimeout: 60_000,
-      hookTimeout: 60_000,
+      testTimeout: 240_000,
+      hookTimeout: 240_000,
       pool: "forks",
       ...(typeTests ? { typecheck: { include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" } } : {}),
     },
