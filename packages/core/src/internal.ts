@@ -10,6 +10,8 @@ export { checkLoadOptions, LOAD_OPTION_NAMES, TASK_OPTION_NAMES } from "./option
 export { describeValue } from "./options/describe-value.js";
 export { nearestName } from "./options/nearest-name.js";
 
+export { remoteError } from "./remote/http-errors.js";
+
 export { chooseDtype, onnxFilePath } from "./session/dtype.js";
 export { acquireSession, openSessionCount, type SessionLease } from "./session/session-pool.js";
 export { sessionOptionsKey, toOrtOptions } from "./session/session-options.js";

@@ -1,6 +1,6 @@
-import { InputError, ModelNotFoundError, OverloadedError, type ProjError, SessionError } from "@proj/core";
+import { InputError, ModelNotFoundError, OverloadedError, type ProjError, SessionError } from "../errors.js";
 
-/** Reads the `message` of an OpenAI-style error body (`{ error: { message } }`), or the text itself. */
+/** Reads the message of an error body: OpenAI's `{ error: { message } }`, TEI's `{ error, error_type }`, `{ message }`, or the text itself. */
 function messageOf(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
@@ -14,9 +14,10 @@ function messageOf(text: string): string {
 }
 
 /**
- * Turns an error answer of an OpenAI-compatible server into the SDK's typed errors, as a local generator would
- * throw them: 400/413/422 -> `InputError`, 401/403 -> `InputError` (the key), 404 -> `ModelNotFoundError`,
- * 429/503 -> `OverloadedError` (with the server's `Retry-After`), others -> `SessionError`.
+ * Turns an error answer of a remote engine (an OpenAI-compatible server, TEI, a Cohere-style reranker) into the
+ * SDK's typed errors, as a local handle would throw them, for every remote source (decoder and encoder):
+ * 400/413/422 -> `InputError`, 401/403 -> `InputError` (the key), 404 -> `ModelNotFoundError`, 429/503 ->
+ * `OverloadedError` (with the server's `Retry-After`), others (TEI's 424 backend failure included) -> `SessionError`.
  *
  * @example
  * if (!response.ok) throw remoteError(response.status, await response.text(), response.headers.get("retry-after"), url);
@@ -33,6 +34,7 @@ export function remoteError(status: number, body: string, retryAfter: string | n
   if (status === 404) return new ModelNotFoundError(`${url} (404): ${message}`, { hint: "check the model name against GET /v1/models" });
   if (status === 401 || status === 403)
     return new InputError(`${url} refused the request (${status}): ${message}`, { hint: "check apiKey" });
-  if (status >= 400 && status < 500) return new InputError(message);
+  // 424 Failed Dependency is TEI's "the model backend failed": the server's fault, not the request's.
+  if (status >= 400 && status < 500 && status !== 424) return new InputError(message);
   return new SessionError(`${url} failed (${status}): ${message}`);
 }

@@ -1,10 +1,9 @@
 import { DisposedError, type FinishReason, type GenerationResult, InputError, SessionError, TextStream, throwIfAborted } from "@proj/core";
-import { chainTokenCallbacks, checkOptions } from "@proj/core/internal";
+import { chainTokenCallbacks, checkOptions, remoteError } from "@proj/core/internal";
 import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
 import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES } from "../generate/option-names.js";
 import type { GeneratorCallOptions, GeneratorChatOptions } from "../generate/types.js";
 import { ChoiceCollector, type WireResponse } from "./collect-choices.js";
-import { remoteError } from "./http-errors.js";
 import type { RemoteGenerator, RemoteGeneratorOptions } from "./options.js";
 import { sseData } from "./sse.js";
 import { wireParams } from "./wire-params.js";
