@@ -28,7 +28,7 @@ export { jensenShannon } from "./bias/divergence.js";
 export type { BiasCompletion, BiasDivergence, BiasGroupResult, BiasReport, BiasSetResult, BiasTemplateSet } from "./bias/types.js";
 
 export { embed, EMBED_OPTION_NAMES, type EmbedOptions } from "./embed/embed.js";
-export { createEmbedder, DEFAULT_EMBED_MODEL, type Embedder } from "./embed/embedder.js";
+export { createEmbedder, DEFAULT_EMBED_MODEL, type Embedder, type TextEmbedder } from "./embed/embedder.js";
 export { calibrationRanges } from "./embed/quantize.js";
 export type { EmbedCallOptions, Embedding, EmbeddingOf, Pooling, Precision, QuantizationRanges } from "./embed/types.js";
 export {
@@ -41,8 +41,22 @@ export {
 } from "./similarity/similarity.js";
 
 export { rerank, RERANK_OPTION_NAMES, type RerankOptions } from "./rerank/rerank.js";
-export { createReranker, DEFAULT_RERANK_MODEL, type Reranker } from "./rerank/reranker.js";
+export { createReranker, DEFAULT_RERANK_MODEL, type Reranker, type TextReranker } from "./rerank/reranker.js";
 export type { RerankCallOptions, RerankResult } from "./rerank/types.js";
+
+export type { RemoteEndpointOptions } from "./remote/http.js";
+export {
+  createRemoteEmbedder,
+  type RemoteEmbedder,
+  type RemoteEmbedderKind,
+  type RemoteEmbedderOptions,
+} from "./remote/remote-embedder.js";
+export {
+  createRemoteReranker,
+  type RemoteReranker,
+  type RemoteRerankerKind,
+  type RemoteRerankerOptions,
+} from "./remote/remote-reranker.js";
 
 export { CLASSIFY_ZERO_SHOT_OPTION_NAMES, type ClassifyZeroShotOptions, classifyZeroShot } from "./zero-shot/classify-zero-shot.js";
 export { createZeroShotClassifier, DEFAULT_ZERO_SHOT_MODEL, type ZeroShotClassifier } from "./zero-shot/zero-shot-classifier.js";

@@ -3,17 +3,17 @@ import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
-import { checkEmbedTexts, createEmbedder, type Embedder } from "./embedder.js";
+import { checkEmbedTexts, createEmbedder, type TextEmbedder } from "./embedder.js";
 import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type EmbeddingOf, type Precision } from "./types.js";
 
 /**
- * Options of {@link embed}: the model (folder, Hub id or {@link Embedder}; all-MiniLM-L6-v2 when omitted), how to
- * load it (`load`), a `signal`, and the call options.
+ * Options of {@link embed}: the model (folder, Hub id, an `Embedder`, or a remote embedder from
+ * `createRemoteEmbedder`; all-MiniLM-L6-v2 when omitted), how to load it (`load`), a `signal`, and the call options.
  *
  * @example
  * const options: EmbedOptions = { model: "Xenova/multilingual-e5-small", promptName: "query", load: { threads: 2 } };
  */
-export interface EmbedOptions<P extends Precision = Precision> extends TaskOptions<Embedder>, EmbedCallOptions<P> {}
+export interface EmbedOptions<P extends Precision = Precision> extends TaskOptions<TextEmbedder>, EmbedCallOptions<P> {}
 
 /**
  * The option names of {@link EmbedOptions}: anything else is refused with an `InputError`.
@@ -23,7 +23,7 @@ export interface EmbedOptions<P extends Precision = Precision> extends TaskOptio
  */
 export const EMBED_OPTION_NAMES = optionNames<EmbedOptions>()([...TASK_OPTION_NAMES, ...EMBED_CALL_OPTION_NAMES]);
 
-const embedders = taskCache<Embedder>();
+const embedders = taskCache<TextEmbedder>();
 
 /**
  * Embeds texts for semantic search, clustering or RAG: one vector per text, a `Float32Array` (or an `Int8Array` /

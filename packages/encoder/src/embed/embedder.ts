@@ -38,6 +38,29 @@ export const EMBED_TASK: TaskInfo = {
 };
 
 /**
+ * What every embedder does, whether its model runs in this process ({@link Embedder}) or on a serving engine
+ * (`createRemoteEmbedder`): `embed()` with the same options and result types, and `dispose()`. The one-shot
+ * {@link embed} takes any of them as `model`.
+ *
+ * @example
+ * const embedder: TextEmbedder = process.env.TEI_URL
+ *   ? createRemoteEmbedder({ kind: "tei", baseURL: process.env.TEI_URL })
+ *   : await createEmbedder("Xenova/all-MiniLM-L6-v2");
+ * const vectors = await embed(texts, { model: embedder });
+ */
+export interface TextEmbedder {
+  readonly task: "embed";
+  /** True once {@link TextEmbedder.dispose} has run. */
+  readonly disposed: boolean;
+  /** Embeds one text. */
+  embed<P extends Precision = "float32">(text: string, options?: EmbedCallOptions<P>): Promise<EmbeddingOf<P>>;
+  /** Embeds many texts: one embedding per text, in input order (`[]` for `[]`). */
+  embed<P extends Precision = "float32">(texts: string[], options?: EmbedCallOptions<P>): Promise<Array<EmbeddingOf<P>>>;
+  /** Frees what the embedder holds (a remote one only marks itself disposed). Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
  * A text embedder that keeps its model loaded: create it once, embed many times, `dispose()` it when done.
  * Each text becomes one typed array (see {@link EmbeddingOf}): rows that a vector store takes as they are.
  *
@@ -47,7 +70,7 @@ export const EMBED_TASK: TaskInfo = {
  * cosineSimilarity(a, b); // 0.8...
  * await embedder.dispose();
  */
-export interface Embedder extends EncoderHandle {
+export interface Embedder extends TextEmbedder, EncoderHandle {
   readonly task: "embed";
   /** The model's hidden size: the length of a float32 embedding before `dimensions`. */
   readonly dimensions: number;

@@ -3,17 +3,18 @@ import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
-import { checkRerankInput, createReranker, type Reranker } from "./reranker.js";
+import { checkRerankInput, createReranker, type TextReranker } from "./reranker.js";
 import { RERANK_CALL_OPTION_NAMES, type RerankCallOptions, type RerankResult } from "./types.js";
 
 /**
- * Options of {@link rerank}: the model (folder, Hub id or {@link Reranker}; ms-marco-MiniLM-L-6-v2 when omitted),
- * how to load it (`load`), a `signal`, and the call options.
+ * Options of {@link rerank}: the model (folder, Hub id, a `Reranker`, or a remote reranker from
+ * `createRemoteReranker`; ms-marco-MiniLM-L-6-v2 when omitted), how to load it (`load`), a `signal`, and the call
+ * options.
  *
  * @example
  * const options: RerankOptions = { model: "Xenova/bge-reranker-base", topK: 5 };
  */
-export interface RerankOptions extends TaskOptions<Reranker>, RerankCallOptions {}
+export interface RerankOptions extends TaskOptions<TextReranker>, RerankCallOptions {}
 
 /**
  * The option names of {@link RerankOptions}.
@@ -23,7 +24,7 @@ export interface RerankOptions extends TaskOptions<Reranker>, RerankCallOptions 
  */
 export const RERANK_OPTION_NAMES = optionNames<RerankOptions>()([...TASK_OPTION_NAMES, ...RERANK_CALL_OPTION_NAMES]);
 
-const rerankers = taskCache<Reranker>();
+const rerankers = taskCache<TextReranker>();
 
 /**
  * Reorders documents by relevance to a query with a cross-encoder, which reads query and document together:

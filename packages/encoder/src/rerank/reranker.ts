@@ -34,6 +34,25 @@ export const RERANK_TASK: TaskInfo = {
 };
 
 /**
+ * What every reranker does, whether its cross-encoder runs in this process ({@link Reranker}) or on a serving
+ * engine (`createRemoteReranker`): `rerank()` with the same options and results, and `dispose()`. The one-shot
+ * {@link rerank} takes any of them as `model`.
+ *
+ * @example
+ * const reranker: TextReranker = createRemoteReranker({ kind: "tei", baseURL: "http://127.0.0.1:8080" });
+ * const [best] = await rerank("how fast do dogs run?", candidates, { model: reranker, topK: 1 });
+ */
+export interface TextReranker {
+  readonly task: "rerank";
+  /** True once {@link TextReranker.dispose} has run. */
+  readonly disposed: boolean;
+  /** Scores every document against the query: results best first (equal scores by index), `topK` of them. */
+  rerank(query: string, documents: string[], options?: RerankCallOptions): Promise<RerankResult[]>;
+  /** Frees what the reranker holds (a remote one only marks itself disposed). Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
  * A cross-encoder that keeps its model loaded: scores how relevant each document is to a query by reading both
  * together (one forward pass per pair), for reordering the candidates of a vector search.
  *
@@ -42,7 +61,7 @@ export const RERANK_TASK: TaskInfo = {
  * const top = await reranker.rerank("how fast do dogs run?", candidates, { topK: 3, returnDocuments: true });
  * await reranker.dispose();
  */
-export interface Reranker extends EncoderHandle {
+export interface Reranker extends TextReranker, EncoderHandle {
   readonly task: "rerank";
   /** The activation applied by default (from config.json): `"sigmoid"` or `"none"`. */
   readonly activation: "sigmoid" | "none";
