@@ -235,6 +235,9 @@ describe("HTTP errors, broken answers, aborts and timeouts are typed errors", ()
     expect(() => createRemoteEmbedder({ kind: "tgi" as never, baseURL: tei.url })).toThrow(/kind must be "openai" or "tei"/);
     expect(() => createRemoteEmbedder({ kind: "tei", baseURL: "localhost:8080" })).toThrow(/http\(s\) URL/);
     expect(() => createRemoteReranker({ kind: "tei", baseURL: tei.url, timeout: 5 } as never)).toThrow(/no option "timeout"/);
+    expect(() => createRemoteReranker({ kind: "tei", baseURL: tei.url, model: "bge-reranker-base" })).toThrow(
+      /TEI server serves one model/,
+    );
   });
 
   it("apiKey and headers are sent", async () => {

@@ -16,7 +16,7 @@ export interface RemoteEndpointOptions {
   baseURL: string;
   /** Sent as `Authorization: Bearer <apiKey>` when given. */
   apiKey?: string;
-  /** The model name sent as `model` (servers that serve one model, such as TEI, need none). */
+  /** The model name sent as `model`; not with `kind: "tei"` (a TEI server serves one model). */
   model?: string;
   /** Extra headers on every request. */
   headers?: Readonly<Record<string, string>>;
@@ -69,6 +69,11 @@ export class RemoteEndpoint<K extends string> {
     }
     if (options.model !== undefined && (typeof options.model !== "string" || options.model === "")) {
       throw new InputError(`${fn}() model must be the served model's name`, { hint: "omit it for a server that serves one model" });
+    }
+    if (options.model !== undefined && options.kind === "tei") {
+      throw new InputError(`${fn}() model cannot be sent to TEI: a TEI server serves one model, and its API has no model field`, {
+        hint: "leave model out, or point baseURL at the TEI server of that model",
+      });
     }
     const timeout = options.timeoutMs;
     if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && Number.isFinite(timeout))) {
