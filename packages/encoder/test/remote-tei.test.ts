@@ -232,6 +232,7 @@ describe("HTTP errors, broken answers, aborts and timeouts are typed errors", ()
     await handle.dispose();
     expect(handle.disposed).toBe(true);
     await expect(handle.embed(["a"])).rejects.toBeInstanceOf(DisposedError);
+    await expect(handle.embed([])).rejects.toBeInstanceOf(DisposedError);
     expect(() => createRemoteEmbedder({ kind: "tgi" as never, baseURL: tei.url })).toThrow(/kind must be "openai" or "tei"/);
     expect(() => createRemoteEmbedder({ kind: "tei", baseURL: "localhost:8080" })).toThrow(/http\(s\) URL/);
     expect(() => createRemoteReranker({ kind: "tei", baseURL: tei.url, timeout: 5 } as never)).toThrow(/no option "timeout"/);

@@ -94,9 +94,14 @@ export class RemoteEndpoint<K extends string> {
     this.#disposed = true;
   }
 
+  /** Throws `DisposedError` once disposed. */
+  ensureOpen(what: string): void {
+    if (this.#disposed) throw new DisposedError(`The remote ${what} for ${this.baseURL}`);
+  }
+
   /** POSTs `body` as JSON to `baseURL + path` and returns the parsed JSON answer. */
   async post(path: string, body: Record<string, unknown>, signal: AbortSignal | undefined, what: string): Promise<unknown> {
-    if (this.#disposed) throw new DisposedError(`The remote ${what} for ${this.baseURL}`);
+    this.ensureOpen(what);
     throwIfAborted(signal);
     const url = `${this.baseURL}${path}`;
     const controller = new AbortController();

@@ -127,6 +127,7 @@ class RemoteEmbedderHandle implements RemoteEmbedder {
   embed<P extends Precision = "float32">(text: string, options?: EmbedCallOptions<P>): Promise<EmbeddingOf<P>>;
   embed<P extends Precision = "float32">(texts: string[], options?: EmbedCallOptions<P>): Promise<Array<EmbeddingOf<P>>>;
   async embed(input: string | string[], options: EmbedCallOptions = {}): Promise<Embedding | Embedding[]> {
+    this.#endpoint.ensureOpen("embedder");
     checkTaskOptions(options, "embed", EMBED_CALL_OPTION_NAMES);
     const single = typeof input === "string";
     const texts = checkEmbedTexts(input);

@@ -101,6 +101,7 @@ class RemoteRerankerHandle implements RemoteReranker {
   }
 
   async rerank(query: string, documents: string[], options: RerankCallOptions = {}): Promise<RerankResult[]> {
+    this.#endpoint.ensureOpen("reranker");
     checkTaskOptions(options, "rerank", RERANK_CALL_OPTION_NAMES);
     checkRerankInput(query, documents);
     const kind = this.kind;
