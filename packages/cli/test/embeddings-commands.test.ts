@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { classifyZeroShot, DEFAULT_EMBED_MODEL, disposeCachedHandles, embed, rerank } from "@proj/encoder";
+import { classifyZeroShot, disposeCachedHandles, embed, rerank } from "@proj/encoder";
 import { fixture } from "@proj/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliIO, mainHelp, runCli } from "../src/index.js";
@@ -106,14 +106,31 @@ describe("proj embed", () => {
     expect(empty.stderr).toContain("no text to embed");
   });
 
-  it("without --model offline and with an empty cache: the library's offline error, exit 1", async () => {
-    const result = await proj(["embed", "hello"], { env: { HF_HOME: await mkdtemp(join(tmpdir(), "proj-hf-")) } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`proj embed: `);
-    expect(result.stderr).toContain(DEFAULT_EMBED_MODEL);
-    expect(result.stderr).toMatch(/offline/i);
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.stdout).toBe("");
+  it("without --model, offline and with an empty cache: embed()'s default, the embedded model of @proj/models", async () => {
+    const hfHome = await mkdtemp(join(tmpdir(), "proj-hf-"));
+    const saved = { offline: process.env.HF_HUB_OFFLINE, home: process.env.HF_HOME };
+    process.env.HF_HUB_OFFLINE = "1";
+    process.env.HF_HOME = hfHome;
+    try {
+      const [want] = await embed(["a dog runs"]); // no model, offline: only the embedded one can answer
+      const inProcess = await run(["embed", "a dog runs"]);
+      const spawned = await proj(["embed", "a dog runs"], { env: { HF_HOME: hfHome } }); // `npx proj embed "a dog runs"`
+      for (const result of [inProcess, spawned]) {
+        expect(result.code, result.stderr).toBe(0);
+        const row = JSON.parse(result.stdout.trim()) as { text: string; embedding: number[] };
+        expect(row.text).toBe("a dog runs");
+        expect(row.embedding).toHaveLength(128);
+        expect(maxDiff(row.embedding, want as Float32Array)).toBeLessThan(1e-5);
+      }
+    } finally {
+      for (const [key, value] of [
+        ["HF_HUB_OFFLINE", saved.offline],
+        ["HF_HOME", saved.home],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });
 

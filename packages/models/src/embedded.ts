@@ -3,10 +3,17 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The models shipped with @proj, trained here on public data (see each model card). */
-export type EmbeddedModelName = "sentiment" | "ner" | "fill-mask" | "generation" | "translation-en-de";
+export type EmbeddedModelName = "sentiment" | "ner" | "fill-mask" | "embedding" | "generation" | "translation-en-de";
 
 /** Every embedded model, for tools that list them. */
-export const EMBEDDED_MODEL_NAMES: readonly EmbeddedModelName[] = ["sentiment", "ner", "fill-mask", "generation", "translation-en-de"];
+export const EMBEDDED_MODEL_NAMES: readonly EmbeddedModelName[] = [
+  "sentiment",
+  "ner",
+  "fill-mask",
+  "embedding",
+  "generation",
+  "translation-en-de",
+];
 
 const modelsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "models");
 /** Model folders by name, looked up once (the task functions ask on every call that gives no model). */

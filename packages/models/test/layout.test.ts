@@ -20,6 +20,7 @@ const ONNX_FILES: Record<string, string[]> = {
   sentiment: ["model_quantized.onnx"],
   ner: ["model_quantized.onnx"],
   "fill-mask": ["model_quantized.onnx"],
+  embedding: ["model_quantized.onnx"],
   generation: ["model_quantized.onnx"],
   "translation-en-de": ["decoder_model_merged_quantized.onnx", "encoder_model_quantized.onnx"],
 };
@@ -48,8 +49,8 @@ describe("@proj/models on disk", () => {
       const card = readFileSync(join(embeddedModelPath(name) as string, "README.md"), "utf8");
       expect(card, name).toMatch(/^## Score$/m);
       expect(card, name).toMatch(/^## Intended use and limits$/m);
-      expect(card, name).toMatch(/\b(SST-2|CoNLL-2003|Multi30k)\b/);
-      expect(card, name).toMatch(/\b(dev\.tsv|eng\.testa|val\.en|val\b|test_2016_flickr)/);
+      expect(card, name).toMatch(/\b(SST-2|CoNLL-2003|Multi30k|STS-B)\b/);
+      expect(card, name).toMatch(/\b(dev\.tsv|eng\.testa|val\.en|val\b|test_2016_flickr|sts-dev\.csv)/);
       expect(card, name).toMatch(/\b[Ll]icen[cs]e/);
       expect(card, name).toMatch(/MiB|MB/);
     }
