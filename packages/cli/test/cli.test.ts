@@ -361,6 +361,58 @@ describe("serve and bench", () => {
     expect(run.code).toBe(0);
   });
 
+  it("serve --embed --rerank --zero-shot serves OpenAI embeddings, Cohere rerank and zero-shot, listed in /v1/models", async () => {
+    let url = "";
+    let answers: { models?: unknown; embeddings?: unknown; rerank?: unknown; zeroShot?: unknown } = {};
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
+      );
+    const run = await proj(
+      [
+        "serve",
+        "--embed",
+        fixture("bert-embed"),
+        "--rerank",
+        fixture("bert-cross-encoder"),
+        "--zero-shot",
+        fixture("bert-nli"),
+        "--port",
+        "0",
+      ],
+      {
+        onStdout: (text, kill) => {
+          if (url || !text.includes("\n")) return;
+          url = / at (http:\/\/\S+) /.exec(text.split("\n")[0] as string)?.[1] ?? "none";
+          Promise.all([
+            fetch(`${url}/v1/models`).then((r) => r.json()),
+            post("/v1/embeddings", { model: "bert-embed", input: ["a dog runs", "a cat sleeps"] }),
+            post("/v1/rerank", { query: "a dog", documents: ["a dog runs", "stock prices fell"] }),
+            post("/v1/zero-shot", { input: "a dog runs", candidate_labels: ["animals", "finance"] }),
+          ])
+            .then(([models, embeddings, rerank, zeroShot]) => {
+              answers = { models, embeddings, rerank, zeroShot };
+            })
+            .finally(() => kill("SIGTERM"));
+        },
+      },
+    );
+    expect(run.code).toBe(0);
+    const ids = ((answers.models as { data: Array<{ id: string }> }).data ?? []).map((m) => m.id).sort();
+    expect(ids).toEqual(expect.arrayContaining(["bert-cross-encoder", "bert-embed", "bert-nli"]));
+    const embeddings = answers.embeddings as { status: number; body: { data: Array<{ embedding: number[] }> } };
+    expect(embeddings.status).toBe(200);
+    expect(embeddings.body.data).toHaveLength(2);
+    expect(embeddings.body.data[0]?.embedding.length).toBeGreaterThan(0);
+    const rerank = answers.rerank as { status: number; body: { results: Array<{ index: number }> } };
+    expect(rerank.status).toBe(200);
+    expect(rerank.body.results.map((r) => r.index).sort()).toEqual([0, 1]);
+    const zeroShot = answers.zeroShot as { status: number; body: { labels: string[]; scores: number[] } };
+    expect(zeroShot.status).toBe(200);
+    expect([...zeroShot.body.labels].sort()).toEqual(["animals", "finance"]);
+    expect(zeroShot.body.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
   it("bench finds benchmarks/run.mjs of the repository, or says it is missing", () => {
     const script = findBenchScript(tmpdir());
     const repoScript = resolve(__dirname, "..", "..", "..", "benchmarks", "run.mjs");

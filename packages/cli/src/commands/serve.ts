@@ -7,7 +7,17 @@ import { booleanFlag, numberFlag, stringFlag } from "../args/values.js";
 import { UsageError } from "../errors.js";
 import type { Command } from "./command.js";
 
-const TASK_FLAGS = ["classify", "ner", "answer", "fill-mask", "translate", "summarize"] as const satisfies readonly TaskName[];
+const TASK_FLAGS = [
+  "classify",
+  "ner",
+  "answer",
+  "fill-mask",
+  "translate",
+  "summarize",
+  "embed",
+  "rerank",
+  "zero-shot",
+] as const satisfies readonly TaskName[];
 
 /** `proj serve`: the OpenAI-compatible server of `@proj/server`. */
 export const serveCommand: Command = {
@@ -32,6 +42,13 @@ export const serveCommand: Command = {
     "fill-mask": { type: "string", value: "model", description: "serve POST /v1/fill-mask with this model" },
     translate: { type: "string", value: "model", description: "serve POST /v1/translate with this model" },
     summarize: { type: "string", value: "model", description: "serve POST /v1/summarize with this model" },
+    embed: {
+      type: "string",
+      value: "model",
+      description: "serve POST /v1/embeddings (OpenAI's format), /v1/embed and /v1/sentence-similarity with this model",
+    },
+    rerank: { type: "string", value: "model", description: "serve POST /v1/rerank (Cohere's format) with this cross-encoder" },
+    "zero-shot": { type: "string", value: "model", description: "serve POST /v1/zero-shot with this NLI model" },
     log: { type: "boolean", description: "log requests as JSON lines" },
     ...MODEL_FLAGS,
     // No --json: serve prints no result, only the line saying where it listens.
