@@ -77,6 +77,7 @@ export class ProjError extends Error {
   static isInstance<T extends abstract new (...args: never[]) => ProjError>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as { [ERROR_KINDS]?: unknown })[ERROR_KINDS];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class isInstance is called on (InputError.isInstance tests for InputError), not ProjError
     return Array.isArray(kinds) && kinds.includes(this.name);
   }
 }
