@@ -51,7 +51,9 @@ describe("help says what is true", () => {
     expect(help.code).toBe(0);
     const text = help.stdout.replace(/\s+/g, " ");
     expect(text).not.toMatch(/default model \(downloaded once/);
-    expect(text).toMatch(/embedded in @proj\/models when the task has one \(classify, ner, fill-mask, audit-bias, generate, translate, embed;/);
+    expect(text).toMatch(
+      /embedded in @proj\/models when the task has one \(classify, ner, fill-mask, audit-bias, generate, translate, embed;/,
+    );
     expect(text).toMatch(/Task names work as commands too: .*sentiment-analysis.*token-classification.*translation_<from>_to_<to>/);
   });
 
