@@ -6,6 +6,7 @@ import { checkEmbedTexts, type TextEmbedder } from "../embed/embedder.js";
 import { quantize } from "../embed/quantize.js";
 import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type EmbeddingOf, type Precision } from "../embed/types.js";
 import { chunks, malformed, RemoteEndpoint, type RemoteEndpointOptions, refuse } from "./http.js";
+import { RemoteHandle } from "./remote-handle.js";
 
 /**
  * The wire format of a remote embedding server: `"openai"` for any OpenAI-compatible `POST /v1/embeddings`
@@ -96,38 +97,13 @@ export function createRemoteEmbedder(options: RemoteEmbedderOptions): RemoteEmbe
   );
 }
 
-class RemoteEmbedderHandle implements RemoteEmbedder {
+class RemoteEmbedderHandle extends RemoteHandle<RemoteEmbedderKind> implements RemoteEmbedder {
   readonly task = "embed" as const;
-  readonly #endpoint: RemoteEndpoint<RemoteEmbedderKind>;
-
-  constructor(endpoint: RemoteEndpoint<RemoteEmbedderKind>) {
-    this.#endpoint = endpoint;
-  }
-
-  get baseURL(): string {
-    return this.#endpoint.baseURL;
-  }
-
-  get kind(): RemoteEmbedderKind {
-    return this.#endpoint.kind;
-  }
-
-  get modelId(): string | undefined {
-    return this.#endpoint.model;
-  }
-
-  get disposed(): boolean {
-    return this.#endpoint.disposed;
-  }
-
-  async dispose(): Promise<void> {
-    this.#endpoint.dispose();
-  }
 
   embed<P extends Precision = "float32">(text: string, options?: EmbedCallOptions<P>): Promise<EmbeddingOf<P>>;
   embed<P extends Precision = "float32">(texts: string[], options?: EmbedCallOptions<P>): Promise<Array<EmbeddingOf<P>>>;
   async embed(input: string | string[], options: EmbedCallOptions = {}): Promise<Embedding | Embedding[]> {
-    this.#endpoint.ensureOpen("embedder");
+    this.endpoint.ensureOpen("embedder");
     checkTaskOptions(options, "embed", EMBED_CALL_OPTION_NAMES);
     const single = typeof input === "string";
     const texts = checkEmbedTexts(input);
@@ -210,7 +186,7 @@ class RemoteEmbedderHandle implements RemoteEmbedder {
     if (call.normalize !== undefined) body.normalize = call.normalize;
     if (call.promptName !== undefined) body.prompt_name = call.promptName;
     if (call.dimensions !== undefined) body.dimensions = call.dimensions;
-    const answer = await this.#endpoint.post("/embed", body, signal, "embedder");
+    const answer = await this.endpoint.post("/embed", body, signal, "embedder");
     if (!Array.isArray(answer)) throw malformed(url, `${describe(answer)} instead of an array of embeddings`);
     if (answer.length !== texts.length) throw malformed(url, `${answer.length} embeddings for ${texts.length} texts`);
     return checkShapes(
@@ -226,7 +202,7 @@ class RemoteEmbedderHandle implements RemoteEmbedder {
     const body: Record<string, unknown> = { input: texts, encoding_format: "base64" };
     if (this.modelId !== undefined) body.model = this.modelId;
     if (call.dimensions !== undefined) body.dimensions = call.dimensions;
-    const answer = (await this.#endpoint.post("/embeddings", body, signal, "embedder")) as { data?: unknown } | null;
+    const answer = (await this.endpoint.post("/embeddings", body, signal, "embedder")) as { data?: unknown } | null;
     const data = answer?.data;
     if (!Array.isArray(data)) throw malformed(url, "no data array of embeddings");
     if (data.length !== texts.length) throw malformed(url, `${data.length} embeddings for ${texts.length} texts`);

@@ -5,6 +5,7 @@ import { checkChoice, checkTopK, describe } from "../shared/validate.js";
 import { checkRerankInput, type TextReranker } from "../rerank/reranker.js";
 import { RERANK_CALL_OPTION_NAMES, type RerankCallOptions, type RerankResult } from "../rerank/types.js";
 import { chunks, malformed, RemoteEndpoint, type RemoteEndpointOptions, refuse } from "./http.js";
+import { RemoteHandle } from "./remote-handle.js";
 
 /**
  * The wire format of a remote reranker: `"tei"` for Text Embeddings Inference's `POST /rerank`, `"cohere"` for the
@@ -72,36 +73,11 @@ export function createRemoteReranker(options: RemoteRerankerOptions): RemoteRera
   );
 }
 
-class RemoteRerankerHandle implements RemoteReranker {
+class RemoteRerankerHandle extends RemoteHandle<RemoteRerankerKind> implements RemoteReranker {
   readonly task = "rerank" as const;
-  readonly #endpoint: RemoteEndpoint<RemoteRerankerKind>;
-
-  constructor(endpoint: RemoteEndpoint<RemoteRerankerKind>) {
-    this.#endpoint = endpoint;
-  }
-
-  get baseURL(): string {
-    return this.#endpoint.baseURL;
-  }
-
-  get kind(): RemoteRerankerKind {
-    return this.#endpoint.kind;
-  }
-
-  get modelId(): string | undefined {
-    return this.#endpoint.model;
-  }
-
-  get disposed(): boolean {
-    return this.#endpoint.disposed;
-  }
-
-  async dispose(): Promise<void> {
-    this.#endpoint.dispose();
-  }
 
   async rerank(query: string, documents: string[], options: RerankCallOptions = {}): Promise<RerankResult[]> {
-    this.#endpoint.ensureOpen("reranker");
+    this.endpoint.ensureOpen("reranker");
     checkTaskOptions(options, "rerank", RERANK_CALL_OPTION_NAMES);
     checkRerankInput(query, documents);
     const kind = this.kind;
@@ -141,7 +117,7 @@ class RemoteRerankerHandle implements RemoteReranker {
   ): Promise<Array<{ index: number; score: number }>> {
     const body: Record<string, unknown> = { query, texts, truncate: true, return_text: false };
     if (activation !== undefined) body.raw_scores = activation === "none";
-    const answer = await this.#endpoint.post("/rerank", body, signal, "reranker");
+    const answer = await this.endpoint.post("/rerank", body, signal, "reranker");
     const url = `${this.baseURL}/rerank`;
     if (!Array.isArray(answer)) throw malformed(url, `${describe(answer)} instead of an array of ranks`);
     if (answer.length !== texts.length) throw malformed(url, `${answer.length} ranks for ${texts.length} texts`);
@@ -159,7 +135,7 @@ class RemoteRerankerHandle implements RemoteReranker {
     if (this.modelId !== undefined) body.model = this.modelId;
     const topN = Math.min(topK, documents.length);
     if (topN < documents.length) body.top_n = topN;
-    const answer = (await this.#endpoint.post("/rerank", body, signal, "reranker")) as { results?: unknown } | null;
+    const answer = (await this.endpoint.post("/rerank", body, signal, "reranker")) as { results?: unknown } | null;
     const url = `${this.baseURL}/rerank`;
     const results = answer?.results;
     if (!Array.isArray(results)) throw malformed(url, "no results array");
