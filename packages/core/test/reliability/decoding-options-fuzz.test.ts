@@ -2,39 +2,15 @@ import { FUZZ_SEED } from "@proj/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DecodingOptions, InputError, parseGenerationConfig } from "../../src/index.js";
-import { resolveDecodingOptions } from "../../src/internal.js";
+import { DECODING_OPTION_NAMES, resolveDecodingOptions } from "../../src/internal.js";
 
 /**
  * Every decoding option given any JavaScript value: the options resolve to valid values, or an InputError names
  * the option. Nothing else (no TypeError from spreading a number, no BigInt arithmetic error).
  */
 
-const FIELDS: ReadonlyArray<keyof DecodingOptions> = [
-  "maxNewTokens",
-  "minNewTokens",
-  "doSample",
-  "temperature",
-  "topK",
-  "topP",
-  "minP",
-  "repetitionPenalty",
-  "presencePenalty",
-  "frequencyPenalty",
-  "noRepeatNgramSize",
-  "badWordsIds",
-  "suppressTokens",
-  "beginSuppressTokens",
-  "forcedBosTokenId",
-  "forcedEosTokenId",
-  "eosTokenId",
-  "numBeams",
-  "lengthPenalty",
-  "earlyStopping",
-  "numReturnSequences",
-  "seed",
-  "stop",
-  "maxTime",
-];
+// Every decoding option but the signal (which is not a value to fuzz), from the one list the SDK checks options against.
+const FIELDS: ReadonlyArray<keyof DecodingOptions> = DECODING_OPTION_NAMES.filter((name) => name !== "signal");
 
 const anyValue = fc.oneof(
   fc.anything({ maxDepth: 2 }),
