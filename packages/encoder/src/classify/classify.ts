@@ -1,6 +1,5 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts, checkTopK } from "../shared/validate.js";
@@ -48,7 +47,7 @@ export async function classify(input: string | string[], options?: ClassifyOptio
   const classifier = await resolveHandle(
     { model, load, signal: call.signal },
     "classify",
-    defaultModel("text-classification"),
+    "text-classification",
     classifiers,
     createClassifier,
   );

@@ -1,7 +1,6 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkEmbedTexts, createEmbedder, type TextEmbedder } from "./embedder.js";
 import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type EmbeddingOf, type Precision } from "./types.js";
@@ -42,12 +41,6 @@ export async function embed<P extends Precision = "float32">(texts: string[], op
 export async function embed(input: string | string[], options?: EmbedOptions): Promise<Embedding | Embedding[]> {
   checkEmbedTexts(input);
   const { model, load, ...call } = checkTaskOptions(options, "embed", EMBED_OPTION_NAMES);
-  const embedder = await resolveHandle(
-    { model, load, signal: call.signal },
-    "embed",
-    defaultModel("feature-extraction"),
-    embedders,
-    createEmbedder,
-  );
+  const embedder = await resolveHandle({ model, load, signal: call.signal }, "embed", "feature-extraction", embedders, createEmbedder);
   return embedder.embed(input as string, call);
 }

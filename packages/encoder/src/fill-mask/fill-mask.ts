@@ -1,6 +1,5 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts, checkTopK } from "../shared/validate.js";
@@ -34,7 +33,7 @@ const maskers = taskCache<FillMasker>();
  * @internal
  */
 export function fillMaskHandle(options: TaskOptions<FillMasker>): Promise<FillMasker> {
-  return resolveHandle(options, "fillMask", defaultModel("fill-mask"), maskers, createFillMask);
+  return resolveHandle(options, "fillMask", "fill-mask", maskers, createFillMask);
 }
 
 /**

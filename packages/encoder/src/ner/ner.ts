@@ -1,6 +1,5 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
-import { defaultModel } from "../shared/default-model.js";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkChoice, checkTexts } from "../shared/validate.js";
@@ -48,7 +47,7 @@ export async function ner(input: string | string[], options?: NerOptions): Promi
   const recognizer = await resolveHandle(
     { model, load, signal: call.signal },
     "ner",
-    defaultModel("token-classification"),
+    "token-classification",
     recognizers,
     createTokenClassifier,
   );

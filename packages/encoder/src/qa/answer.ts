@@ -2,7 +2,6 @@ import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
-import { defaultModel } from "../shared/default-model.js";
 import { createQuestionAnswerer, type QuestionAnswerer } from "./question-answerer.js";
 import { type Answer, ANSWER_CALL_OPTION_NAMES, type AnswerCallOptions, type QuestionContext } from "./types.js";
 import { checkAnswerOptions, checkQuestions } from "./validate.js";
@@ -50,7 +49,7 @@ export async function answer(input: QuestionContext | QuestionContext[], options
   const answerer = await resolveHandle(
     { model, load, signal: call.signal },
     "answer",
-    defaultModel("question-answering"),
+    "question-answering",
     answerers,
     createQuestionAnswerer,
   );

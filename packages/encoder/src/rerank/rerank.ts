@@ -1,7 +1,6 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkRerankInput, createReranker, type TextReranker } from "./reranker.js";
 import { RERANK_CALL_OPTION_NAMES, type RerankCallOptions, type RerankResult } from "./types.js";
@@ -39,12 +38,6 @@ const rerankers = taskCache<TextReranker>();
 export async function rerank(query: string, documents: string[], options?: RerankOptions): Promise<RerankResult[]> {
   checkRerankInput(query, documents);
   const { model, load, ...call } = checkTaskOptions(options, "rerank", RERANK_OPTION_NAMES);
-  const reranker = await resolveHandle(
-    { model, load, signal: call.signal },
-    "rerank",
-    defaultModel("text-ranking"),
-    rerankers,
-    createReranker,
-  );
+  const reranker = await resolveHandle({ model, load, signal: call.signal }, "rerank", "text-ranking", rerankers, createReranker);
   return reranker.rerank(query, documents, call);
 }

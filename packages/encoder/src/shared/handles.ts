@@ -1,5 +1,6 @@
 import type { TaskOptions } from "@proj/core";
 import { type Disposable, type HandleCache, resolveTaskHandle, taskHandleCache } from "@proj/core/internal";
+import { defaultModel, type EncoderDefaultTask } from "./default-model.js";
 import type { CreateOptions } from "./options.js";
 
 /**
@@ -33,25 +34,25 @@ export function taskCache<H extends Disposable>(): HandleCache<H> {
 }
 
 /**
- * The handle a one-shot call uses: the one passed as `model`, or a cached one for the model id (the task's default
- * when omitted) and `load` options, created on first use (the cache key includes everything that changes what is
+ * The handle a one-shot call uses: the one passed as `model`, or a cached one for the model id (when omitted, the
+ * default model of `defaultTask` by the chooser's one rule) and `load` options, created on first use (the cache key includes everything that changes what is
  * loaded, Hub endpoint, cache folder and revision included).
  *
  * @example
- * const classifier = await resolveHandle(options, "classify", DEFAULT_CLASSIFY_MODEL, cache, createClassifier);
+ * const classifier = await resolveHandle(options, "classify", "text-classification", cache, createClassifier);
  * @internal
  */
 export function resolveHandle<H extends Disposable & { readonly task: HandleTask }>(
   options: TaskOptions<H>,
   task: HandleTask,
-  defaultModel: string,
+  defaultTask: EncoderDefaultTask,
   cache: HandleCache<H>,
   create: (model: string, options: CreateOptions) => Promise<H>,
 ): Promise<H> {
   return resolveTaskHandle({
     model: options.model,
     task,
-    defaultModel,
+    defaultModel: defaultModel(defaultTask),
     cache,
     load: options.load ?? {},
     create: (id, load) => create(id, { load }),

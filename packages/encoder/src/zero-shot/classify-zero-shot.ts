@@ -1,7 +1,6 @@
 import type { TaskOptions } from "@proj/core";
 import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
-import { defaultModel } from "../shared/default-model.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts } from "../shared/validate.js";
 import { ZERO_SHOT_CALL_OPTION_NAMES, type ZeroShotCallOptions, type ZeroShotResult } from "./types.js";
@@ -56,7 +55,7 @@ export async function classifyZeroShot(
   const classifier = await resolveHandle(
     { model, load, signal: call.signal },
     "classifyZeroShot",
-    defaultModel("zero-shot-classification"),
+    "zero-shot-classification",
     classifiers,
     createZeroShotClassifier,
   );
