@@ -3,7 +3,6 @@ export { createGenerator } from "./generate/generator.js";
 export type {
   ChatCallOptions,
   GenerateOptions,
-  GenerationStream,
   Generator,
   GeneratorCallOptions,
   GeneratorChatOptions,
@@ -26,5 +25,4 @@ export {
   TextStream,
   type TokenEvent,
 } from "@proj/core";
-export type { TextChunk as StreamChunk } from "@proj/core";
 export { createRemoteGenerator, type RemoteGenerator, type RemoteGeneratorOptions } from "./remote/index.js";

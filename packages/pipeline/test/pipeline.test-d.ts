@@ -1,6 +1,6 @@
 import type { CanonicalTask } from "@proj/chooser";
 import type { GenerationMetrics } from "@proj/core";
-import type { GenerationResult, GenerationStream } from "@proj/decoder";
+import type { GenerationResult } from "@proj/decoder";
 import type { Answer, BiasReport, Classification, Entity, FillMaskPrediction } from "@proj/encoder";
 import type { Summary, TextStream, Translation } from "@proj/seq2seq";
 import { describe, expectTypeOf, it } from "vitest";
@@ -99,7 +99,7 @@ describe("outputs are narrow and follow the input", () => {
   it("generation, chat and seq2seq: results with metrics, and streams", () => {
     expectTypeOf(generate("Once")).resolves.toEqualTypeOf<GenerationResult>();
     expectTypeOf(generate(["a", "b"])).resolves.toEqualTypeOf<GenerationResult[]>();
-    expectTypeOf(generate.stream("Once")).toEqualTypeOf<GenerationStream>();
+    expectTypeOf(generate.stream("Once")).toEqualTypeOf<TextStream<GenerationResult>>();
     expectTypeOf(chat([{ role: "user", content: "Hi" }])).resolves.toEqualTypeOf<GenerationResult>();
     expectTypeOf(ask(question)).resolves.toEqualTypeOf<GeneratedAnswer>();
     expectTypeOf(ask({ question: "closed book?" }))

@@ -12,7 +12,7 @@ export { splitSentences } from "./summarize/sentences.js";
 export { createText2Text, DEFAULT_TEXT2TEXT_MODEL, text2text, text2textStream } from "./text2text/text2text.js";
 export type { Text2Text, Text2TextOptions } from "./text2text/types.js";
 
-export type { Seq2SeqCallOptions, Seq2SeqHandleOptions, Seq2SeqResult } from "./shared/options.js";
+export type { Seq2SeqCallOptions, Seq2SeqHandleOptions } from "./shared/options.js";
 export { DEFAULT_SUMMARIZATION_MODEL, DEFAULT_TRANSLATION_MODEL, defaultTranslationModel, MARIAN_EN_DE_MODEL } from "./shared/defaults.js";
 export type { Seq2SeqTask } from "./shared/handles.js";
 export {

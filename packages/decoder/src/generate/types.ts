@@ -85,10 +85,3 @@ export interface LocalGenerator extends Generator {
   /** Sequences decoding now and requests waiting to join them (continuous batching of concurrent calls). */
   batchStats(): { running: number; queued: number };
 }
-
-/**
- * A streamed generation.
- *
- * @deprecated use `TextStream` from `@proj/core` (the one stream of every generative task).
- */
-export type GenerationStream = TextStream<GenerationResult>;

@@ -37,10 +37,3 @@ export interface Seq2SeqHandleOptions {
    */
   batching?: BatcherOptions;
 }
-
-/**
- * The result for one input text.
- *
- * @deprecated use `GenerationResult` from `@proj/core`: the one result type of every generative task.
- */
-export type Seq2SeqResult = GenerationResult;

@@ -1,4 +1,5 @@
-import type { Seq2SeqCallOptions, Seq2SeqResult, Summarizer, Translator } from "@proj/seq2seq";
+import type { GenerationResult } from "@proj/core";
+import type { Seq2SeqCallOptions, Summarizer, Translator } from "@proj/seq2seq";
 import type { FastifyInstance } from "fastify";
 import type { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
@@ -19,7 +20,7 @@ function readDecoding(body: BodyReader): Seq2SeqCallOptions {
   };
 }
 
-function usageOf(results: readonly Seq2SeqResult[]): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+function usageOf(results: readonly GenerationResult[]): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const metrics = results[0]?.metrics;
   const prompt = metrics?.promptTokens ?? 0;
   const completion = metrics?.generatedTokens ?? 0;
