@@ -1,4 +1,4 @@
-import type { GenerationCallOptions, GenerationResult, LoadOptions } from "@proj/core";
+import type { GenerationCallOptions, LoadOptions } from "@proj/core";
 import type { BatcherOptions } from "@proj/core/internal";
 
 /**
