@@ -3,10 +3,11 @@
 Never committed: they are written to a cache folder (default ``<repo>/.cache/bench-models``, git-ignored).
 ``node benchmarks/run.mjs`` calls this script when a model is missing. By hand::
 
-    /usr/bin/python3 packages/testing/builder/bench_models.py [--out DIR] [distilbert] [gpt2] [t5]
+    /usr/bin/python3 packages/testing/builder/bench_models.py [--out DIR] [distilbert] [minilm] [gpt2] [t5]
 
 Needs Debian's torch and onnx (``apt-get install -y python3-torch python3-onnx``). Reuses the fixture
-builders' model classes and exporters (``encoder_models``, ``decoder_models``, ``seq2seq_models``), so the
+builders' model classes and exporters (``encoder_models``, ``embedding_models``, ``decoder_models``,
+``seq2seq_models``), so the
 files follow the same Optimum layout rules as the fixtures and load in transformers.js: dims named
 ``batch_size``, fixed heads / head_dim in the cache inputs, ``tokenizer_config.json`` present.
 
@@ -16,6 +17,12 @@ Models (weights random with fixed seeds, initialised like the real ones so activ
   hidden 3072, 512 positions, vocab 30522 (real bert-base-uncased WordPiece), a 2-label head
   (pre_classifier + ReLU + classifier on [CLS]). Inputs ``input_ids``, ``attention_mask`` (no token types,
   as DistilBERT). ~67M parameters, ~255 MiB.
+* ``minilm``: the shape of sentence-transformers/all-MiniLM-L6-v2 as a feature-extraction export: BERT with 6
+  layers, hidden 384, 12 heads, intermediate 1536, 512 positions, vocab 30522 (real bert-base-uncased
+  WordPiece); inputs ``input_ids``, ``attention_mask``, ``token_type_ids``, output ``last_hidden_state``
+  [batch_size, sequence_length, 384], with the sentence-transformers files of the real model:
+  ``modules.json`` (Transformer, Pooling, Normalize), ``1_Pooling/config.json`` (mean pooling),
+  ``sentence_bert_config.json`` (max_seq_length 256), no prompts. ~23M parameters, ~87 MiB.
 * ``gpt2``: the shape of GPT-2 small: 12 layers, n_embd 768, 12 heads, 1024 positions, vocab 50257 (real
   GPT-2 BPE), tied LM head, one merged ``onnx/model.onnx`` with ``past_key_values.*`` (as the fixture).
   ~124M parameters, ~475 MiB. The end-of-text token can never win: ``ln_f`` has a constant bias and the
@@ -53,6 +60,7 @@ from common import (  # noqa: E402
     write_json,
 )
 import decoder_models  # noqa: E402
+import embedding_models  # noqa: E402
 import encoder_models  # noqa: E402
 import seq2seq_models  # noqa: E402
 
@@ -144,6 +152,34 @@ def build_distilbert(out: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# MiniLM-shaped sentence embedder (all-MiniLM-L6-v2)
+# ----------------------------------------------------------------------------------------------------------
+MINILM_CONFIG = dict(encoder_models.bert_config("BertModel"), hidden_size=384, num_hidden_layers=6,
+                     num_attention_heads=12, intermediate_size=1536,
+                     _name_or_path="bench-size random all-MiniLM-L6-v2")
+
+
+def build_minilm(out: Path) -> None:
+    c = MINILM_CONFIG
+    seed_everything(5004)
+    model = embedding_models.BertFeatureExtraction(c)
+    init_normal_(model, std=0.02, seed=5004, skip=("norm", "LayerNorm"))
+    model.eval()
+    with torch.no_grad():  # right padding must not change the real tokens' states
+        encoder_models.check_padding(model)
+    export_onnx(model, encoder_models.sample_inputs(), out / "onnx" / "model.onnx", encoder_models.INPUT_NAMES,
+                ["last_hidden_state"],
+                {**encoder_models.INPUT_AXES, "last_hidden_state": {0: "batch_size", 1: "sequence_length"}})
+    write_json(out / "config.json", c)
+    encoder_models.write_tokenizer(out)  # the real bert-base-uncased tokenizer.json + special tokens
+    embedding_models.write_sentence_transformers(out, c["hidden_size"])
+    write_json(out / "sentence_bert_config.json", {"max_seq_length": 256, "do_lower_case": False})
+    st_config = load_json(out / "config_sentence_transformers.json")
+    st_config.update(prompts={}, default_prompt_name=None)
+    write_json(out / "config_sentence_transformers.json", st_config)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # GPT-2-small-shaped decoder with KV cache
 # ----------------------------------------------------------------------------------------------------------
 GPT2_SMALL = dict(decoder_models.GPT2_CONFIG, n_embd=768, n_layer=12, n_head=12, hidden_size=768,
@@ -218,7 +254,7 @@ def build_t5(out: Path) -> None:
         (out / "onnx" / name).unlink()
 
 
-BUILDERS = {"distilbert": build_distilbert, "gpt2": build_gpt2, "t5": build_t5}
+BUILDERS = {"distilbert": build_distilbert, "minilm": build_minilm, "gpt2": build_gpt2, "t5": build_t5}
 
 
 def build(name: str, root: Path) -> Path:
