@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fixture } from "@proj/testing";
 import { describe, expect, it } from "vitest";
+import { EMBEDDED_TRANSLATOR_NOTE } from "../src/commands/seq2seq.js";
 import { findBenchScript } from "../src/index.js";
 import { CLI, proj } from "./helpers.js";
 
@@ -309,6 +310,17 @@ describe("generating commands", () => {
     });
     expect(summary.code).toBe(0);
     expect(JSON.parse(summary.stdout)).toMatchObject({ chunks: 1 });
+  });
+
+  it("translate on the embedded caption model says on stderr what it is for and how to pass a general model; -m does not", async () => {
+    const embedded = await proj(["translate", "--max-new-tokens", "8", "A dog runs through the grass."]);
+    expect(embedded.code, embedded.stderr).toBe(0);
+    expect(embedded.stdout.trim().length).toBeGreaterThan(0);
+    expect(embedded.stderr).toContain(EMBEDDED_TRANSLATOR_NOTE);
+    expect(embedded.stderr).toContain("--model Xenova/opus-mt-en-de");
+    const other = await proj(["translate", "-m", fixture("t5"), "--to", "de", "--max-new-tokens", "2", "A dog runs."]);
+    expect(other.code).toBe(0);
+    expect(other.stderr).not.toContain("image captions");
   });
 
   it("qa --generative writes an answer with a seq2seq model", async () => {

@@ -1,8 +1,17 @@
+import { defaultModelOf } from "@proj/chooser";
 import { DECODING_FLAGS, decodingOptions, MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { inputLines, inputText } from "../args/input.js";
 import { booleanFlag, numberFlag, stringFlag } from "../args/values.js";
 import { metricsLine } from "../output/format.js";
 import { type Command, loadPipeline, printJson } from "./command.js";
+
+/**
+ * The line `proj translate` prints on stderr when it runs the embedded model: a caption translator, so its limit is
+ * said where it is used, with the way to a general model.
+ */
+export const EMBEDDED_TRANSLATOR_NOTE =
+  "note: the embedded en->de model translates image captions (short descriptions of scenes) and is poor on other text;" +
+  " for general text pass a general model, e.g. --model Xenova/opus-mt-en-de";
 
 /** `proj translate`: translation with an encoder-decoder model. */
 export const translateCommand: Command = {
@@ -30,6 +39,9 @@ export const translateCommand: Command = {
     const from = stringFlag(args, "from");
     const to = stringFlag(args, "to");
     const decoding = decodingOptions(args, "translate");
+    if (stringFlag(args, "model") === undefined && defaultModelOf("translation", { from, to }).embeddedModel !== undefined) {
+      io.stderr.write(`${EMBEDDED_TRANSLATOR_NOTE}\n`);
+    }
     const translate = await loadPipeline("translation", args, io, "translate", { ...(from ? { from } : {}), ...(to ? { to } : {}) });
     try {
       const results = await translate(texts, decoding);

@@ -23,8 +23,12 @@ function translatorFor(options: TranslateOptions): Promise<Translator> {
 /**
  * Translates text with an encoder-decoder model (loaded once and cached). Without `model`, English to German uses
  * the small caption translator embedded in `@proj/models` (offline) and other pairs {@link DEFAULT_TRANSLATION_MODEL}
- * (see {@link defaultTranslationModel}). T5 models get their task prefix (`"translate English to German: "`), multilingual models
- * their language tokens, Marian models nothing. Beam search is used where the model's generation config says so.
+ * (see {@link defaultTranslationModel}). The embedded model knows one domain: image captions, short descriptions of
+ * everyday scenes ("A man in a red shirt is riding a bike." -> "Ein Mann in einem roten Hemd fährt Fahrrad."); on
+ * other text it fails ("The weather is nice today." -> "Das Wartart-Kunden."), so for general text pass a general
+ * model such as `"Xenova/opus-mt-en-de"` ({@link MARIAN_EN_DE_MODEL}); `proj translate` says so on stderr when it uses
+ * the embedded model. T5 models get their task prefix (`"translate English to German: "`), multilingual models their
+ * language tokens, Marian models nothing. Beam search is used where the model's generation config says so.
  * Unknown options are refused with an `InputError` naming the nearest known one.
  *
  * @example
