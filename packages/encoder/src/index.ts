@@ -1,5 +1,5 @@
 export { classify, type ClassifyOptions } from "./classify/classify.js";
-export { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL } from "./classify/classifier.js";
+export { type Classifier, createClassifier, DEFAULT_CLASSIFY_MODEL, type TextClassifier } from "./classify/classifier.js";
 export type { Classification, ClassifyCallOptions, FunctionToApply } from "./classify/types.js";
 
 export { disposeCachedHandles, type LoadOptions, type TaskOptions } from "@proj/core";
@@ -57,6 +57,12 @@ export {
   type RemoteRerankerKind,
   type RemoteRerankerOptions,
 } from "./remote/remote-reranker.js";
+export {
+  createRemoteClassifier,
+  type RemoteClassifier,
+  type RemoteClassifierKind,
+  type RemoteClassifierOptions,
+} from "./remote/remote-classifier.js";
 
 export { CLASSIFY_ZERO_SHOT_OPTION_NAMES, type ClassifyZeroShotOptions, classifyZeroShot } from "./zero-shot/classify-zero-shot.js";
 export { createZeroShotClassifier, DEFAULT_ZERO_SHOT_MODEL, type ZeroShotClassifier } from "./zero-shot/zero-shot-classifier.js";

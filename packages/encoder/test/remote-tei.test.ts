@@ -15,13 +15,8 @@ import {
   type Reranker,
   rerank,
 } from "../src/index.js";
-import { type Loopback, type Reply, startLoopback, unknownFields } from "./support/loopback.js";
-
-// A loopback server that speaks TEI's documented wire format (router/src/http/types.rs: EmbedRequest, RerankRequest,
-// Rank, ErrorResponse), backed by local handles on the fixtures. It is stricter than TEI in one way: it refuses
-// fields TEI does not define, so a misspelled field fails here instead of being ignored.
-const EMBED_FIELDS = ["inputs", "truncate", "truncation_direction", "prompt_name", "normalize", "dimensions"];
-const RERANK_FIELDS = ["query", "texts", "truncate", "truncation_direction", "raw_scores", "return_text"];
+import type { Loopback, Reply } from "./support/loopback.js";
+import { startTei, teiError } from "./support/tei.js";
 
 const texts = ["A man is playing a guitar.", "ok", "Two dogs run through a snowy field.", "The quick brown fox jumps over the lazy dog."];
 const query = "dogs running in snow";
@@ -32,41 +27,12 @@ let tei: Loopback;
 let remote: RemoteEmbedder;
 let remoteRanker: RemoteReranker;
 
-const teiError = (status: number, error: string, type: string): Reply => ({ status, body: { error, error_type: type } });
-
-async function teiRoute(path: string, body: unknown): Promise<Reply> {
-  if (body === null || typeof body !== "object") return teiError(422, "Failed to parse the request body as JSON", "Validation");
-  const b = body as Record<string, unknown>;
-  const known = path === "/embed" ? EMBED_FIELDS : path === "/rerank" ? RERANK_FIELDS : undefined;
-  if (!known) return { status: 404, body: "" };
-  const unknown = unknownFields(body, known);
-  if (unknown.length > 0) return teiError(422, `unknown field \`${unknown[0]}\``, "Validation");
-  try {
-    if (path === "/embed") {
-      const inputs = typeof b.inputs === "string" ? [b.inputs] : (b.inputs as string[]);
-      const vectors = await local.embed(inputs, {
-        normalize: (b.normalize as boolean | undefined) ?? true,
-        truncation: b.truncate ? "truncate" : "error",
-        ...(b.prompt_name != null ? { promptName: b.prompt_name as string } : {}),
-        ...(b.dimensions != null ? { dimensions: b.dimensions as number } : {}),
-      });
-      return { status: 200, body: vectors.map((v) => Array.from(v)) };
-    }
-    const docs = b.texts as string[];
-    const ranks = await cross.rerank(b.query as string, docs, { activation: b.raw_scores ? "none" : "sigmoid" });
-    return { status: 200, body: ranks.map((r) => ({ index: r.index, score: r.score, ...(b.return_text ? { text: docs[r.index] } : {}) })) };
-  } catch (error) {
-    if (error instanceof InputError) return teiError(413, error.message, "Validation");
-    throw error;
-  }
-}
-
 beforeAll(async () => {
   [local, cross] = await Promise.all([
     createEmbedder(fixture("bert-embed"), { load: { threads: 1 } }),
     createReranker(fixture("bert-cross-encoder"), { load: { threads: 1 } }),
   ]);
-  tei = await startLoopback(teiRoute);
+  tei = await startTei({ embedder: local, reranker: cross });
   remote = createRemoteEmbedder({ kind: "tei", baseURL: `${tei.url}/` });
   remoteRanker = createRemoteReranker({ kind: "tei", baseURL: tei.url });
 });

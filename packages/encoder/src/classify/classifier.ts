@@ -35,6 +35,29 @@ export const CLASSIFY_TASK: TaskInfo = {
 };
 
 /**
+ * What every text classifier does, whether its model runs in this process ({@link Classifier}) or on a serving engine
+ * (`createRemoteClassifier`): `classify()` with the same options and results, and `dispose()`. The one-shot
+ * {@link classify} takes any of them as `model`.
+ *
+ * @example
+ * const classifier: TextClassifier = process.env.TEI_URL
+ *   ? createRemoteClassifier({ kind: "tei", baseURL: process.env.TEI_URL })
+ *   : await createClassifier("./models/sst2");
+ * const [best] = await classify("I love it", { model: classifier });
+ */
+export interface TextClassifier {
+  readonly task: "classify";
+  /** True once {@link TextClassifier.dispose} has run. */
+  readonly disposed: boolean;
+  /** Classifies one text: its labels, best first. */
+  classify(text: string, options?: ClassifyCallOptions): Promise<Classification[]>;
+  /** Classifies many texts: one list of labels per text, in input order. */
+  classify(texts: string[], options?: ClassifyCallOptions): Promise<Classification[][]>;
+  /** Frees what the classifier holds (a remote one only marks itself disposed). Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
  * A text classifier that keeps its model loaded: create it once, classify many times, `dispose()` it when done.
  *
  * @example
@@ -43,7 +66,7 @@ export const CLASSIFY_TASK: TaskInfo = {
  * const all = await classifier.classify(["good", "bad"], { topK: null });
  * await classifier.dispose();
  */
-export interface Classifier extends EncoderHandle {
+export interface Classifier extends TextClassifier, EncoderHandle {
   readonly task: "classify";
   /** Label names by class index. */
   readonly labels: Readonly<Record<number, string>>;

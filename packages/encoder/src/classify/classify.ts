@@ -3,17 +3,17 @@ import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkTexts, checkTopK } from "../shared/validate.js";
-import { type Classifier, createClassifier } from "./classifier.js";
+import { createClassifier, type TextClassifier } from "./classifier.js";
 import { type Classification, CLASSIFY_CALL_OPTION_NAMES, type ClassifyCallOptions } from "./types.js";
 
 /**
- * Options of {@link classify}: the model (folder, Hub id or {@link Classifier}; the embedded sentiment model when
- * omitted), how to load it (`load`), a `signal`, and the call options.
+ * Options of {@link classify}: the model (folder, Hub id, a `Classifier`, or a remote classifier from
+ * `createRemoteClassifier`; the embedded sentiment model when omitted), how to load it (`load`), a `signal`, and the call options.
  *
  * @example
  * const options: ClassifyOptions = { model: "./models/sst2", topK: null, load: { threads: 2 } };
  */
-export interface ClassifyOptions extends TaskOptions<Classifier>, ClassifyCallOptions {}
+export interface ClassifyOptions extends TaskOptions<TextClassifier>, ClassifyCallOptions {}
 
 /**
  * The option names of {@link ClassifyOptions}: anything else is refused with an `InputError`.
@@ -23,7 +23,7 @@ export interface ClassifyOptions extends TaskOptions<Classifier>, ClassifyCallOp
  */
 export const CLASSIFY_OPTION_NAMES = optionNames<ClassifyOptions>()([...TASK_OPTION_NAMES, ...CLASSIFY_CALL_OPTION_NAMES]);
 
-const classifiers = taskCache<Classifier>();
+const classifiers = taskCache<TextClassifier>();
 
 /**
  * Classifies text, for example its sentiment, with an encoder (BERT-family) sequence-classification model.

@@ -2,8 +2,8 @@ import { DisposedError, InputError, SessionError, throwIfAborted } from "@proj/c
 import { remoteError } from "@proj/core/internal";
 
 /**
- * Where a remote encoder handle sends its calls, and how: what {@link createRemoteEmbedder} and
- * {@link createRemoteReranker} share.
+ * Where a remote encoder handle sends its calls, and how: what {@link createRemoteEmbedder},
+ * {@link createRemoteReranker} and {@link createRemoteClassifier} share.
  *
  * @example
  * const options: RemoteEndpointOptions = { baseURL: "http://127.0.0.1:8080", apiKey: process.env.TEI_KEY, timeoutMs: 30_000 };

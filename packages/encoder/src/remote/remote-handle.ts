@@ -1,7 +1,7 @@
 import type { RemoteEndpoint } from "./http.js";
 
 /**
- * What every remote handle (embedder, reranker) shares: the endpoint it talks to, described by `baseURL`, `kind` and
+ * What every remote handle (embedder, reranker, classifier) shares: the endpoint it talks to, described by `baseURL`, `kind` and
  * `modelId`, and its disposal. The task's own method lives in the subclass.
  *
  * @example
