@@ -20,11 +20,12 @@ import { join, resolve } from "node:path";
 import { BENCH_MODELS_DIR, REPO_ROOT, dataDir } from "./lib/context.mjs";
 import { writeReport } from "./lib/report.mjs";
 
-export const SCENARIOS = ["classification", "generation", "batched-generation", "seq2seq", "tokenization", "memory", "server"];
+export const SCENARIOS = ["classification", "embedding", "generation", "batched-generation", "seq2seq", "tokenization", "memory", "server"];
 
 /** Which packages (dist) and bench models each scenario needs. */
 const NEEDS = {
   classification: { packages: ["core", "encoder"], models: ["distilbert"] },
+  embedding: { packages: ["core", "encoder"], models: ["minilm"] },
   generation: { packages: ["core", "decoder"], models: ["gpt2"] },
   "batched-generation": { packages: ["core", "decoder"], models: ["gpt2"] },
   seq2seq: { packages: ["core", "seq2seq"], models: ["t5"] },

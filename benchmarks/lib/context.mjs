@@ -14,12 +14,12 @@ export const BENCH_MODELS_DIR = process.env.PROJ_BENCH_MODELS ?? join(REPO_ROOT,
 /**
  * A model folder by size: `"tiny"` is a committed fixture (SDK overhead dominates), `"bench"` a bench-size
  * random-weight model with the shape of a real one (built on demand by bench_models.py).
- * @param {"encoder" | "decoder" | "seq2seq"} kind
+ * @param {"encoder" | "embedding" | "decoder" | "seq2seq"} kind
  * @param {"tiny" | "bench"} size
  */
 export function modelDir(kind, size) {
-  const tiny = { encoder: "bert-seq-cls", decoder: "gpt2", seq2seq: "t5" }[kind];
-  const bench = { encoder: "distilbert", decoder: "gpt2", seq2seq: "t5" }[kind];
+  const tiny = { encoder: "bert-seq-cls", embedding: "bert-embed", decoder: "gpt2", seq2seq: "t5" }[kind];
+  const bench = { encoder: "distilbert", embedding: "minilm", decoder: "gpt2", seq2seq: "t5" }[kind];
   return size === "tiny" ? join(FIXTURES_DIR, tiny) : join(BENCH_MODELS_DIR, bench);
 }
 
@@ -27,6 +27,8 @@ export function modelDir(kind, size) {
 export const MODEL_LABELS = {
   "encoder:tiny": "tiny BERT fixture (hidden 8, 2 layers)",
   "encoder:bench": "DistilBERT-shaped (6 layers, dim 768, 67M params)",
+  "embedding:tiny": "tiny BERT embedding fixture (hidden 8, 2 layers)",
+  "embedding:bench": "MiniLM-shaped, as all-MiniLM-L6-v2 (6 layers, hidden 384, 23M params)",
   "decoder:tiny": "tiny GPT-2 fixture (n_embd 16, 2 layers)",
   "decoder:bench": "GPT-2-small-shaped (12 layers, n_embd 768, 124M params)",
   "seq2seq:tiny": "tiny T5 fixture (d_model 8)",

@@ -60,6 +60,31 @@ export function encoderBatch(session, batch) {
   return session.run(feeds);
 }
 
+/**
+ * Mean pooling of an encoder's `last_hidden_state` [rows, width, size] over each row's real tokens (the first
+ * `lengths[r]`, right padding), then L2 normalization: one Float32Array per row.
+ */
+export function meanPoolNormalized(hidden, lengths) {
+  const [rows, width, size] = hidden.dims;
+  const data = hidden.data;
+  const out = [];
+  for (let r = 0; r < rows; r++) {
+    const sum = new Float64Array(size);
+    const length = lengths[r];
+    for (let t = 0; t < length; t++) {
+      const from = (r * width + t) * size;
+      for (let d = 0; d < size; d++) sum[d] += data[from + d];
+    }
+    let norm = 0;
+    for (let d = 0; d < size; d++) norm += (sum[d] / length) ** 2;
+    const scale = 1 / (length * Math.max(Math.sqrt(norm), 1e-12));
+    const vector = new Float32Array(size);
+    for (let d = 0; d < size; d++) vector[d] = sum[d] * scale;
+    out.push(vector);
+  }
+  return out;
+}
+
 /** Past/present cache names of a decoder graph, with heads and head size (from the graph, else the config). */
 export function kvEntries(session, fallback) {
   const meta = new Map((session.inputMetadata ?? []).map((m) => [m.name, m]));

@@ -11,7 +11,8 @@ const LOWER_IS_BETTER = new Set(["ms", "ttftMs", "tpotMs", "ttftP50", "ttftP95"]
  * @property {number} units - work done (sentences, tokens, requests) for the throughput
  * @property {number} [ttftMs] - time to first token
  * @property {number} [tpotMs] - time per output token after the first
- * @property {unknown} [check] - something that must be equal across contenders doing the same work (token ids)
+ * @property {unknown} [check] - something that must be equal across contenders doing the same work (token ids), or
+ *   agree by the case's `agree` function (vectors equal within a tolerance)
  * @property {Record<string, number>} [extra] - more numeric metrics, summarized like the others
  */
 
@@ -31,9 +32,14 @@ const LOWER_IS_BETTER = new Set(["ms", "ttftMs", "tpotMs", "ttftP50", "ttftP95"]
  * metrics the runs report, and per-round speed ratios of @proj against each other contender (a ratio from
  * runs done seconds apart is steadier on a noisy machine than a ratio of medians).
  *
- * @param {{ name: string, unit: string, contenders: Contender[], warmup: number, reps: number, log?: (s: string) => void }} spec
+ * The contenders' `check` outputs are compared: by default those of the first round, for exact equality; with
+ * `agree`, those of every round, by that function (called between rounds, untimed), and the case is consistent
+ * when every round agrees.
+ *
+ * @param {{ name: string, unit: string, contenders: Contender[], warmup: number, reps: number, log?: (s: string) => void,
+ *   agree?: (checks: Record<string, unknown>) => { same: boolean, values: Record<string, unknown> } }} spec
  */
-export async function measureCase({ name, unit, contenders, warmup, reps, log = () => {} }) {
+export async function measureCase({ name, unit, contenders, warmup, reps, log = () => {}, agree }) {
   const active = contenders.filter(Boolean);
   for (const c of active) await c.setup?.();
   try {
@@ -44,7 +50,10 @@ export async function measureCase({ name, unit, contenders, warmup, reps, log = 
     const samples = Object.fromEntries(active.map((c) => [c.id, []]));
     /** @type {Record<string, unknown>} */
     const checks = {};
+    const verdicts = [];
     for (let rep = 0; rep < reps; rep++) {
+      /** @type {Record<string, unknown>} */
+      const roundChecks = {};
       for (const c of active) {
         globalThis.gc?.();
         const start = performance.now();
@@ -55,7 +64,9 @@ export async function measureCase({ name, unit, contenders, warmup, reps, log = 
         if (out.tpotMs !== undefined) sample.tpotMs = out.tpotMs;
         samples[c.id].push(sample);
         if (rep === 0 && out.check !== undefined) checks[c.id] = out.check;
+        if (agree && out.check !== undefined) roundChecks[c.id] = out.check;
       }
+      if (agree) verdicts.push(agree(roundChecks));
       log(`  ${name} round ${rep + 1}/${reps}: ${active.map((c) => `${c.id} ${fmt(samples[c.id].at(-1).ms)} ms`).join(", ")}`);
     }
     return {
@@ -66,7 +77,7 @@ export async function measureCase({ name, unit, contenders, warmup, reps, log = 
       contenders: Object.fromEntries(active.map((c) => [c.id, { ...summaries(samples[c.id]), ...(c.note ? { note: c.note } : {}) }])),
       ratios: ratiosOf(samples),
       vsFloor: vsFloor(samples),
-      consistent: consistency(checks),
+      consistent: agree ? agreement(verdicts) : consistency(checks),
     };
   } finally {
     for (const c of active) await c.teardown?.();
@@ -116,6 +127,14 @@ function consistency(checks) {
     same: entries.every(([, v]) => JSON.stringify(v) === reference),
     values: Object.fromEntries(entries.map(([k, v]) => [k, short(v)])),
   };
+}
+
+/** Every round's verdict of `agree`: the first disagreeing round's values, else the last round's. */
+function agreement(verdicts) {
+  if (verdicts.length === 0) return undefined;
+  const failed = verdicts.findIndex((v) => !v.same);
+  const shown = verdicts[failed < 0 ? verdicts.length - 1 : failed];
+  return { same: failed < 0, rounds: verdicts.length, ...(failed < 0 ? {} : { round: failed + 1 }), values: shown.values };
 }
 
 function short(value) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { measureCase } from "../lib/harness.mjs";
 import { percentile, quantile, summarize } from "../lib/stats.mjs";
 import { barChart } from "../lib/svg.mjs";
+import { maxAbsDiff, vectorsAgree } from "../lib/vectors.mjs";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -79,6 +80,27 @@ describe("the harness", () => {
       reps: 1,
     });
     expect(result.consistent.same).toBe(false);
+  });
+
+  it("checks every round with an agree function: one round's vectors off by more than the tolerance flags the case", async () => {
+    let round = 0;
+    const result = await measureCase({
+      name: "vectors",
+      unit: "texts",
+      contenders: [
+        { id: "proj", run: async () => ({ units: 1, check: [new Float32Array([0.6, 0.8])] }) },
+        { id: "floor", run: async () => ({ units: 1, check: [new Float32Array([0.6, round++ === 1 ? 0.81 : 0.80005])] }) },
+      ],
+      warmup: 0,
+      reps: 3,
+      agree: vectorsAgree(1e-4),
+    });
+    expect(result.consistent).toMatchObject({ same: false, rounds: 3, round: 2 });
+    expect(result.consistent.values["max |floor − proj|"]).toBeCloseTo(0.01, 6);
+    const close = vectorsAgree(1e-4)({ proj: [[0.6, 0.8]], floor: [[0.6, 0.80005]] });
+    expect(close.same).toBe(true);
+    expect(maxAbsDiff([[1, 2]], [[1]])).toBe(Number.POSITIVE_INFINITY);
+    expect(maxAbsDiff([[1, Number.NaN]], [[1, 2]])).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("summarizes with medians and interpolated quantiles, percentiles by nearest rank", () => {
