@@ -84,7 +84,7 @@ export async function search(
   k: number,
   options: { exact?: boolean; nprobes?: number; refineFactor?: number } = {},
 ): Promise<Hit[]> {
-  let query = table.vectorSearch(vector).column("vector").distanceType("cosine").select(["id", "text"]).limit(k);
+  let query = table.vectorSearch(vector).column("vector").distanceType("cosine").select(["id", "text", "_distance"]).limit(k);
   if (options.exact) query = query.bypassVectorIndex();
   else {
     if (options.nprobes !== undefined) query = query.nprobes(options.nprobes);
