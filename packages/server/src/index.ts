@@ -1,7 +1,10 @@
 export { createServer, type ProjServer } from "./server/create-server.js";
-export type { ServerLimits, ServerOptions } from "./server/options.js";
+export type { ServerLimits, ServerLoggerOptions, ServerOptions } from "./server/options.js";
 export type { ServedModel, ServedTask } from "./server/served-models.js";
 export type { TaskModels } from "./tasks/task-models.js";
 export { ServerMetrics, type ServerMetricsOptions } from "./metrics/server-metrics.js";
 export { HttpError, type HttpErrorOptions, type OpenAIErrorBody } from "./errors/http-error.js";
 export { toHttpError } from "./errors/to-http-error.js";
+export { RequestTimeoutError } from "./errors/request-timeout-error.js";
+export { checkListenAddress, type ServerSecurity } from "./security/server-security.js";
+export { isLoopbackHost } from "./security/loopback.js";

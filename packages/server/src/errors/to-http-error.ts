@@ -1,5 +1,6 @@
 import { AbortError, DisposedError, InputError, ModelNotFoundError, OverloadedError, ProjError } from "@proj/core";
 import { HttpError } from "./http-error.js";
+import { RequestTimeoutError } from "./request-timeout-error.js";
 
 /**
  * What {@link toHttpError} needs to know about the server's state.
@@ -30,6 +31,20 @@ const FRAMEWORK_CODES: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_content_length",
 };
+
+/**
+ * The answer to work cancelled by the server's `maxRequestSeconds`: 504 `request_timeout`.
+ *
+ * @example
+ * reply.code(504).send(requestTimedOut(120).toBody());
+ */
+export function requestTimedOut(seconds: number, cause?: unknown): HttpError {
+  return new HttpError(
+    504,
+    `The request ran longer than this server's limit of ${seconds} s (maxRequestSeconds) and was cancelled; ask for less (a lower max_tokens, fewer inputs) or retry later`,
+    { code: "request_timeout", cause },
+  );
+}
 
 /** The SDK's message for a prompt that does not fit: "... exceeds the model's context of 2048 tokens". */
 const CONTEXT_EXCEEDED = /exceeds the model's context of (\d+) tokens/;
@@ -62,7 +77,8 @@ function contextLengthMessage(error: InputError, context: number): string {
  * CommonJS builds) is understood too. `InputError` -> 400 (`context_length_exceeded` when the prompt does not fit,
  * with advice a wire client can follow), a chat template that fails (`TemplateError`, code `TEMPLATE`, e.g. its
  * `raise_exception(...)`) -> 400 `chat_template_error` with the template's message, `ModelNotFoundError` -> 404,
- * `OverloadedError` -> 429 with `Retry-After`, `AbortError`/`DisposedError` while closing -> 503, malformed JSON ->
+ * `OverloadedError` -> 429 with `Retry-After`, the server's `maxRequestSeconds` passed ({@link RequestTimeoutError}) -> 504
+ * `request_timeout`, `AbortError`/`DisposedError` while closing -> 503 (otherwise 499), malformed JSON ->
  * 400, a body over the limit -> 413, a content type other than JSON -> 415, other failures -> 500.
  *
  * @example
@@ -90,6 +106,8 @@ export function toHttpError(error: unknown, context: ErrorContext = {}): HttpErr
     return new HttpError(400, error.message, { param: "messages", code: "chat_template_error", cause: error });
   }
   if (ModelNotFoundError.isInstance(error)) return new HttpError(404, error.message, { code: "model_not_found", cause: error });
+  const timeout = RequestTimeoutError.find(error);
+  if (timeout) return requestTimedOut(timeout.seconds, error);
   if (AbortError.isInstance(error) || DisposedError.isInstance(error)) {
     return context.closing
       ? new HttpError(503, "The server is shutting down; the request was cancelled", { code: "shutting_down", cause: error })

@@ -4,7 +4,7 @@ import { checkLoadOptions, checkOptions } from "@proj/core/internal";
 import { createGenerator, type Generator, type LocalGenerator, type RemoteGenerator } from "@proj/decoder";
 import Fastify, { type FastifyInstance } from "fastify";
 import { HttpError } from "../errors/http-error.js";
-import { toHttpError } from "../errors/to-http-error.js";
+import { requestTimedOut, toHttpError } from "../errors/to-http-error.js";
 import { ServerMetrics } from "../metrics/server-metrics.js";
 import { registerChatCompletions } from "../openai/chat-completions.js";
 import { registerCompletions } from "../openai/completions.js";
@@ -13,11 +13,16 @@ import { registerEmbeddingRoutes } from "../tasks/embedding-routes.js";
 import { registerEncoderRoutes } from "../tasks/encoder-routes.js";
 import { registerSeq2SeqRoutes } from "../tasks/seq2seq-routes.js";
 import { type LoadedTask, loadTaskModels } from "../tasks/task-models.js";
+import { ApiKeys } from "../security/api-keys.js";
+import { registerAuthentication } from "../security/authenticate.js";
+import { registerCors } from "../security/cors.js";
+import { checkListenAddress, checkSecurity } from "../security/server-security.js";
 import { registerBasicRoutes } from "./basic-routes.js";
+import { closeConnections } from "./close-connections.js";
+import { answerClientError, type ConnectionTimeouts, capConnections, connectionTimeouts, httpServerOptions } from "./connection-limits.js";
 import type { ServerContext } from "./context.js";
 import { InFlight } from "./in-flight.js";
-import { SERVER_OPTION_NAMES, type ServerOptions } from "./options.js";
-import { closeConnections } from "./close-connections.js";
+import { SERVER_OPTION_NAMES, type ServerLoggerOptions, type ServerOptions } from "./options.js";
 import { labelToId, modelIdOf, type ServedModel, ServedModels } from "./served-models.js";
 
 /**
@@ -41,7 +46,11 @@ export interface ProjServer {
   readonly generator: Generator | undefined;
   /** Its base URL once listening (`http://127.0.0.1:8000`). */
   readonly url: string | undefined;
-  /** Starts listening; resolves with the base URL. Port 0 picks a free port. */
+  /**
+   * Starts listening; resolves with the base URL. Port 0 picks a free port. A host other machines can reach
+   * (`0.0.0.0`, `::`, a LAN address) is refused with an `InputError` unless the server has `apiKeys` (or
+   * `insecureNoAuth`).
+   */
   listen(port?: number, host?: string): Promise<string>;
   /**
    * Graceful shutdown: stops accepting connections, answers new requests on open connections with 503, waits for
@@ -53,16 +62,19 @@ export interface ProjServer {
 /**
  * Creates an OpenAI-compatible server for a decoder-only model, with continuous batching of concurrent requests,
  * task endpoints, `/health` and Prometheus `/metrics`. Loads the models it is given by name; call `listen()` to
- * serve and `close()` to shut down gracefully.
+ * serve and `close()` to shut down gracefully. With `apiKeys`, every route but `/health` asks for a key; `cors`
+ * lets browsers on other origins in; the limits bound slow clients and long requests.
  *
  * @example
- * const server = await createServer({ model: "./models/gpt2", maxSequences: 16, maxQueue: 64 });
- * const url = await server.listen(8000, "127.0.0.1");
- * // new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" }).completions.create({ model: "gpt2", prompt: "Hello" })
+ * const server = await createServer({ model: "./models/gpt2", maxSequences: 16, maxQueue: 64, apiKeys: [process.env.PROJ_API_KEY!] });
+ * const url = await server.listen(8000, "0.0.0.0"); // a non-loopback address needs apiKeys
+ * // new OpenAI({ baseURL: `${url}/v1`, apiKey: process.env.PROJ_API_KEY }).completions.create({ model: "gpt2", prompt: "Hello" })
  * process.on("SIGTERM", () => server.close());
  */
 export async function createServer(serverOptions: ServerOptions): Promise<ProjServer> {
   const options = checkOptions(serverOptions, "createServer()", SERVER_OPTION_NAMES);
+  checkSecurity(options);
+  const timeouts = connectionTimeouts(options);
   if (options.model !== undefined && options.generator !== undefined) {
     throw new InputError("Pass either model or generator to createServer, not both");
   }
@@ -111,7 +123,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<ProjSe
     throw error;
   }
 
-  const inFlight = new InFlight();
+  const inFlight = new InFlight({ maxRequestSeconds: options.maxRequestSeconds });
   let closing = false;
   const context: ServerContext = {
     models,
@@ -123,7 +135,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<ProjSe
       return closing;
     },
   };
-  const app = buildApp(options, context);
+  const app = buildApp(options, context, timeouts);
   let url: string | undefined;
   let closed: Promise<void> | undefined;
   return {
@@ -136,6 +148,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<ProjSe
       return url;
     },
     async listen(port = 8000, host = "127.0.0.1") {
+      checkListenAddress(host, options);
       url = await app.listen({ port, host });
       return url;
     },
@@ -155,16 +168,21 @@ export async function createServer(serverOptions: ServerOptions): Promise<ProjSe
   };
 }
 
-function buildApp(options: ServerOptions, context: ServerContext): FastifyInstance {
+function buildApp(options: ServerOptions, context: ServerContext, timeouts: ConnectionTimeouts): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: loggerOptions(options.logger),
     bodyLimit: options.maxBodyBytes ?? 1024 * 1024,
     // Requests that reach a closing server get our own 503 (OpenAI error shape), /health says "draining".
     return503OnClosing: false,
     forceCloseConnections: "idle",
+    http: httpServerOptions(timeouts),
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    clientErrorHandler: answerClientError(timeouts),
   });
+  const overCap = options.maxConnections === undefined ? undefined : capConnections(app.server, options.maxConnections);
   app.addHook("onRequest", (request, reply, done) => {
-    const endInFlight = context.inFlight.begin();
+    const endInFlight = context.inFlight.begin(reply.raw);
     const record = context.metrics.requestStarted();
     const started = performance.now();
     reply.raw.once("close", () => {
@@ -177,12 +195,19 @@ function buildApp(options: ServerOptions, context: ServerContext): FastifyInstan
       reply.code(503).header("connection", "close").header("retry-after", "1").send(http.toBody());
       return;
     }
+    if (overCap?.(request, reply)) return;
     done();
   });
+  // CORS first (its hook answers preflights, which carry no key), then the key check, before any body is read.
+  if (options.cors) registerCors(app, options.cors.origins);
+  registerAuthentication(app, new ApiKeys(options.apiKeys ?? []), { metricsPublic: options.metricsPublic === true });
   // Fastify reads text/plain bodies as strings by default; the API takes JSON only, so any other type is a 415.
   app.removeContentTypeParser("text/plain");
   app.setErrorHandler((error, request, reply) => {
-    const http = toHttpError(error, { closing: context.closing });
+    let http = toHttpError(error, { closing: context.closing });
+    // Work cancelled by the request's own deadline is a timeout, not the client's cancel.
+    const limit = context.inFlight.maxRequestSeconds;
+    if (http.status === 499 && limit !== undefined && context.inFlight.timedOut(reply.raw)) http = requestTimedOut(limit, error);
     if (http.status >= 500) request.log.error({ err: error }, http.message);
     return reply.code(http.status).headers(http.headers).send(http.toBody());
   });
@@ -198,4 +223,11 @@ function buildApp(options: ServerOptions, context: ServerContext): FastifyInstan
   registerEmbeddingRoutes(app, context);
   registerSeq2SeqRoutes(app, context);
   return app;
+}
+
+/** Fastify's logger options: pino with the credentials a request may carry redacted. */
+function loggerOptions(logger: ServerOptions["logger"]): false | (ServerLoggerOptions & { redact: string[] }) {
+  if (logger === undefined || logger === false) return false;
+  const redact = ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'];
+  return logger === true ? { level: "info", redact } : { level: "info", ...logger, redact };
 }

@@ -2,13 +2,15 @@ import type { LoadOptions } from "@proj/core";
 import { optionNames } from "@proj/core/internal";
 import type { Generator } from "@proj/decoder";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
+import type { ServerSecurity } from "../security/server-security.js";
 import type { TaskModels } from "../tasks/task-models.js";
 
 /**
- * Limits of a server: how much work it takes on before it refuses (429) or cuts (400/413).
+ * Limits of a server: how much work it takes on before it refuses (429, 503) or cuts (400, 408, 413, 504), and how
+ * long it waits for slow clients. Each refusal is answered with an OpenAI error body and a stable `code`.
  *
  * @example
- * const limits: ServerLimits = { maxSequences: 32, maxTokens: 65_536, maxQueue: 128, shutdownTimeoutMs: 60_000 };
+ * const limits: ServerLimits = { maxSequences: 32, maxQueue: 128, maxRequestSeconds: 120, headersTimeoutMs: 10_000, maxConnections: 512 };
  */
 export interface ServerLimits {
   /**
@@ -24,6 +26,27 @@ export interface ServerLimits {
   maxBodyBytes?: number;
   /** How long `close()` waits for in-flight requests before cancelling them, in milliseconds. @defaultValue 30000 */
   shutdownTimeoutMs?: number;
+  /**
+   * Most wall time of one request, queue wait included, in seconds: past it the work is cancelled (its batch rows
+   * freed) and the request answered 504 `request_timeout`; a stream already started gets an error event and ends
+   * without `[DONE]`. @defaultValue no limit
+   */
+  maxRequestSeconds?: number;
+  /**
+   * How long a client may take to send a request's headers, in milliseconds; past it the connection is answered
+   * 408 `client_timeout` and closed, so a client dribbling its headers (slow loris) does not hold the connection.
+   * @defaultValue 30000
+   */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (headers and body), in milliseconds; past it 408 `client_timeout`. @defaultValue 60000 */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open between requests, in milliseconds. @defaultValue 72000 */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Most open connections; a request on a connection past the cap is answered 503 `too_many_connections` with
+   * `Retry-After` and the connection closed. @defaultValue no limit
+   */
+  maxConnections?: number;
 }
 
 /**
@@ -33,7 +56,7 @@ export interface ServerLimits {
  * @example
  * const options: ServerOptions = { model: "./models/gpt2", maxSequences: 16, maxQueue: 64, tasks: { classify: "./models/sst2" } };
  */
-export interface ServerOptions extends ServerLimits {
+export interface ServerOptions extends ServerLimits, ServerSecurity {
   /** A decoder-only model (folder or Hub id) for `/v1/completions` and `/v1/chat/completions`; loaded and disposed by the server. */
   model?: string;
   /**
@@ -58,8 +81,25 @@ export interface ServerOptions extends ServerLimits {
   tasks?: TaskModels;
   /** The metrics to publish (create one first when you pass a `generator`). @defaultValue a new {@link ServerMetrics} */
   metrics?: ServerMetrics;
-  /** Fastify's logger: `true` logs requests as JSON lines (pino). @defaultValue false */
-  logger?: boolean;
+  /**
+   * Fastify's logger: `true` logs requests as JSON lines (pino) on stdout; `{ level, stream }` picks the level and
+   * where the lines go. Authorization headers are redacted, so API keys never reach the log. @defaultValue false
+   */
+  logger?: boolean | ServerLoggerOptions;
+}
+
+/**
+ * Where and how much the server logs (see {@link ServerOptions.logger}).
+ *
+ * @example
+ * const lines: string[] = [];
+ * const logger: ServerLoggerOptions = { level: "info", stream: { write: (line) => lines.push(line) } };
+ */
+export interface ServerLoggerOptions {
+  /** pino level: `"fatal"`, `"error"`, `"warn"`, `"info"`, `"debug"` or `"trace"`. @defaultValue "info" */
+  level?: string;
+  /** Where the JSON lines are written. @defaultValue stdout */
+  stream?: { write(line: string): void };
 }
 
 /**
@@ -73,6 +113,15 @@ export const SERVER_OPTION_NAMES = optionNames<ServerOptions>()([
   "maxQueue",
   "maxBodyBytes",
   "shutdownTimeoutMs",
+  "maxRequestSeconds",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
+  "keepAliveTimeoutMs",
+  "maxConnections",
+  "apiKeys",
+  "cors",
+  "metricsPublic",
+  "insecureNoAuth",
   "model",
   "generator",
   "modelId",
