@@ -9,13 +9,13 @@ import { loadBenchmark, PARAPHRASE_SCORE } from "./data.js";
 import { precisionVariants } from "./precisions.js";
 import { recallAt, recallLine } from "./recall.js";
 import { rerankHits } from "./rerank-hits.js";
-import { type AnnKind, buildAnnIndex, type Hit, indexDocs, openTable, search } from "./store.js";
+import { type AnnKind, buildAnnIndex, buildTextIndex, type Hit, hybridSearch, indexDocs, openTable, search, textSearch } from "./store.js";
 import { tfidfSearch } from "./tfidf.js";
 
 export const USAGE = `Semantic search over captions with @proj/encoder and LanceDB.
 
   node dist/main.js [--data DIR] [--db DIR] [--reindex] [--model M] --query "a dog runs on the beach" [--query ...]
-  node dist/main.js --eval [--reranker M] [--candidates N] [--index ivf-pq|hnsw-sq] [--precisions]
+  node dist/main.js --eval [--reranker M] [--candidates N] [--index ivf-pq|hnsw-sq] [--hybrid] [--precisions]
 
   --data DIR       the shared data folder (default $PROJ_SHARED_DIR/data, else ../shared/data beside the repository)
   --db DIR         the LanceDB folder (default ./captions.lancedb); the table "captions" is built once and reused
@@ -26,6 +26,7 @@ export const USAGE = `Semantic search over captions with @proj/encoder and Lance
   --candidates N   how many candidates the reranker reads (default 50)
   --eval           recall@1/5/10 on STS-B dev paraphrases (gold >= ${PARAPHRASE_SCORE}), with a TF-IDF baseline
   --index KIND     also build an ANN index (ivf-pq or hnsw-sq) and report its recall against the exact search
+  --hybrid         also report LanceDB's full-text (BM25) search and a hybrid of it with the vector search (RRF)
   --precisions     also report recall with fewer dimensions, int8 and binary embeddings (in memory)`;
 
 const TABLE = "captions";
@@ -52,6 +53,7 @@ export async function run(argv: string[], print: (line: string) => void): Promis
       eval: { type: "boolean", default: false },
       index: { type: "string" },
       precisions: { type: "boolean", default: false },
+      hybrid: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -124,6 +126,20 @@ export async function run(argv: string[], print: (line: string) => void): Promis
       relevant,
     ),
   );
+
+  if (values.hybrid) {
+    started = performance.now();
+    await buildTextIndex(table);
+    print(`built a full-text (BM25) index in ${seconds(started)} s`);
+    const bm25: number[][] = [];
+    const hybrid: number[][] = [];
+    for (const [q, text] of queries.entries()) {
+      bm25.push((await textSearch(table, text, k)).map((h) => h.id));
+      hybrid.push((await hybridSearch(table, text, vectors[q] as Float32Array, k)).map((h) => h.id));
+    }
+    print(recallLine("LanceDB full-text BM25", bm25, relevant));
+    print(recallLine("LanceDB hybrid: embed + BM25, RRF", hybrid, relevant));
+  }
 
   if (values.reranker) {
     started = performance.now();

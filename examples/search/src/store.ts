@@ -1,5 +1,5 @@
 // The vector store: a LanceDB table of (id, text, vector) rows on disk, filled in batches and searched by cosine.
-import { connect, Index, type Table } from "@lancedb/lancedb";
+import { connect, Index, rerankers, type Table } from "@lancedb/lancedb";
 import type { TextEmbedder } from "@proj/encoder";
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
 
@@ -112,4 +112,48 @@ export async function buildAnnIndex(table: Table, kind: AnnKind): Promise<void> 
       ? Index.ivfPq({ distanceType: "cosine", numPartitions, numSubVectors })
       : Index.hnswSq({ distanceType: "cosine", numPartitions });
   await table.createIndex("vector", { config, replace: true });
+}
+
+/**
+ * Builds LanceDB's full-text (BM25) index on the text column, for {@link textSearch} and {@link hybridSearch}.
+ *
+ * @example
+ * await buildTextIndex(table);
+ */
+export async function buildTextIndex(table: Table): Promise<void> {
+  await table.createIndex("text", { config: Index.fts(), replace: true });
+}
+
+/**
+ * The `k` rows that match the words of `text` best by BM25 (needs {@link buildTextIndex}); `score` is BM25's.
+ *
+ * @example
+ * const hits = await textSearch(table, "dog running in the grass", 10);
+ */
+export async function textSearch(table: Table, text: string, k: number): Promise<Hit[]> {
+  const rows = (await table.search(text, "fts").select(["id", "text", "_score"]).limit(k).toArray()) as Array<DocRow & { _score: number }>;
+  return rows.map((row) => ({ id: row.id, text: row.text, score: row._score }));
+}
+
+/**
+ * Hybrid search: the exact vector search and the BM25 search, merged by reciprocal rank fusion (each row scores
+ * the sum of 1 / (60 + its rank) over the two lists); `score` is the fused score. Needs {@link buildTextIndex}.
+ *
+ * @example
+ * const [query] = await embed(["dog running in the grass"]);
+ * const hits = await hybridSearch(table, "dog running in the grass", query, 10);
+ */
+export async function hybridSearch(table: Table, text: string, vector: Float32Array, k: number): Promise<Hit[]> {
+  const rows = (await table
+    .query()
+    .fullTextSearch(text)
+    .nearestTo(vector)
+    .column("vector")
+    .distanceType("cosine")
+    .bypassVectorIndex()
+    .rerank(await rerankers.RRFReranker.create())
+    .select(["id", "text"])
+    .limit(k)
+    .toArray()) as Array<DocRow & { _relevance_score: number }>;
+  return rows.map((row) => ({ id: row.id, text: row.text, score: row._relevance_score }));
 }
