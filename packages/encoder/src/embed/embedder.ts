@@ -8,7 +8,7 @@ import { requireHead } from "../shared/head.js";
 import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../shared/options.js";
 import type { TaskInfo } from "../shared/task.js";
 import { checkChoice, checkInteger, describe } from "../shared/validate.js";
-import { encodeRows, windowPlan } from "../shared/windows.js";
+import { type EncodedRows, encodeRows, windowPlan } from "../shared/windows.js";
 import { normalizeInPlace, pool } from "./pool.js";
 import { quantize } from "./quantize.js";
 import { readSentenceTransformers, type SentenceTransformersConfig } from "./st-config.js";
@@ -156,9 +156,10 @@ class EmbedderHandle extends BaseHandle implements Embedder {
     if (texts.length === 0) return [];
     const plan = windowPlan(this.maxLength, options.maxLength, options.stride, truncation === "window" ? "window" : "truncate");
     const prompted = prompt === "" ? texts : texts.map((t) => prompt + t);
-    if (truncation === "error") await this.#refuseLong(prompted, plan.maxLength);
-
-    const { rows, owner } = await encodeRows(this.encoder.model.tokenizer, prompted, plan);
+    const { rows, owner } =
+      truncation === "error"
+        ? await this.#encodeFitting(prompted, plan.maxLength)
+        : await encodeRows(this.encoder.model.tokenizer, prompted, plan);
     const outputs = await forwardRows(this.encoder, rows, [this.#output], batchSize, options.signal);
     const vectors = this.#pool(
       texts.length,
@@ -175,7 +176,7 @@ class EmbedderHandle extends BaseHandle implements Embedder {
     return single ? (result[0] as Embedding) : result;
   }
 
-  /** Pools each row and averages the rows (windows) of each text. */
+  /** Pools each row and averages the rows (windows) of each text; a text of one row keeps its pooled row as it is. */
   #pool(
     count: number,
     rows: readonly Encoding[],
@@ -184,16 +185,18 @@ class EmbedderHandle extends BaseHandle implements Embedder {
     pooling: Pooling,
   ): Float64Array[] {
     const size = hidden[0]?.dims[1] ?? this.dimensions;
-    const sums = Array.from({ length: count }, () => new Float64Array(size));
+    const sums = new Array<Float64Array | undefined>(count);
     const counts = new Array<number>(count).fill(0);
     hidden.forEach((out, r) => {
       const text = owner[r] as number;
       const pooled = pool(out.data, (rows[r] as Encoding).ids.length, size, pooling);
-      const sum = sums[text] as Float64Array;
-      for (let d = 0; d < size; d++) sum[d] = (sum[d] as number) + (pooled[d] as number);
+      const sum = sums[text];
+      if (sum === undefined) sums[text] = pooled;
+      else for (let d = 0; d < size; d++) sum[d] = (sum[d] as number) + (pooled[d] as number);
       counts[text] = (counts[text] as number) + 1;
     });
-    return sums.map((sum, t) => {
+    return Array.from({ length: count }, (_, t) => {
+      const sum = sums[t] ?? new Float64Array(size);
       const n = counts[t] as number;
       if (n > 1) for (let d = 0; d < size; d++) sum[d] = (sum[d] as number) / n;
       return sum;
@@ -258,10 +261,11 @@ class EmbedderHandle extends BaseHandle implements Embedder {
     return text;
   }
 
-  async #refuseLong(texts: readonly string[], maxLength: number): Promise<void> {
+  /** Tokenizes the texts once, untruncated, and refuses the first one longer than `maxLength`: one row per text. */
+  async #encodeFitting(texts: readonly string[], maxLength: number): Promise<EncodedRows> {
     const encodings = await this.encoder.model.tokenizer.encodeBatch(texts);
     const long = encodings.findIndex((e) => e.ids.length > maxLength);
-    if (long < 0) return;
+    if (long < 0) return { rows: encodings, owner: encodings.map((_, i) => i) };
     throw new InputError(
       `texts[${long}] is ${(encodings[long] as Encoding).ids.length} tokens long; the model embeds at most ${maxLength}`,
       {

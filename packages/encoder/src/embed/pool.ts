@@ -34,7 +34,7 @@ export function pool(hidden: Float32Array, length: number, size: number, pooling
  */
 export function normalizeInPlace(vector: Float64Array): Float64Array {
   let sum = 0;
-  for (const v of vector) sum += v * v;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] as number) ** 2;
   const norm = Math.max(Math.sqrt(sum), 1e-12);
   for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
   return vector;
