@@ -154,6 +154,13 @@ function headline(report) {
       ]);
     }
   }
+  for (const c of find("embedding", (c) => c.size === "bench")) {
+    const label = `embedding sentences/s, bench, ${c.variant}`;
+    const t = c.ratios?.["proj/transformers.js"]?.throughput;
+    const f = c.ratios?.["proj/floor"]?.throughput;
+    rows.push([label, "proj ÷ transformers.js", "≥ 1.8×", ratio(t), verdict(t?.median, 1.8)]);
+    rows.push([label, "proj ÷ floor", "≥ 0.95×", ratio(f), verdict(f?.median, 0.95)]);
+  }
   for (const c of find("seq2seq", (c) => c.size === "bench")) {
     const f = c.ratios?.["proj/floor"]?.throughput?.median;
     rows.push([
@@ -200,7 +207,7 @@ export function writeReport(report, out, docsDir) {
       "**transformers.js** (`@huggingface/transformers`, pipeline as its docs show) and the **floor** (a bare loop of `onnxruntime-node` `InferenceSession.run` calls doing the same forward passes as proj, with tokenization by the same Rust `tokenizers` binding and greedy argmax: no SDK).",
     "- Each case: models loaded, one warm-up run each, then rounds of A B C (proj, transformers.js, floor) interleaved; medians over rounds, ± half the min–max range in percent.",
     "- Ratios are **speed ratios computed per round** (the three runs of a round are seconds apart) and then summarized: `proj ÷ X` > 1 means proj is faster (higher throughput, or lower latency).",
-    "- Model sizes: the **tiny** committed fixtures (SDK overhead dominates) and **bench**-size random-weight models with the shapes of real ones (DistilBERT, GPT-2 small, T5-small), built on demand by `packages/testing/builder/bench_models.py` into `.cache/bench-models/`.",
+    "- Model sizes: the **tiny** committed fixtures (SDK overhead dominates) and **bench**-size random-weight models with the shapes of real ones (DistilBERT, all-MiniLM-L6-v2, GPT-2 small, T5-small), built on demand by `packages/testing/builder/bench_models.py` into `.cache/bench-models/`.",
     "- Reproduce: `npm run bench` (full), `npm run bench -- --quick` (smoke), `node benchmarks/run.mjs --scenario generation --sizes bench`.",
     "",
   ];

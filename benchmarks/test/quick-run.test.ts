@@ -39,6 +39,7 @@ describe.skipIf(!SHARED)("npm run bench -- --quick", () => {
     expect(results.skipped).toEqual([]);
     expect(results.scenarios.map((s) => s.name)).toEqual([
       "classification",
+      "embedding",
       "generation",
       "batched-generation",
       "seq2seq",
@@ -51,7 +52,7 @@ describe.skipIf(!SHARED)("npm run bench -- --quick", () => {
 
   it("measures every case for the three contenders, with finite medians and per-round ratios", () => {
     const measured = results.scenarios.filter((s) => s.cases);
-    expect(measured.length).toBe(5);
+    expect(measured.length).toBe(6);
     for (const s of measured) {
       for (const c of s.cases ?? []) {
         const contenders = c.contenders as Record<string, { throughput: { median: number; n: number } }>;
@@ -67,7 +68,7 @@ describe.skipIf(!SHARED)("npm run bench -- --quick", () => {
     }
   });
 
-  it("has the contenders agree on the work done in the greedy and classification cases", () => {
+  it("has the contenders agree on the work done in the greedy, classification and embedding cases", () => {
     for (const s of results.scenarios) {
       for (const c of s.cases ?? []) {
         const consistent = c.consistent as { same: boolean; values: unknown } | undefined;
