@@ -60,7 +60,7 @@ async function wholeAnswer(
 ): Promise<unknown> {
   const results = await call.run({ ...call.params.options, signal: controller.signal });
   if (controller.signal.aborted || results.some((r) => r.sequences.some((s) => s.finishReason === "abort"))) {
-    throw toHttpError(new AbortError(), { closing: context.closing });
+    throw toHttpError(controller.signal.reason ?? new AbortError(), { closing: context.closing });
   }
   const metrics = results[0]?.metrics;
   if (metrics) context.metrics.observeGeneration(metrics);
@@ -101,7 +101,7 @@ async function streamAnswer(
   if (early && "error" in early) throw early.error;
   if (controller.signal.aborted) {
     await outcome;
-    throw toHttpError(new AbortError(), { closing: context.closing });
+    throw toHttpError(controller.signal.reason ?? new AbortError(), { closing: context.closing });
   }
 
   reply.hijack();
@@ -119,8 +119,8 @@ async function streamAnswer(
   }
   const { results } = end;
   if (controller.signal.aborted || results.some((r) => r.sequences.some((s) => s.finishReason === "abort"))) {
-    // The client is gone (nobody reads this), or shutdown cancelled it: say so and end without [DONE].
-    writer.send(toHttpError(new AbortError(), { closing: context.closing }).toBody());
+    // The client is gone (nobody reads this), its time ran out, or shutdown cancelled it: say so and end without [DONE].
+    writer.send(toHttpError(controller.signal.reason ?? new AbortError(), { closing: context.closing }).toBody());
     return writer.end();
   }
   const metrics = results[0]?.metrics;
