@@ -57,6 +57,7 @@ export { type LoadedModel, type LoadModelOptions, loadModel } from "./model/load
 export { disposeCachedHandles } from "./model/task-handles.js";
 
 export type { DecodingOptions } from "./generation/options.js";
+export type { JsonSchema, ResponseFormat } from "./generation/constraint/response-format.js";
 export type { FinishReason, GeneratedSequence, TokenEvent } from "./generation/types.js";
 export type { DurationStats, GenerationMetrics } from "./metrics/generation-metrics.js";
 export { ResultStream } from "./generation/result-stream.js";

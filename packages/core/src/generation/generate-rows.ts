@@ -2,6 +2,7 @@ import type { GenerationConfig } from "../config/generation-config.js";
 import type { GenerationMetrics, MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import { beamSearch } from "./beam/beam-search.js";
+import { compileResponseFormat } from "./constraint/compiled-grammar.js";
 import { type DecodingOptions, type ModelLimits, type ResolvedDecodingOptions, resolveDecodingOptions } from "./options.js";
 import type { GenerationResult } from "./result.js";
 import type { DecoderRunner, PromptRow } from "./runner/decoder-runner.js";
@@ -98,7 +99,7 @@ export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedR
 }
 
 /**
- * Decodes prepared rows with resolved options: beam search (`numBeams > 1`) `beamBatchSize` inputs at a time (those of
+ * Decodes prepared rows with resolved options (a `responseFormat` is compiled for the tokenizer first, cached): beam search (`numBeams > 1`) `beamBatchSize` inputs at a time (those of
  * similar length together), otherwise every row joins the engine's continuous batcher (a private one when the engine
  * has none). Results come back in input order; `onToken` events carry the input's index.
  *
@@ -107,6 +108,8 @@ export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedR
  */
 export async function runRows(engine: GenerationEngine, request: EngineRequest, beamBatchSize?: number): Promise<GeneratedSequence[][]> {
   const { prompts, contexts, options, onToken } = request;
+  const grammar =
+    request.grammar ?? (options.responseFormat ? await compileResponseFormat(request.tokenizer, options.responseFormat) : undefined);
   if (options.numBeams > 1) {
     const size = beamBatchSize ?? prompts.length;
     const order = prompts.map((_, i) => i).sort((a, b) => (prompts[a]?.inputIds.length ?? 0) - (prompts[b]?.inputIds.length ?? 0));
@@ -119,6 +122,7 @@ export async function runRows(engine: GenerationEngine, request: EngineRequest, 
         options,
         tokenizer: request.tokenizer,
         metrics: request.metrics,
+        grammar,
       });
       rows.forEach((r, k) => {
         out[r] = sequences[k] ?? [];
@@ -135,6 +139,7 @@ export async function runRows(engine: GenerationEngine, request: EngineRequest, 
         options,
         tokenizer: request.tokenizer,
         metrics: request.metrics,
+        grammar,
         ...(onToken ? { onToken: (event: TokenEvent) => onToken({ ...event, input }) } : {}),
       }),
     ),

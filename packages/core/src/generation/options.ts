@@ -1,6 +1,8 @@
 import type { GenerationConfig } from "../config/generation-config.js";
 import { InputError } from "../errors.js";
 import { optionNames } from "../options/check-options.js";
+import type { ActiveResponseFormat } from "./constraint/compiled-grammar.js";
+import { checkResponseFormat, type ResponseFormat } from "./constraint/response-format.js";
 
 /** Decoding options: how tokens are chosen and when generation stops. camelCase; override `generation_config.json`. */
 export interface DecodingOptions {
@@ -61,6 +63,13 @@ export interface DecodingOptions {
   maxTime?: number;
   /** Cancels generation; the result ends with finish reason `"abort"`. */
   signal?: AbortSignal;
+  /**
+   * Constrain the output to a JSON schema, any JSON object, a regular expression or an EBNF grammar: each step only
+   * the tokens the format allows can be chosen (greedy, sampling and beams alike), and the end-of-sequence token only
+   * where the text is complete. The text then always matches, unless `maxNewTokens` cuts it (finish reason `"length"`).
+   * @defaultValue `{ type: "text" }` (no constraint)
+   */
+  responseFormat?: ResponseFormat;
 }
 
 /** The option names of {@link DecodingOptions}, which every generative task's option list includes. */
@@ -90,6 +99,7 @@ export const DECODING_OPTION_NAMES = optionNames<DecodingOptions>()([
   "stop",
   "maxTime",
   "signal",
+  "responseFormat",
 ]);
 
 /** {@link DecodingOptions} merged with the model's generation config, validated, with defaults filled in. */
@@ -119,6 +129,8 @@ export interface ResolvedDecodingOptions {
   stop: string[];
   maxTime: number | undefined;
   signal: AbortSignal | undefined;
+  /** The output's constraint, `undefined` for plain text. */
+  responseFormat: ActiveResponseFormat | undefined;
 }
 
 /** What the model allows, used to check options. */
@@ -177,6 +189,7 @@ export function resolveDecodingOptions(
     stop: options.stop === undefined ? [] : typeof options.stop === "string" ? [options.stop] : [...options.stop],
     maxTime: options.maxTime,
     signal: options.signal,
+    responseFormat: checkResponseFormat(options.responseFormat),
   };
   // A minimum that comes from the model's config never exceeds the caller's maximum (transformers does not fail here);
   // a minimum the caller passed is checked as given.

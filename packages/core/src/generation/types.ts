@@ -1,5 +1,6 @@
 import type { MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import type { CompiledGrammar } from "./constraint/compiled-grammar.js";
 import type { ResolvedDecodingOptions } from "./options.js";
 import type { PromptRow } from "./runner/decoder-runner.js";
 
@@ -44,4 +45,6 @@ export interface EngineRequest {
   onToken?: (event: TokenEvent) => void;
   /** Records timings. */
   metrics: MetricsRecorder;
+  /** `options.responseFormat` compiled for the tokenizer; {@link runRows} compiles it when it is missing. */
+  grammar?: CompiledGrammar | undefined;
 }

@@ -5,6 +5,7 @@ import { InputError, ModelFormatError } from "../errors.js";
 import { cleanUpTokenization } from "./clean-up.js";
 import { type Encoding, fromRustEncoding } from "./encoding.js";
 import { StreamDecoder } from "./stream-decoder.js";
+import { parseVocabulary, type TokenizerVocabulary } from "./vocabulary.js";
 
 /** How a text pair is cut when it is too long: which of the two gives up tokens. */
 export type TruncationStrategy = "longest_first" | "only_first" | "only_second";
@@ -75,6 +76,7 @@ export class Tokenizer {
   readonly #base: RustTokenizer;
   readonly #variants = new Map<string, RustTokenizer>();
   readonly #specialIdSet: Set<number>;
+  #vocabulary: TokenizerVocabulary | undefined;
   #singleSpecials: number | undefined;
   #pairSpecials: number | undefined;
 
@@ -275,6 +277,18 @@ export class Tokenizer {
   /** Token string of an id, or `undefined` when the id is out of range. */
   idToToken(id: number): string | undefined {
     return this.#base.idToToken(id) ?? undefined;
+  }
+
+  /**
+   * The whole vocabulary as a grammar engine needs it: token strings by id in their byte encoding (byte-level BPE or
+   * SentencePiece), special tokens as `""`. Read once from `tokenizer.json`.
+   *
+   * @example
+   * const { tokens, encoding } = tokenizer.vocabulary(); // encoding: "byte_level" for GPT-2
+   */
+  vocabulary(): TokenizerVocabulary {
+    this.#vocabulary ??= parseVocabulary(this.#json);
+    return this.#vocabulary;
   }
 
   /** True for the ids of the special tokens the config names. */

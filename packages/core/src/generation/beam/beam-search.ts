@@ -1,3 +1,5 @@
+import { compileResponseFormat } from "../constraint/compiled-grammar.js";
+import type { RowConstraint } from "../constraint/row-constraint.js";
 import { buildProcessors } from "../processors/build-processors.js";
 import { applyProcessors } from "../processors/logits-processor.js";
 import type { DecoderRunner } from "../runner/decoder-runner.js";
@@ -19,11 +21,36 @@ interface Candidate {
  * best `max(2, 1 + eos count) × numBeams` candidates over all beams of an input; end-of-sequence candidates
  * ranked within the first `numBeams` become finished hypotheses (length-normalised), the best others become
  * the next beams, and the KV cache is reordered to follow them. Inputs whose search is done leave the batch.
+ * With a response format, each beam has its own grammar matcher, masking its log-probabilities after the processors;
+ * a beam continued by several children forks its matcher.
  *
  * @example
  * const sequences = await beamSearch(runner, request); // request.options.numBeams > 1
  */
 export async function beamSearch(runner: DecoderRunner, request: EngineRequest): Promise<GeneratedSequence[][]> {
+  const { options } = request;
+  const grammar =
+    request.grammar ?? (options.responseFormat ? await compileResponseFormat(request.tokenizer, options.responseFormat) : undefined);
+  const created: RowConstraint[] = [];
+  const track = (c: RowConstraint): RowConstraint => {
+    created.push(c);
+    return c;
+  };
+  try {
+    return await search(
+      runner,
+      request,
+      grammar ? (c) => (c ? c.fork().then(track) : grammar.matcher(options.eosTokenIds).then(track)) : undefined,
+    );
+  } finally {
+    for (const c of created) c.dispose();
+  }
+}
+
+/** A new matcher (no argument) or a copy of one; undefined without a response format. */
+type NewConstraint = ((from?: RowConstraint) => Promise<RowConstraint>) | undefined;
+
+async function search(runner: DecoderRunner, request: EngineRequest, newConstraint: NewConstraint): Promise<GeneratedSequence[][]> {
   const { options, metrics } = request;
   const started = performance.now();
   const numBeams = options.numBeams;
@@ -45,6 +72,9 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
   let logits = prefill.logits;
   let beamsPerInput = 1;
   let states: SequenceState[] = request.prompts.map((_, i) => new SequenceState(request.contexts[i] ?? [], options.noRepeatNgramSize));
+  let constraints: (RowConstraint | undefined)[] = newConstraint
+    ? await Promise.all(request.prompts.map(() => newConstraint()))
+    : request.prompts.map(() => undefined);
   let scores: number[] = new Array<number>(inputs).fill(0);
   let generated = 0;
   let stopReason: FinishReason = "length";
@@ -56,6 +86,7 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
     const nextTokens: number[] = [];
     const nextScores: number[] = [];
     const nextStates: SequenceState[] = [];
+    const nextConstraints: Promise<RowConstraint | undefined>[] = [];
     const nextOpen: number[] = [];
     for (let o = 0; o < open.length; o++) {
       const input = open[o] as number;
@@ -63,10 +94,12 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
       for (let j = 0; j < beamsPerInput; j++) {
         const row = o * beamsPerInput + j;
         const rowLogits = logits[row] as Float32Array;
-        if (processors.length > 0) {
-          // Processors see log-probabilities, as in transformers' beam search.
+        const constraint = constraints[row];
+        if (processors.length > 0 || constraint) {
+          // Processors see log-probabilities, as in transformers' beam search; the grammar masks last.
           logSoftmaxInPlace(rowLogits);
           applyProcessors(processors, rowLogits, states[row] as SequenceState);
+          if (constraint) await constraint.mask(rowLogits);
           topK(rowLogits, keepCount, buffer);
         } else {
           logSoftmaxTopK(rowLogits, keepCount, buffer);
@@ -104,13 +137,19 @@ export async function beamSearch(runner: DecoderRunner, request: EngineRequest):
         // A beam continued by several children: the first takes its state, the others copies (made before any append).
         const parent = states[cand.beam] as SequenceState;
         const state = used.has(cand.beam) ? parent.clone() : parent;
+        const constraint = constraints[cand.beam];
+        nextConstraints.push(constraint && used.has(cand.beam) && newConstraint ? newConstraint(constraint) : Promise.resolve(constraint));
         used.add(cand.beam);
         nextStates.push(state);
       }
     }
+    // Forks are made before any beam takes its token.
+    const forked = await Promise.all(nextConstraints);
     nextStates.forEach((s, k) => {
       s.append(nextTokens[k] as number);
+      forked[k]?.accept(nextTokens[k] as number);
     });
+    constraints = forked;
     metrics.step();
     generated += 1;
     open = nextOpen;

@@ -2,6 +2,8 @@ import { InputError, OverloadedError } from "../../errors.js";
 import type { MetricsRecorder } from "../../metrics/generation-metrics.js";
 import type { Tokenizer } from "../../tokenizer/tokenizer.js";
 import { DecoderCache } from "../cache/decoder-cache.js";
+import { type CompiledGrammar, compileResponseFormat } from "../constraint/compiled-grammar.js";
+import type { RowConstraint } from "../constraint/row-constraint.js";
 import { RowText } from "../loop/row-text.js";
 import type { ResolvedDecodingOptions } from "../options.js";
 import { buildProcessors } from "../processors/build-processors.js";
@@ -27,6 +29,8 @@ export interface BatchRequest {
   onToken?: (event: TokenEvent) => void;
   /** Records this request's timings. */
   metrics?: MetricsRecorder;
+  /** `options.responseFormat` compiled for the tokenizer (compiled at admission when missing). */
+  grammar?: CompiledGrammar | undefined;
 }
 
 /** Limits of a {@link ContinuousBatcher}. */
@@ -60,6 +64,8 @@ interface Row {
   sequence: number;
   state: SequenceState;
   text: RowText;
+  /** The row's place in the response format's grammar, when the request has one. */
+  constraint: RowConstraint | undefined;
   next: number;
   finish: FinishReason | undefined;
 }
@@ -198,6 +204,13 @@ export class ContinuousBatcher {
     }
     const expand: number[] = [];
     const newRows: Row[] = [];
+    let constraints: (RowConstraint | undefined)[][];
+    try {
+      constraints = await Promise.all(admitted.map((job) => rowConstraints(job.request)));
+    } catch (error) {
+      for (const job of admitted) job.reject(error);
+      return;
+    }
     admitted.forEach((job, i) => {
       job.request.metrics?.prefilled();
       const o = job.request.options;
@@ -208,6 +221,7 @@ export class ContinuousBatcher {
           sequence: s,
           state: new SequenceState(job.request.context, o.noRepeatNgramSize),
           text: new RowText(job.request.tokenizer, o.stop, job.request.onToken !== undefined, job.request.context),
+          constraint: constraints[i]?.[s],
           next: 0,
           finish: undefined,
         };
@@ -245,6 +259,17 @@ export class ContinuousBatcher {
       const o = job.request.options;
       const rowLogits = logits[k] as Float32Array;
       applyProcessors(job.processors, rowLogits, row.state);
+      // The grammar masks last, over the processors: what it forbids can never be chosen.
+      if (row.constraint) {
+        try {
+          await row.constraint.mask(rowLogits);
+        } catch (error) {
+          // A format the vocabulary cannot spell fails that request alone.
+          job.failed = { error };
+          for (const r of job.rows) r.finish ??= "abort";
+          continue;
+        }
+      }
       const token = o.doSample && o.temperature > 0 ? this.#samplerFor(rowLogits.length).sample(rowLogits, o, job.rng) : argmax(rowLogits);
       row.next = token;
       if (job.request.metrics && !stepped.has(job.request.metrics)) {
@@ -253,6 +278,11 @@ export class ContinuousBatcher {
       }
       if (job.eos.has(token)) {
         row.finish = "stop";
+        continue;
+      }
+      if (row.constraint && !row.constraint.accept(token)) {
+        job.failed = { error: new Error(`internal error: the grammar refused token ${token}, which its mask allowed`) };
+        for (const r of job.rows) r.finish ??= "abort";
         continue;
       }
       row.state.append(token);
@@ -265,7 +295,7 @@ export class ContinuousBatcher {
         for (const r of job.rows) r.finish ??= "abort";
         continue;
       }
-      if (row.text.stopped) row.finish = "stop";
+      if (row.text.stopped || row.constraint?.terminated) row.finish = "stop";
       else if (row.state.generatedLength >= o.maxNewTokens) row.finish = "length";
     }
     const kept: number[] = [];
@@ -285,6 +315,7 @@ export class ContinuousBatcher {
   }
 
   async #complete(job: Job): Promise<void> {
+    for (const row of job.rows) row.constraint?.dispose();
     if (job.failed) {
       job.reject(job.failed.error);
       return;
@@ -305,4 +336,12 @@ export class ContinuousBatcher {
     if (!this.#sampler) this.#sampler = new Sampler(vocab);
     return this.#sampler;
   }
+}
+
+/** One matcher per returned sequence of a request with a response format (none without). */
+async function rowConstraints(request: BatchRequest): Promise<(RowConstraint | undefined)[]> {
+  const { responseFormat, numReturnSequences, eosTokenIds } = request.options;
+  if (!responseFormat) return [];
+  const grammar = request.grammar ?? (await compileResponseFormat(request.tokenizer, responseFormat));
+  return Promise.all(Array.from({ length: numReturnSequences }, () => grammar.matcher(eosTokenIds)));
 }

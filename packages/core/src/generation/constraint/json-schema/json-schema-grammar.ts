@@ -1,0 +1,367 @@
+import { InputError } from "../../../errors.js";
+import type { JsonSchema } from "../response-format.js";
+import { integerRangeEbnf, MAX_INTEGER_DIGITS } from "./integer-range.js";
+
+/** Keywords that only describe (they never change which values are valid). */
+const ANNOTATIONS = new Set([
+  "$schema",
+  "$id",
+  "$comment",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
+
+/** The keywords the compiler enforces; any other keyword is refused by name. */
+const SUPPORTED = new Set([
+  "type",
+  "enum",
+  "const",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "$defs",
+  "definitions",
+  "$ref",
+  "anyOf",
+  "oneOf",
+  "allOf",
+]);
+
+const TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
+type JsonType = (typeof TYPES)[number];
+
+/** The fixed rules every grammar starts from: compact JSON (no whitespace), strings without raw control characters. */
+const BASE_RULES = [
+  'json_value ::= json_object | json_array | json_string | json_number | "true" | "false" | "null"',
+  'json_object ::= "{" (json_string ":" json_value ("," json_string ":" json_value)*)? "}"',
+  'json_array ::= "[" (json_value ("," json_value)*)? "]"',
+  'json_string ::= "\\"" json_char* "\\""',
+  // One code point: any but a quote, a backslash or a control character, or an escape (no lone surrogates).
+  'json_char ::= [^"\\\\\\x00-\\x1f] | "\\\\" (["\\\\/bfnrt] | "u" json_hex_char)',
+  "json_hex_char ::= [0-9a-cA-CefEF] json_hex json_hex json_hex | [dD] [0-7] json_hex json_hex",
+  "json_hex ::= [0-9a-fA-F]",
+  `json_int ::= "-"? ("0" | [1-9] [0-9]{0,${MAX_INTEGER_DIGITS - 1}})`,
+  `json_number ::= json_int ("." [0-9]{1,${MAX_INTEGER_DIGITS}})? ([eE] [-+]? [0-9]{1,2})?`,
+];
+
+/**
+ * Compiles a JSON Schema to an EBNF grammar (XGrammar's dialect, root rule `root`) whose every sentence is compact
+ * JSON that validates against the schema. Supported: `type` (one or a list, so nullable types), `enum`, `const`,
+ * objects (`properties` in declared order, `required`, `additionalProperties`), arrays (`items`, `prefixItems`,
+ * `minItems`, `maxItems`), strings (`minLength`, `maxLength`; no raw control characters, JSON escapes allowed),
+ * integers with exact `minimum`/`maximum`/`exclusive*` ranges, numbers with integer bounds, `$defs`/`definitions`
+ * with local `$ref`s (recursion too), `anyOf`, `oneOf` (as a choice; overlapping branches are the schema's matter),
+ * `allOf` of one schema. Annotations (`title`, `description`, ...) are ignored. Any other keyword throws an
+ * {@link InputError} that names it and where it is, so a schema is never silently left unenforced.
+ *
+ * Object properties the schema does not require are optional in the grammar; extra properties
+ * (`additionalProperties` true or a schema) are generated only for objects that declare no `properties`.
+ *
+ * @example
+ * jsonSchemaToEbnf({ type: "object", properties: { age: { type: "integer", minimum: 0, maximum: 120 } }, required: ["age"] });
+ * // 'root ::= "{" "\"age\":" r1 "}"\nr1 ::= ...'
+ */
+export function jsonSchemaToEbnf(schema: JsonSchema, where = "responseFormat.schema"): string {
+  return new SchemaCompiler(schema, where).compile();
+}
+
+class SchemaCompiler {
+  readonly #root: JsonSchema;
+  readonly #where: string;
+  readonly #rules: string[] = [];
+  readonly #refs = new Map<string, string>();
+  #count = 0;
+
+  constructor(root: JsonSchema, where: string) {
+    this.#root = root;
+    this.#where = where;
+  }
+
+  compile(): string {
+    const body = this.#schema(this.#root, this.#where);
+    return [`root ::= ${body}`, ...this.#rules, ...BASE_RULES].join("\n");
+  }
+
+  #rule(body: string): string {
+    const name = `r${++this.#count}`;
+    this.#rules.push(`${name} ::= ${body}`);
+    return name;
+  }
+
+  #fail(path: string, message: string, hint?: string): never {
+    throw new InputError(`${path}: ${message}`, { hint: hint ?? "remove it, or check the result yourself after an unconstrained run" });
+  }
+
+  /** EBNF for the values `schema` allows (an expression; complex parts become rules). */
+  #schema(schema: JsonSchema, path: string): string {
+    if (schema === true) return "json_value";
+    if (schema === false) this.#fail(path, "the schema false allows no value", "use a schema that allows a value");
+    if (schema === null || typeof schema !== "object" || Array.isArray(schema))
+      this.#fail(path, `expected a schema object, got ${describe(schema)}`);
+    for (const key of Object.keys(schema)) {
+      if (!SUPPORTED.has(key) && !ANNOTATIONS.has(key)) {
+        this.#fail(`${path}`, `keyword "${key}" is not supported by constrained decoding`);
+      }
+    }
+    const s = schema as Record<string, unknown>;
+    if (s.$ref !== undefined) {
+      if (Object.keys(s).some((k) => k !== "$ref" && !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
+        this.#fail(path, `"$ref" beside other keywords is not supported`, "move the other keywords into the referenced schema");
+      }
+      return this.#ref(s.$ref, `${path}.$ref`);
+    }
+    if (s.allOf !== undefined) {
+      if (!Array.isArray(s.allOf) || s.allOf.length !== 1) this.#fail(`${path}.allOf`, 'keyword "allOf" is supported with one schema only');
+      const rest = Object.fromEntries(Object.entries(s).filter(([k]) => k !== "allOf"));
+      if (Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
+        this.#fail(path, '"allOf" beside other keywords is not supported');
+      }
+      return this.#schema(s.allOf[0] as JsonSchema, `${path}.allOf[0]`);
+    }
+    for (const key of ["anyOf", "oneOf"] as const) {
+      if (s[key] === undefined) continue;
+      const list = s[key];
+      if (!Array.isArray(list) || list.length === 0) this.#fail(`${path}.${key}`, `"${key}" must be a non-empty array of schemas`);
+      if (Object.keys(s).some((k) => k !== key && !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
+        this.#fail(path, `"${key}" beside other keywords is not supported`, `move the other keywords into each branch of "${key}"`);
+      }
+      return this.#rule(list.map((branch, i) => this.#schema(branch as JsonSchema, `${path}.${key}[${i}]`)).join(" | "));
+    }
+    const types = this.#types(s.type, path);
+    if (s.const !== undefined) return literal(JSON.stringify(s.const));
+    if (s.enum !== undefined) {
+      if (!Array.isArray(s.enum) || s.enum.length === 0) this.#fail(`${path}.enum`, '"enum" must be a non-empty array');
+      const values = s.enum.filter(
+        (v) => types === undefined || types.includes(typeOf(v)) || (types.includes("number") && typeOf(v) === "integer"),
+      );
+      if (values.length === 0) this.#fail(`${path}.enum`, "no value of the enum has the schema's type");
+      return this.#rule(values.map((v) => literal(JSON.stringify(v))).join(" | "));
+    }
+    const alternatives = (types ?? inferTypes(s)).map((type) => this.#typed(type, s, path));
+    return alternatives.length === 1 ? (alternatives[0] as string) : this.#rule(alternatives.join(" | "));
+  }
+
+  #types(value: unknown, path: string): JsonType[] | undefined {
+    if (value === undefined) return undefined;
+    const list = Array.isArray(value) ? value : [value];
+    for (const t of list) {
+      if (!TYPES.includes(t as JsonType)) this.#fail(`${path}.type`, `unknown type ${describe(t)} (one of ${TYPES.join(", ")})`);
+    }
+    return [...new Set(list as JsonType[])].filter((t) => !(t === "integer" && list.includes("number")));
+  }
+
+  #typed(type: JsonType, s: Record<string, unknown>, path: string): string {
+    switch (type) {
+      case "null":
+        return '"null"';
+      case "boolean":
+        return '("true" | "false")';
+      case "string":
+        return this.#string(s, path);
+      case "integer":
+      case "number":
+        return this.#number(type, s, path);
+      case "array":
+        return this.#array(s, path);
+      case "object":
+        return this.#object(s, path);
+    }
+  }
+
+  #ref(ref: unknown, path: string): string {
+    if (typeof ref !== "string") this.#fail(path, `"$ref" must be a string, got ${describe(ref)}`);
+    const known = this.#refs.get(ref);
+    if (known) return known;
+    const target = ref === "#" ? this.#root : this.#resolve(ref, path);
+    const name = `r${++this.#count}`;
+    this.#refs.set(ref, name);
+    // The rule is declared before its body is compiled, so recursive schemas refer to it.
+    const index = this.#rules.push("") - 1;
+    this.#rules[index] = `${name} ::= ${this.#schema(target, `${this.#where}${ref.slice(1).replaceAll("/", ".")}`)}`;
+    return name;
+  }
+
+  #resolve(ref: string, path: string): JsonSchema {
+    const match = /^#\/(\$defs|definitions)\/([^/]+)$/.exec(ref);
+    if (!match) this.#fail(path, `only local references like "#/$defs/Name" (or "#") are supported, got ${JSON.stringify(ref)}`);
+    const defs = typeof this.#root === "object" ? (this.#root as Record<string, unknown>)[match[1] as string] : undefined;
+    const name = decodeURIComponent((match[2] as string).replaceAll("~1", "/").replaceAll("~0", "~"));
+    const target = defs && typeof defs === "object" ? (defs as Record<string, unknown>)[name] : undefined;
+    if (target === undefined) this.#fail(path, `${JSON.stringify(ref)} points to no schema`);
+    return target as JsonSchema;
+  }
+
+  #string(s: Record<string, unknown>, path: string): string {
+    const min = this.#count_("minLength", s.minLength, path) ?? 0;
+    const max = this.#count_("maxLength", s.maxLength, path);
+    if (max !== undefined && max < min) this.#fail(path, `maxLength ${max} is below minLength ${min}`);
+    if (min === 0 && max === undefined) return "json_string";
+    return `"\\"" json_char{${min},${max ?? ""}} "\\""`;
+  }
+
+  #count_(name: string, value: unknown, path: string): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+      this.#fail(`${path}.${name}`, `must be a non-negative integer, got ${describe(value)}`);
+    return value;
+  }
+
+  #number(type: "integer" | "number", s: Record<string, unknown>, path: string): string {
+    const bound = (name: string): number | undefined => {
+      const v = s[name];
+      if (v === undefined) return undefined;
+      if (typeof v !== "number" || !Number.isFinite(v)) this.#fail(`${path}.${name}`, `must be a number, got ${describe(v)}`);
+      if (type === "number" && !Number.isInteger(v)) {
+        this.#fail(`${path}.${name}`, `a non-integer bound (${v}) on a "number" is not supported`, 'use integer bounds, or type "integer"');
+      }
+      return v;
+    };
+    const minimum = bound("minimum");
+    const maximum = bound("maximum");
+    const exMin = bound("exclusiveMinimum");
+    const exMax = bound("exclusiveMaximum");
+    if (minimum === undefined && maximum === undefined && exMin === undefined && exMax === undefined) {
+      return type === "integer" ? "json_int" : "json_number";
+    }
+    // Integer bounds of integers: exclusive bounds become inclusive ones.
+    const lo = Math.max(
+      minimum !== undefined ? Math.ceil(minimum) : Number.NEGATIVE_INFINITY,
+      exMin !== undefined ? Math.floor(exMin) + 1 : Number.NEGATIVE_INFINITY,
+    );
+    const hi = Math.min(
+      maximum !== undefined ? Math.floor(maximum) : Number.POSITIVE_INFINITY,
+      exMax !== undefined ? Math.ceil(exMax) - 1 : Number.POSITIVE_INFINITY,
+    );
+    if (lo > hi) this.#fail(path, `no integer lies within the bounds [${lo}, ${hi}]`);
+    const integers = integerRangeEbnf(lo, hi);
+    if (type === "integer") return this.#rule(integers);
+    // A fraction keeps the value within bounds when the integer part k is in [lo, hi - 1] (k >= 0: the value is in
+    // [k, k + 1)) or in [lo + 1, hi] (k < 0: the value is in (k - 1, k]); exclusive bounds are met since k is strict.
+    const fraction = `"." [0-9]{1,${MAX_INTEGER_DIGITS}}`;
+    const parts = [integers];
+    const posLo = Math.max(lo, 0);
+    const posHi = hi - 1;
+    if (posLo <= posHi) parts.push(`${integerRangeEbnf(posLo, posHi)} ${fraction}`);
+    const negLo = lo + 1;
+    const negHi = Math.min(hi, -1);
+    if (negLo <= negHi) parts.push(`${integerRangeEbnf(negLo, negHi)} ${fraction}`);
+    return this.#rule(parts.join(" | "));
+  }
+
+  #array(s: Record<string, unknown>, path: string): string {
+    const min = this.#count_("minItems", s.minItems, path) ?? 0;
+    const max = this.#count_("maxItems", s.maxItems, path);
+    if (max !== undefined && max < min) this.#fail(path, `maxItems ${max} is below minItems ${min}`);
+    const prefix = s.prefixItems === undefined ? [] : s.prefixItems;
+    if (!Array.isArray(prefix)) this.#fail(`${path}.prefixItems`, `must be an array of schemas, got ${describe(prefix)}`);
+    const head = prefix.map((item, i) => this.#schema(item as JsonSchema, `${path}.prefixItems[${i}]`));
+    if (max !== undefined && head.length > max) this.#fail(path, `maxItems ${max} is below the ${head.length} prefixItems`);
+    const itemSchema = (s.items ?? true) as JsonSchema;
+    const tailMin = Math.max(0, min - head.length);
+    const tailMax = max === undefined ? undefined : max - head.length;
+    const tailAllowed = itemSchema !== false && tailMax !== 0;
+    if (!tailAllowed && tailMin > 0) this.#fail(path, `minItems ${min} needs more items than the schema allows`);
+    const item = tailAllowed ? this.#schema(itemSchema, `${path}.items`) : "";
+    if (head.length === 0) {
+      if (!tailAllowed) return '"[" "]"';
+      const more = repeat(`"," ${item}`, Math.max(0, tailMin - 1), tailMax === undefined ? undefined : tailMax - 1);
+      const list = `${item}${more ? ` ${more}` : ""}`;
+      return this.#rule(tailMin === 0 ? `"[" (${list})? "]"` : `"[" ${list} "]"`);
+    }
+    const tail = tailAllowed ? repeat(`"," ${item}`, tailMin, tailMax) : "";
+    return this.#rule(`"[" ${head.join(' "," ')}${tail ? ` ${tail}` : ""} "]"`);
+  }
+
+  #object(s: Record<string, unknown>, path: string): string {
+    const properties = (s.properties ?? {}) as Record<string, JsonSchema>;
+    if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
+      this.#fail(`${path}.properties`, `must be an object of schemas, got ${describe(properties)}`);
+    }
+    const required = (s.required ?? []) as unknown;
+    if (!Array.isArray(required) || required.some((r) => typeof r !== "string")) {
+      this.#fail(`${path}.required`, "must be an array of property names");
+    }
+    const additional = (s.additionalProperties ?? true) as JsonSchema;
+    const names = Object.keys(properties);
+    for (const name of required as string[]) {
+      if (names.includes(name)) continue;
+      if (additional === false)
+        this.#fail(`${path}.required`, `"${name}" is required but not allowed (not in properties, additionalProperties false)`);
+      names.push(name);
+    }
+    if (names.length === 0) {
+      if (additional === false) return '"{" "}"';
+      const value = this.#schema(additional, `${path}.additionalProperties`);
+      const pair = `json_string ":" ${value}`;
+      return this.#rule(`"{" (${pair} ("," ${pair})*)? "}"`);
+    }
+    const pairs = names.map((name) => {
+      const schema = properties[name] ?? (additional === false ? true : additional);
+      return `${literal(`${JSON.stringify(name)}:`)} ${this.#schema(schema, `${path}.properties.${name}`)}`;
+    });
+    const isRequired = names.map((name) => (required as string[]).includes(name));
+    // after[i]: the properties from i on, once one is written (each is preceded by a comma).
+    const after: string[] = new Array(names.length + 1).fill("");
+    for (let i = names.length - 1; i >= 0; i--) {
+      const item = `"," ${pairs[i]}`;
+      const part = isRequired[i] ? item : `(${item})?`;
+      after[i] = after[i + 1] ? this.#rule(`${part} ${after[i + 1]}`) : this.#rule(part);
+    }
+    // first[i]: the properties from i on when none is written yet.
+    let first = "";
+    for (let i = names.length - 1; i >= 0; i--) {
+      const own = `${pairs[i]}${after[i + 1] ? ` ${after[i + 1]}` : ""}`;
+      first = isRequired[i] ? this.#rule(own) : this.#rule(first ? `${own} | ${first}` : `(${own})?`);
+    }
+    return this.#rule(`"{" ${first} "}"`);
+  }
+}
+
+/** `item` repeated between `min` and `max` times (unbounded without `max`). */
+function repeat(item: string, min: number, max: number | undefined): string {
+  if (max !== undefined && max <= 0) return "";
+  if (min === 0 && max === undefined) return `(${item})*`;
+  return `(${item}){${min},${max ?? ""}}`;
+}
+
+function inferTypes(s: Record<string, unknown>): JsonType[] {
+  if (s.properties !== undefined || s.required !== undefined || s.additionalProperties !== undefined) return ["object"];
+  if (s.items !== undefined || s.prefixItems !== undefined || s.minItems !== undefined || s.maxItems !== undefined) return ["array"];
+  if (s.minLength !== undefined || s.maxLength !== undefined) return ["string"];
+  if (s.minimum !== undefined || s.maximum !== undefined || s.exclusiveMinimum !== undefined || s.exclusiveMaximum !== undefined)
+    return ["number"];
+  return ["object", "array", "string", "number", "boolean", "null"];
+}
+
+function typeOf(value: unknown): JsonType {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value as JsonType;
+}
+
+/** An EBNF string literal for `text`. */
+export function literal(text: string): string {
+  return `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t")}"`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : JSON.stringify(value);
+}

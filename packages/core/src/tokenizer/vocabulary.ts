@@ -1,0 +1,100 @@
+/**
+ * How a vocabulary's token strings encode bytes: GPT-2's byte-to-unicode mapping (`"byte_level"`), SentencePiece's
+ * `▁` for a space and `<0xXX>` byte tokens (`"byte_fallback"`), or the text itself (`"raw"`, WordPiece and the like).
+ * The names are XGrammar's.
+ */
+export type VocabularyEncoding = "byte_level" | "byte_fallback" | "raw";
+
+/** A tokenizer's vocabulary as a grammar engine needs it. */
+export interface TokenizerVocabulary {
+  /** Per id, the token string in the vocabulary's encoding; `""` for special tokens (and ids with no token). */
+  tokens: string[];
+  /** How the strings of {@link TokenizerVocabulary.tokens} encode bytes. */
+  encoding: VocabularyEncoding;
+  /** Whether the tokenizer puts a space before the text (SentencePiece's `add_prefix_space`). */
+  prependSpace: boolean;
+  /** Ids of the special tokens (added tokens marked special): they never stand for text. */
+  specialIds: number[];
+}
+
+interface TokenizerJson {
+  model?: { type?: string; vocab?: Record<string, number> | [string, number][]; byte_fallback?: boolean };
+  added_tokens?: { id: number; content: string; special?: boolean }[];
+  decoder?: JsonComponent | null;
+  pre_tokenizer?: JsonComponent | null;
+}
+
+interface JsonComponent {
+  type?: string;
+  decoders?: JsonComponent[];
+  pretokenizers?: JsonComponent[];
+  add_prefix_space?: boolean;
+  prepend_scheme?: string;
+}
+
+/**
+ * Reads the vocabulary of a `tokenizer.json` (its text): every token string by id, added tokens included (special
+ * ones as `""`, other added tokens put in the vocabulary's byte encoding), and how the strings encode bytes, read
+ * from the decoder (`ByteLevel` → byte-level BPE; `ByteFallback`, `Metaspace` or a model with `byte_fallback` →
+ * SentencePiece's conventions).
+ *
+ * @example
+ * const { tokens, encoding } = parseVocabulary(await readFile("tokenizer.json", "utf8")); // encoding: "byte_level" for GPT-2
+ */
+export function parseVocabulary(json: string): TokenizerVocabulary {
+  const parsed = JSON.parse(json) as TokenizerJson;
+  const types = new Set([...componentTypes(parsed.decoder), ...componentTypes(parsed.pre_tokenizer)]);
+  const encoding: VocabularyEncoding = types.has("ByteLevel")
+    ? "byte_level"
+    : parsed.model?.byte_fallback || types.has("ByteFallback") || types.has("Metaspace")
+      ? "byte_fallback"
+      : "raw";
+  const tokens: string[] = [];
+  const vocab = parsed.model?.vocab ?? {};
+  if (Array.isArray(vocab)) {
+    vocab.forEach(([token], id) => {
+      tokens[id] = token;
+    });
+  } else for (const [token, id] of Object.entries(vocab)) tokens[id] = token;
+  const specialIds: number[] = [];
+  for (const added of parsed.added_tokens ?? []) {
+    if (added.special) specialIds.push(added.id);
+    tokens[added.id] = added.special ? "" : encodeAdded(added.content, encoding);
+  }
+  for (let id = 0; id < tokens.length; id++) tokens[id] ??= "";
+  return { tokens, encoding, prependSpace: prependsSpace(parsed.pre_tokenizer), specialIds };
+}
+
+function componentTypes(component: JsonComponent | null | undefined): string[] {
+  if (!component) return [];
+  const inner = [...(component.decoders ?? []), ...(component.pretokenizers ?? [])];
+  return [component.type ?? "", ...inner.flatMap(componentTypes)];
+}
+
+function prependsSpace(component: JsonComponent | null | undefined): boolean {
+  if (!component) return false;
+  if (component.type === "Metaspace")
+    return component.prepend_scheme ? component.prepend_scheme !== "never" : component.add_prefix_space !== false;
+  return (component.pretokenizers ?? []).some(prependsSpace);
+}
+
+/** An added (non-special) token's text in the vocabulary's byte encoding. */
+function encodeAdded(text: string, encoding: VocabularyEncoding): string {
+  if (encoding === "byte_level") return [...new TextEncoder().encode(text)].map((b) => BYTE_TO_UNICODE[b]).join("");
+  if (encoding === "byte_fallback") return text.replaceAll(" ", "\u2581");
+  return text;
+}
+
+/**
+ * GPT-2's byte-to-unicode table: printable Latin-1 bytes stand for themselves, the others (controls, space, ...)
+ * for the code points from U+0100 up, in byte order.
+ */
+export const BYTE_TO_UNICODE: readonly string[] = (() => {
+  const table: string[] = new Array(256);
+  let next = 256;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    table[b] = String.fromCodePoint(printable ? b : next++);
+  }
+  return table;
+})();
