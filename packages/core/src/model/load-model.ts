@@ -11,6 +11,7 @@ import type { ModelSource } from "../source/model-source.js";
 import { type ModelSpec, openModelSource } from "../source/open-source.js";
 import { Tokenizer } from "../tokenizer/tokenizer.js";
 import { defaultGraphs } from "./default-graphs.js";
+import { readsLastPositionOnly } from "./last-position-graphs.js";
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions extends LoadOptions {
@@ -107,7 +108,8 @@ export async function loadModel(spec: ModelSpec, options: LoadModelOptions = {})
       const file = await source.resolveFile(path, { signal });
       if (files.includes(`${path}_data`)) await source.resolveFile(`${path}_data`, { signal });
       throwIfAborted(signal);
-      leases.set(graph, await acquireSession(file, options));
+      const lastPositionLogits = !options.fullLogits && readsLastPositionOnly(family, graph);
+      leases.set(graph, await acquireSession(file, { ...options, lastPositionLogits }));
       dtypes[graph] = dtype;
     }
   } catch (error) {

@@ -52,6 +52,7 @@ export function loadOptionsKey(model: string, load: LoadModelOptions): string {
     load.dtype ?? "auto",
     load.graphs ?? null,
     load.family ?? null,
+    load.fullLogits ?? false,
     hub ? [hub.revision ?? "main", hub.cacheDir ?? null, hub.endpoint ?? null, hub.offline ?? null] : null,
   ]);
 }

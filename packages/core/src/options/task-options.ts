@@ -23,6 +23,12 @@ export interface LoadOptions extends SessionOptions {
   graphs?: readonly string[];
   /** Hub options (revision, cache folder, endpoint, offline, progress, token) for Hub ids. */
   hub?: HubSourceOptions;
+  /**
+   * Open decoder graphs as exported, with logits at every prompt position. By default they are rewritten in memory
+   * at load so that prefill computes logits only at the last position, which is all generation reads (same
+   * outputs, faster prefill, less memory); turn this on for work that reads the prompt's own logits. @defaultValue false
+   */
+  fullLogits?: boolean;
 }
 
 /**
@@ -54,6 +60,7 @@ export const LOAD_OPTION_NAMES = optionNames<LoadOptions>()([
   "graphOptimization",
   "device",
   "logLevel",
+  "fullLogits",
 ]);
 
 /** The option names of {@link TaskOptions}, which every task's option list starts with. */

@@ -35,12 +35,18 @@ export class ModelSession {
   readonly outputs: readonly IoSpec[];
   /** Execution provider the session runs on. */
   readonly provider: "cpu" | "cuda";
+  /**
+   * True when the graph was rewritten at load so that `logits` holds only the last position, `[batch, 1, vocab]`
+   * (decoder graphs opened for generation); false for the graph as exported.
+   */
+  readonly lastPositionLogits: boolean;
   readonly #session: InferenceSession;
   readonly #inputByName: Map<string, IoSpec>;
   #disposed = false;
 
-  constructor(file: string, session: InferenceSession, provider: "cpu" | "cuda") {
+  constructor(file: string, session: InferenceSession, provider: "cpu" | "cuda", lastPositionLogits = false) {
     this.file = file;
+    this.lastPositionLogits = lastPositionLogits;
     this.#session = session;
     this.provider = provider;
     this.inputs = describe(session.inputNames, session.inputMetadata);

@@ -5,6 +5,18 @@ import { cudaProviderInstalled } from "./cuda-files.js";
 import { ModelSession } from "./model-session.js";
 import { type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session-options.js";
 import { processGlobal } from "../process-global.js";
+import { debugLog } from "../graph/debug-log.js";
+import { lastPositionGraph } from "../graph/last-position-file.js";
+
+/** Options of {@link acquireSession}: how the session runs, and whether its graph is rewritten at load. */
+export interface AcquireOptions extends SessionOptions {
+  /**
+   * Rewrite a decoder graph in memory so that its `logits` output holds only each row's last position (prefill then
+   * computes the LM head once per row instead of once per prompt token). A graph without the LM head pattern is
+   * opened unchanged, and `NODE_DEBUG=proj` says why. @defaultValue false
+   */
+  lastPositionLogits?: boolean;
+}
 
 /** A use of a shared {@link ModelSession}; `release()` it when done. */
 export interface SessionLease {
@@ -29,9 +41,11 @@ const pool = processGlobal("session-pool", () => new Map<string, PoolEntry>());
  * const lease = await acquireSession("/models/bert/onnx/model.onnx", { threads: 2 });
  * const out = await lease.session.run(feeds);
  * await lease.release();
+ * // a decoder for generation: logits of the last position only
+ * const decoder = await acquireSession("/models/gpt2/onnx/model.onnx", { threads: 2, lastPositionLogits: true });
  */
-export async function acquireSession(file: string, options: SessionOptions = {}): Promise<SessionLease> {
-  const key = `${canonical(file)}|${sessionOptionsKey(options)}`;
+export async function acquireSession(file: string, options: AcquireOptions = {}): Promise<SessionLease> {
+  const key = `${canonical(file)}|${sessionOptionsKey(options)}|${options.lastPositionLogits ? "last" : "all"}`;
   let entry = pool.get(key);
   if (!entry) {
     const created: PoolEntry = { session: createSession(file, options), users: 0 };
@@ -86,7 +100,7 @@ function canonical(file: string): string {
 /** Set once CUDA's provider library failed to load in this process, so `"auto"` stops trying it. */
 let cudaMissing = false;
 
-async function createSession(file: string, options: SessionOptions): Promise<ModelSession> {
+async function createSession(file: string, options: AcquireOptions): Promise<ModelSession> {
   const device = options.device ?? "cpu";
   const cudaBuilt = listSupportedBackends().some((b) => b.name === "cuda");
   if (device === "cuda" && !cudaBuilt) {
@@ -98,11 +112,24 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
   // "auto" tries CUDA only where its provider library is installed (and has not failed to load in this process).
   const tryCuda = device === "auto" && cudaBuilt && cudaProviderInstalled() && !cudaMissing;
   const providers: Array<"cpu" | "cuda"> = device === "cuda" ? ["cuda"] : tryCuda ? ["cuda", "cpu"] : ["cpu"];
+  let rewritten = options.lastPositionLogits ? await rewrite(file) : undefined;
   let lastError: unknown;
   for (const provider of providers) {
     try {
+      if (rewritten) {
+        try {
+          const session = await InferenceSession.create(rewritten.bytes, rewritten.options(toOrtOptions(options, provider)));
+          return new ModelSession(file, session, provider, true);
+        } catch (error) {
+          if (provider === "cuda" && isProviderLoadFailure(error)) throw error;
+          debugLog(
+            `graph ${file}: loaded unchanged, computing logits at every position: ONNX Runtime refused the rewritten graph (${messageOf(error)})`,
+          );
+          rewritten = undefined;
+        }
+      }
       const session = await InferenceSession.create(file, toOrtOptions(options, provider));
-      return new ModelSession(file, session, provider);
+      return new ModelSession(file, session, provider, false);
     } catch (error) {
       lastError = error;
       // The binding lists CUDA whenever it was built with it, but its provider libraries are only there when the
@@ -123,6 +150,29 @@ async function createSession(file: string, options: SessionOptions): Promise<Mod
     });
   }
   throw new SessionError(`ONNX Runtime could not open ${file}: ${message}`, { cause: lastError });
+}
+
+/** The graph rewritten by {@link lastPositionGraph}, with what ONNX Runtime needs to open it from memory; `undefined` (and a debug line) when it was not. */
+async function rewrite(
+  file: string,
+): Promise<{ bytes: Uint8Array; options: (ort: InferenceSession.SessionOptions) => InferenceSession.SessionOptions } | undefined> {
+  let graph: Awaited<ReturnType<typeof lastPositionGraph>>;
+  try {
+    graph = await lastPositionGraph(file);
+  } catch (error) {
+    graph = { reason: `it could not be read (${messageOf(error)})` };
+  }
+  if (!graph.bytes) {
+    debugLog(`graph ${file}: loaded unchanged, computing logits at every position: ${graph.reason}`);
+    return undefined;
+  }
+  debugLog(`graph ${file}: rewritten in memory to compute logits at the last position only (${graph.where.join(", ")})`);
+  const folder = graph.externalDataFolder;
+  return {
+    bytes: graph.bytes,
+    // A model opened from bytes has no folder of its own: external weights are found in the file's folder.
+    options: (ort) => (folder ? { ...ort, extra: { session: { model_external_initializers_file_folder_path: folder } } } : ort),
+  };
 }
 
 function cudaNotInstalled(cause?: unknown): SessionError {

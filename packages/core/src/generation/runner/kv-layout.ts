@@ -80,14 +80,16 @@ export function emptyPast(entries: readonly KvEntry[], rows: number): TensorMap 
 }
 
 /**
- * Views of the last position's logits of each row of a `[rows, length, vocab]` output.
+ * Views of the last position's logits of each row of a `[rows, length, vocab]` output: the graph as exported
+ * (every position), or `[rows, 1, vocab]` from a graph opened with only the last position's logits
+ * ({@link ModelSession.lastPositionLogits}); position `length - 1` is each row's last token either way.
  *
  * @example
  * const rows = lastLogits(outputs.logits); // rows[i].length === vocab
  */
 export function lastLogits(logits: Tensor | undefined, file: string): Float32Array[] {
   if (!logits || (logits.type !== "float32" && logits.type !== "float16") || logits.dims.length !== 3) {
-    throw new ModelFormatError(`${file} must output "logits" as float32 or float16 [batch, sequence, vocab]`, {
+    throw new ModelFormatError(`${file} must output "logits" as float32 or float16 [batch, sequence, vocab] (or [batch, 1, vocab])`, {
       hint: "export the model with its language-modeling head (Optimum task text-generation-with-past / text2text-generation-with-past)",
     });
   }

@@ -1,0 +1,103 @@
+import Long from "long";
+import protobuf from "protobufjs/light.js";
+import { ONNX_SCHEMA } from "./onnx-schema.js";
+
+// int64 fields (shapes, Slice ends of INT64_MAX, Constant values) must round-trip exactly: decode them as Long,
+// whether or not protobufjs found the `long` package itself (it looks with a CommonJS require, absent in ESM).
+protobuf.util.Long = Long;
+protobuf.configure();
+
+/** An int64 as protobufjs decodes it (a Long) or as this code writes it (a number). */
+export type Int64 = Long | number;
+
+/** One dimension of a declared shape: a size, a symbolic name, or neither. */
+export interface DimProto {
+  dimValue?: Int64;
+  dimParam?: string;
+}
+
+/** A declared input, output or intermediate value (`ValueInfoProto`, only the fields read here). */
+export interface ValueInfoProto {
+  name?: string;
+  type?: { tensorType?: { elemType?: number; shape?: { dim?: DimProto[] } } };
+}
+
+/** A tensor (`TensorProto`): initializers and Constant values. */
+export interface TensorProto {
+  name?: string;
+  dims?: Int64[];
+  dataType?: number;
+  rawData?: Uint8Array;
+  /** 1 when the values live in an external file (`DataLocation.EXTERNAL`). */
+  dataLocation?: number;
+}
+
+/** A node attribute (`AttributeProto`); `type` is ONNX's AttributeType (2 INT, 4 TENSOR, 5 GRAPH ...). */
+export interface AttributeProto {
+  name?: string;
+  type?: number;
+  i?: Int64;
+  t?: TensorProto;
+  g?: GraphProto;
+}
+
+/** A node (`NodeProto`). */
+export interface NodeProto {
+  name?: string;
+  opType?: string;
+  domain?: string;
+  input?: string[];
+  output?: string[];
+  attribute?: AttributeProto[];
+}
+
+/** A graph or subgraph (`GraphProto`). */
+export interface GraphProto {
+  name?: string;
+  node?: NodeProto[];
+  initializer?: TensorProto[];
+  input?: ValueInfoProto[];
+  output?: ValueInfoProto[];
+  valueInfo?: ValueInfoProto[];
+}
+
+/** A whole model file (`ModelProto`), only the fields read or edited here; every other field is carried along. */
+export interface ModelProto {
+  irVersion?: Int64;
+  opsetImport?: Array<{ domain?: string; version?: Int64 }>;
+  graph?: GraphProto;
+}
+
+const root = protobuf.Root.fromJSON(ONNX_SCHEMA);
+const MODEL = root.lookupType("onnx.ModelProto");
+
+/**
+ * Decodes an ONNX file's bytes. Large byte fields (weights) are views of `bytes`, not copies.
+ *
+ * @example
+ * const model = decodeModel(await readFile("model.onnx"));
+ */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  return MODEL.decode(bytes) as unknown as ModelProto;
+}
+
+/**
+ * Encodes a model back to ONNX bytes.
+ *
+ * @example
+ * const bytes = encodeModel(model);
+ */
+export function encodeModel(model: ModelProto): Uint8Array {
+  return MODEL.encode(model as unknown as protobuf.Message).finish();
+}
+
+/**
+ * A number from an int64 field.
+ *
+ * @example
+ * toNumber(model.irVersion); // 7
+ */
+export function toNumber(value: Int64 | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "number" ? value : value.toNumber();
+}
