@@ -1,20 +1,22 @@
 """Exports a checkpoint of ``train.py`` as a sentence-transformers model folder in the Optimum layout, int8 weights.
 
-    /usr/bin/python3 packages/models-lab/training/embedding/export.py [--ckpt embedding] [--dest DIR]
+    /usr/bin/python3 packages/models-lab/training/embedding/export.py [--ckpt bilingual] [--dest DIR]
 
 The weights are loaded (strictly, the unused pooler zeroed) into the fixture builder's ``BertFeatureExtraction``
 (``packages/testing/builder/embedding_models.py``: ``BertModel``, output ``last_hidden_state``) and exported with the
 builder's ``export_onnx`` (opset 14, no constant folding); the int8 variant is the encoder models' ``quantize_int8``
 (each 2-D weight matrix with >= 1024 values as int8 with one scale per row, restored by ``DequantizeLinear``).
 
-The folder (default ``.cache/export/<ckpt>``) gets ``config.json`` (``BertModel``), the fill-mask model's tokenizer
-files (same vocabulary), the sentence-transformers files (``modules.json``: Transformer, mean Pooling, Normalize;
+The folder (default ``.cache/export/<ckpt>``) gets ``config.json`` (``BertModel``), the bilingual tokenizer
+(``--tokenizer``, default ``.cache/tokenizer/bilingual.tokenizer.json``; ``tokenizer_config.json`` and
+``special_tokens_map.json`` are the fill-mask model's: same BERT special tokens, cased), the sentence-transformers files (``modules.json``: Transformer, mean Pooling, Normalize;
 ``1_Pooling/config.json``; ``sentence_bert_config.json``; ``config_sentence_transformers.json``, no prompts) and
 ``onnx/model.onnx`` (fp32) + ``onnx/model_quantized.onnx`` (int8).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -69,7 +71,8 @@ def write_sentence_transformers(dest: Path, hidden: int, max_len: int) -> None:
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", default="embedding", help="checkpoint name in .cache/checkpoints")
+    ap.add_argument("--ckpt", default="bilingual", help="checkpoint name in .cache/checkpoints")
+    ap.add_argument("--tokenizer", default=str(WORK_DIR / "tokenizer" / "bilingual.tokenizer.json"))
     ap.add_argument("--dest", default=None)
     args = ap.parse_args(argv)
     ck = torch.load(WORK_DIR / "checkpoints" / f"{args.ckpt}.pt", map_location="cpu")
@@ -95,6 +98,9 @@ def main(argv=None):
     builder_common.write_json(dest / "config.json", config)
     for f in TOKENIZER_FILES:
         shutil.copyfile(FILL_MASK / f, dest / f)
+    shutil.copyfile(args.tokenizer, dest / "tokenizer.json")
+    vocab = json.loads(Path(args.tokenizer).read_text())["model"]["vocab"]
+    assert len(vocab) == config["vocab_size"], (len(vocab), config["vocab_size"])
     write_sentence_transformers(dest, config["hidden_size"], config["max_position_embeddings"])
     print(builder_common.onnx_io_summary(fp32))
     print(f"int8: {len(q)} weight matrices quantized")

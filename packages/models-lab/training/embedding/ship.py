@@ -1,6 +1,6 @@
 """Copies the exported embedding model (``export.py``) into ``packages/models/models/embedding``, int8 graph only.
 
-    /usr/bin/python3 packages/models-lab/training/embedding/ship.py [--ckpt embedding]
+    /usr/bin/python3 packages/models-lab/training/embedding/ship.py [--ckpt bilingual]
 
 The configs, tokenizer and sentence-transformers files are copied; the hand-written model card (``README.md``) in
 the destination is kept.
@@ -18,7 +18,7 @@ FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_toke
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", default="embedding")
+    ap.add_argument("--ckpt", default="bilingual")
     args = ap.parse_args(argv)
     src = WORK_DIR / "export" / args.ckpt
     dest = MODELS_DIR / "embedding"

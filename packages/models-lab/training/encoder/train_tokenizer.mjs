@@ -79,7 +79,7 @@ function normalizer(lowercase) {
 }
 
 /** A tokenizer.json in the layout of bert-base-(un)cased's, with our vocabulary. */
-function tokenizerJson(vocab, lowercase) {
+export function tokenizerJson(vocab, lowercase) {
   return {
     version: "1.0",
     truncation: null,
