@@ -1,5 +1,6 @@
 /**
- * Hand-written SVG charts (no dependencies): horizontal grouped bars with min-max whiskers and a reference line.
+ * Hand-written SVG charts (no dependencies): horizontal grouped bars with min-max whiskers and a reference line, and
+ * lines over time on two value axes.
  */
 
 export const COLORS = {
@@ -102,4 +103,67 @@ function tick(v) {
   if (Math.abs(v) >= 100) return v.toFixed(0);
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(2);
+}
+
+/**
+ * A line chart over time with two value axes (left and right), e.g. RSS and throughput of a load test.
+ * @param {object} spec
+ * @param {string} spec.title
+ * @param {string} spec.xAxis - label of the time axis
+ * @param {Array<{ name: string, color: string, side: "left" | "right", axis: string, points: Array<{ x: number, y: number }> }>} spec.lines
+ * @returns {string} the SVG document
+ */
+export function lineChart({ title, xAxis, lines }) {
+  const [left, top, plotWidth, plotHeight] = [70, 48, 560, 220];
+  const width = left + plotWidth + 70;
+  const height = top + plotHeight + 48;
+  const xs = lines.flatMap((l) => l.points.map((p) => p.x)).filter(Number.isFinite);
+  const xMax = Math.max(...xs, 1e-9);
+  const xStep = niceStep(xMax / 6);
+  const x = (v) => left + (v / (Math.ceil(xMax / xStep) * xStep)) * plotWidth;
+  const scale = (side) => {
+    const ys = lines
+      .filter((l) => l.side === side)
+      .flatMap((l) => l.points.map((p) => p.y))
+      .filter(Number.isFinite);
+    const step = niceStep(Math.max(...ys, 1e-9) / 4);
+    const max = step * Math.ceil(Math.max(...ys, 1e-9) / step);
+    return { step, max, y: (v) => top + plotHeight - (Math.max(0, v) / max) * plotHeight };
+  };
+  const scales = { left: scale("left"), right: scale("right") };
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600">${escapeXml(title)}</text>`,
+  ];
+  let lx = left;
+  for (const l of lines) {
+    parts.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${l.color}"/>`);
+    parts.push(`<text x="${lx + 14}" y="37">${escapeXml(`${l.name} (${l.axis}, ${l.side})`)}</text>`);
+    lx += 40 + (l.name.length + l.axis.length + l.side.length) * 6.6;
+  }
+  for (let v = 0; v <= Math.ceil(xMax / xStep) * xStep + 1e-9; v += xStep) {
+    parts.push(`<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${top + plotHeight}" stroke="#f3f4f6"/>`);
+    parts.push(`<text x="${x(v)}" y="${top + plotHeight + 16}" text-anchor="middle" fill="#374151">${escapeXml(tick(v))}</text>`);
+  }
+  for (const side of ["left", "right"]) {
+    const { step, max, y } = scales[side];
+    const at = side === "left" ? left - 6 : left + plotWidth + 6;
+    for (let v = 0; v <= max + 1e-9; v += step) {
+      if (side === "left") parts.push(`<line x1="${left}" y1="${y(v)}" x2="${left + plotWidth}" y2="${y(v)}" stroke="#e5e7eb"/>`);
+      const anchor = side === "left" ? "end" : "start";
+      parts.push(`<text x="${at}" y="${y(v) + 4}" text-anchor="${anchor}" fill="#374151">${escapeXml(tick(v))}</text>`);
+    }
+  }
+  parts.push(`<text x="${left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" fill="#374151">${escapeXml(xAxis)}</text>`);
+  for (const l of lines) {
+    const { y } = scales[l.side];
+    const points = l.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+    const d = points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ");
+    parts.push(`<polyline points="${d}" fill="none" stroke="${l.color}" stroke-width="1.5"/>`);
+  }
+  parts.push(`<rect x="${left}" y="${top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#9ca3af"/>`);
+  parts.push("</svg>");
+  return `${parts.join("\n")}\n`;
 }

@@ -18,38 +18,43 @@ const TEXTS = [
 const sampling = (i) => (i % 2 === 0 ? { temperature: 0 } : { temperature: 0.8, top_p: 0.95, seed: i });
 
 /**
- * The request kinds of the mix. `bodies` are cycled through by each connection; `check` says whether a 200 is a
- * complete answer (the problem found, or undefined).
- * @type {Array<{ name: string, path: string, bodies: object[], check: (body: string) => string | undefined }>}
+ * The request kinds of the mix. `bodies` are cycled through by each connection; `weight` is the kind's share of the
+ * connections; `check` says whether a 200 is a complete answer (the problem found, or undefined).
+ * @type {Array<{ name: string, path: string, weight: number, bodies: object[], check: (body: string) => string | undefined }>}
  */
 export const KINDS = [
   {
     name: "completion",
     path: "/v1/completions",
+    weight: 2,
     bodies: PROMPTS.map((prompt, i) => ({ prompt, max_tokens: 24, ...sampling(i) })),
     check: (body) => jsonProblem(body, (j) => typeof j.choices?.[0]?.text === "string" && finished(j.choices[0]) && j.usage),
   },
   {
     name: "completion (stream)",
     path: "/v1/completions",
+    weight: 2,
     bodies: PROMPTS.map((prompt, i) => ({ prompt, max_tokens: 24, stream: true, stream_options: { include_usage: true }, ...sampling(i) })),
     check: (body) => sseProblem(body),
   },
   {
     name: "chat",
     path: "/v1/chat/completions",
+    weight: 2,
     bodies: PROMPTS.map((content, i) => ({ messages: [{ role: "user", content }], max_tokens: 24, ...sampling(i) })),
     check: (body) => jsonProblem(body, (j) => typeof j.choices?.[0]?.message?.content === "string" && finished(j.choices[0])),
   },
   {
     name: "classification",
     path: "/v1/classify",
+    weight: 1,
     bodies: [...TEXTS.map((input) => ({ input })), { input: TEXTS.slice(0, 4) }],
     check: (body) => jsonProblem(body, (j) => Array.isArray(j.data) && j.data.length > 0 && j.data.every((d) => d.labels?.length > 0)),
   },
   {
     name: "NER",
     path: "/v1/ner",
+    weight: 1,
     bodies: [...TEXTS.map((input) => ({ input, aggregation_strategy: "simple" })), { input: TEXTS.slice(2, 5) }],
     check: (body) => jsonProblem(body, (j) => Array.isArray(j.data) && j.data.length > 0 && j.data.every((d) => Array.isArray(d.entities))),
   },

@@ -89,12 +89,20 @@ async function warmUp(url) {
   }
 }
 
-/** How many connections each part gets: a tenth hang up mid-stream, a few measure TTFT, autocannon has the rest. */
+/**
+ * How many connections each part gets: a tenth hang up mid-stream, a sixth measure TTFT, autocannon has the rest,
+ * shared among the request kinds by their weight.
+ */
 export function splitConnections(connections) {
   const hangUps = Math.max(1, Math.round(connections / 10));
   const streamers = Math.max(1, Math.round(connections / 6));
   const cannon = connections - hangUps - streamers;
-  const perKind = KINDS.map((_, i) => Math.floor(cannon / KINDS.length) + (i < cannon % KINDS.length ? 1 : 0));
+  // By weight (largest remainders): a generation is a hundred times the work of a classification.
+  const total = KINDS.reduce((n, k) => n + k.weight, 0);
+  const exact = KINDS.map((k) => (cannon * k.weight) / total);
+  const perKind = exact.map(Math.floor);
+  const order = exact.map((e, i) => [e - Math.floor(e), i]).sort((x, y) => y[0] - x[0]);
+  for (let left = cannon - perKind.reduce((a, b) => a + b, 0), j = 0; left > 0; left--, j++) perKind[order[j][1]]++;
   return { hangUps, streamers, perKind };
 }
 
@@ -340,6 +348,7 @@ function report({ options, machine, main, drained, healthAfter, shutdown }) {
   const healthFailures = main.health.filter((h) => h.status !== 200);
   const figures = {
     wallS: main.wallS,
+    split: main.split,
     answered: main.answered,
     requestsPerSecond: main.answered / main.wallS,
     latency,
