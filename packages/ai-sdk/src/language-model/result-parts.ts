@@ -1,0 +1,27 @@
+import type { LanguageModelV3FinishReason, LanguageModelV3Usage } from "@ai-sdk/provider";
+import type { GenerationResult } from "@proj/core";
+
+/**
+ * @proj's finish reason as the AI SDK's: `"stop"` (end of sequence, a stop string, the end of a constrained
+ * format) and `"length"` map one to one; `"abort"` (the call's signal fired) is `"other"`, its raw value kept.
+ *
+ * @example
+ * finishReasonOf("length"); // { unified: "length", raw: "length" }
+ */
+export function finishReasonOf(reason: GenerationResult["finishReason"]): LanguageModelV3FinishReason {
+  return { unified: reason === "abort" ? "other" : reason, raw: reason };
+}
+
+/**
+ * The token counts of a generation as the AI SDK's usage: prompt tokens (all computed: no prefix cache is read)
+ * and generated tokens (all text: no reasoning tokens are told apart).
+ *
+ * @example
+ * usageOf(result.metrics); // { inputTokens: { total: 12, noCache: 12, ... }, outputTokens: { total: 20, text: 20, ... } }
+ */
+export function usageOf(metrics: GenerationResult["metrics"]): LanguageModelV3Usage {
+  return {
+    inputTokens: { total: metrics.promptTokens, noCache: metrics.promptTokens, cacheRead: 0, cacheWrite: undefined },
+    outputTokens: { total: metrics.generatedTokens, text: metrics.generatedTokens, reasoning: undefined },
+  };
+}

@@ -1,0 +1,3 @@
+import { packageTestConfig } from "../../vitest.base.mjs";
+
+export default packageTestConfig({ typeTests: true });
