@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { TaskName } from "@proj/chooser";
 import { resolve } from "node:path";
+import { readApiKeys } from "../args/api-keys.js";
 import { MODEL_FLAGS, OUTPUT_FLAGS, pipelineOptions } from "../args/common.js";
 import type { Flag } from "../args/flags.js";
-import { booleanFlag, numberFlag, stringFlag } from "../args/values.js";
+import { booleanFlag, listFlag, numberFlag, stringFlag } from "../args/values.js";
 import { UsageError } from "../errors.js";
 import type { Command } from "./command.js";
 
@@ -26,10 +27,15 @@ export const serveCommand: Command = {
   usage: "proj serve [--model <decoder>] [--classify <model>] ... [flags]",
   examples: [
     "proj serve --model onnx-community/Qwen2.5-0.5B-Instruct --port 8000",
+    "PROJ_API_KEY=$(openssl rand -hex 32) proj serve --model ./models/gpt2 --host 0.0.0.0 --cors-origin https://app.example.com",
     "proj serve --model ./models/gpt2 --classify ./models/sst2 --summarize Xenova/distilbart-cnn-6-6 --max-sequences 32",
   ],
   flags: {
-    host: { type: "string", value: "host", description: "address to listen on (default 127.0.0.1)" },
+    host: {
+      type: "string",
+      value: "host",
+      description: "address to listen on (default 127.0.0.1); one other machines can reach needs an API key",
+    },
     port: { type: "string", value: "n", description: "port (default 8000; 0 picks a free one)" },
     "max-sequences": { type: "string", value: "n", description: "sequences decoded together (default 16)" },
     "max-tokens": { type: "string", value: "n", description: "tokens in flight, bounding KV-cache memory" },
@@ -49,7 +55,26 @@ export const serveCommand: Command = {
     },
     rerank: { type: "string", value: "model", description: "serve POST /v1/rerank (Cohere's format) with this cross-encoder" },
     "zero-shot": { type: "string", value: "model", description: "serve POST /v1/zero-shot with this NLI model" },
-    log: { type: "boolean", description: "log requests as JSON lines" },
+    log: { type: "boolean", description: "log requests as JSON lines (API keys are never logged)" },
+    "api-key": {
+      type: "string",
+      multiple: true,
+      value: "key",
+      description: "require this key as Authorization: Bearer <key> (prefer PROJ_API_KEY or --api-key-file: argv shows in ps)",
+    },
+    "api-key-file": { type: "string", value: "file", description: "require one of the keys in this file (one per line)" },
+    "cors-origin": { type: "string", multiple: true, value: "origin", description: "let browsers on this origin call the server (CORS)" },
+    "metrics-public": { type: "boolean", description: "serve /metrics without an API key" },
+    "insecure-no-auth": {
+      type: "boolean",
+      description: "listen on a non-loopback --host without an API key (only behind something that authenticates)",
+    },
+    "max-request-seconds": { type: "string", value: "s", description: "cancel a request past this wall time: 504 request_timeout" },
+    "headers-timeout-ms": { type: "string", value: "ms", description: "time to send a request's headers: 408 (default 30000)" },
+    "request-timeout-ms": { type: "string", value: "ms", description: "time to send a whole request: 408 (default 60000)" },
+    "keep-alive-timeout-ms": { type: "string", value: "ms", description: "idle keep-alive connection lifetime (default 72000)" },
+    "max-connections": { type: "string", value: "n", description: "open connections before 503 too_many_connections" },
+    "max-body-bytes": { type: "string", value: "n", description: "largest request body: 413 (default 1048576)" },
     ...MODEL_FLAGS,
     // No --json: serve prints no result, only the line saying where it listens.
     quiet: OUTPUT_FLAGS.quiet as Flag,
@@ -69,10 +94,21 @@ export const serveCommand: Command = {
     }
     if (model === undefined && Object.keys(tasks).length === 0)
       throw new UsageError("nothing to serve: pass --model (a decoder) and/or task models such as --classify", "serve");
+    // Refuse an exposed, keyless server before loading anything.
+    const { createServer, isLoopbackHost } = await import("@proj/server");
+    const apiKeys = await readApiKeys(args, io);
+    const insecureNoAuth = booleanFlag(args, "insecure-no-auth");
+    if (!isLoopbackHost(host) && apiKeys.length === 0 && !insecureNoAuth)
+      throw new UsageError(
+        `refusing to listen on ${host} without an API key: anyone who can reach it could use the server. ` +
+          "Pass --api-key <key> (or set PROJ_API_KEY, or --api-key-file <file>) and have clients send Authorization: Bearer <key>, " +
+          "or pass --insecure-no-auth if something in front of the server authenticates",
+        "serve",
+      );
+    const corsOrigins = listFlag(args, "cors-origin");
     const templatePath = stringFlag(args, "chat-template");
     const chatTemplate = templatePath ? await readFile(resolve(io.cwd, templatePath), "utf8") : undefined;
 
-    const { createServer } = await import("@proj/server");
     const server = await createServer({
       ...(model !== undefined ? { model } : {}),
       ...(load ? { load } : {}),
@@ -83,11 +119,24 @@ export const serveCommand: Command = {
       ...(booleanFlag(args, "no-batching") ? { batching: false } : {}),
       ...(chatTemplate ? { chatTemplate } : {}),
       logger: booleanFlag(args, "log"),
+      ...(apiKeys.length > 0 ? { apiKeys } : {}),
+      ...(corsOrigins ? { cors: { origins: corsOrigins } } : {}),
+      ...(booleanFlag(args, "metrics-public") ? { metricsPublic: true } : {}),
+      ...(insecureNoAuth ? { insecureNoAuth } : {}),
+      ...optional("maxRequestSeconds", numberFlag(args, "max-request-seconds", "serve", { min: 0, exclusiveMin: true })),
+      ...optional("headersTimeoutMs", int("headers-timeout-ms")),
+      ...optional("requestTimeoutMs", int("request-timeout-ms")),
+      ...optional("keepAliveTimeoutMs", int("keep-alive-timeout-ms")),
+      ...optional("maxConnections", int("max-connections")),
+      ...optional("maxBodyBytes", int("max-body-bytes")),
     });
     const url = await server.listen(port, host);
+    const auth = apiKeys.length > 0 ? `; API key required` : "";
     io.stdout.write(
-      `serving ${server.models.map((m) => `${m.id} (${m.task})`).join(", ")} at ${url} (OpenAI API at ${url}/v1; Ctrl-C to stop)\n`,
+      `serving ${server.models.map((m) => `${m.id} (${m.task})`).join(", ")} at ${url} (OpenAI API at ${url}/v1${auth}; Ctrl-C to stop)\n`,
     );
+    if (insecureNoAuth && apiKeys.length === 0 && !isLoopbackHost(host))
+      io.stderr.write(`warning: ${host} is reachable from the network and no API key is required (--insecure-no-auth)\n`);
     await new Promise<void>((done) => {
       const stop = (): void => {
         process.off("SIGINT", stop);
