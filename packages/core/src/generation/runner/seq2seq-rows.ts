@@ -51,12 +51,14 @@ export function joinGroups(groups: readonly number[][], results: readonly StepRe
  * const memory = memoryRows(cache.encoder, [0, 2]);
  */
 export function memoryRows(memory: EncoderMemory, rows: readonly number[]): EncoderMemory {
+  // The carrier has as many (empty) decoder rows as the memory has rows, so that any of them can be gathered.
+  const count = memory.hiddenStates.dims[0] ?? 0;
   const carrier = new DecoderCache(
     new Map(),
     new BigInt64Array(0),
     0,
-    rows.map(() => 0),
-    rows.map(() => []),
+    Array.from({ length: count }, () => 0),
+    Array.from({ length: count }, () => []),
     memory,
   );
   // gather() reorders the encoder side along with the (here empty) decoder side.
