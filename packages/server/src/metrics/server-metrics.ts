@@ -16,11 +16,30 @@ export interface ServerMetricsOptions {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const TOKENS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+/** Tokens of one task request: up to 256 texts of a 512-token window. */
+const TASK_TOKENS = [...TOKENS, 8192, 16384, 32768, 65536, 131072];
 const BATCH = [1, 2, 4, 8, 16, 32, 64, 128];
 
 /**
+ * What one task request (embed, rerank, classify ...) gave the model, for {@link ServerMetrics.observeTask}.
+ *
+ * @example
+ * metrics.observeTask("feature-extraction", { inputs: 4, tokens: 57, seconds: 0.012 });
+ */
+export interface TaskUsage {
+  /** Texts, or text pairs (a query and a document, a text and a hypothesis), the model read. */
+  inputs: number;
+  /** Their tokens, special tokens included, when counted. */
+  tokens?: number;
+  /** How long the model took, in seconds. */
+  seconds: number;
+}
+
+/**
  * The server's Prometheus metrics, the set TGI publishes: request count and duration, queue time, time to first
- * token, inter-token latency, input and generated tokens, batch size and queue size. Create one before the
+ * token, inter-token latency, input and generated tokens, batch size and queue size; and for the task endpoints
+ * (embeddings, reranking, classification ... in any wire format) requests by task and status, model time, texts
+ * and tokens, each labelled with the chooser's canonical task name. Create one before the
  * generator when you bring your own, and pass {@link ServerMetrics.onStep} as its `batching.onStep`, so the
  * batch-size metrics see every decode step.
  *
@@ -42,6 +61,10 @@ export class ServerMetrics {
   readonly #generatedTotal: Counter;
   readonly #input: Histogram;
   readonly #batch: Histogram;
+  readonly #taskRequests: Counter<"task" | "status">;
+  readonly #taskDuration: Histogram<"task">;
+  readonly #taskInputs: Counter<"task">;
+  readonly #taskTokens: Histogram<"task">;
   #lastBatch = 0;
   #sequencesInFlight = 0;
   #requestsInFlight = 0;
@@ -93,6 +116,32 @@ export class ServerMetrics {
       name: `${p}batch_size`,
       help: "Sequences decoded together, one observation per decode step",
       buckets: BATCH,
+      registers,
+    });
+    this.#taskRequests = new Counter({
+      name: `${p}task_requests_total`,
+      help: "Task requests (embed, rerank, classify ...) answered, by task and HTTP status, in any wire format",
+      labelNames: ["task", "status"],
+      registers,
+    });
+    this.#taskDuration = new Histogram({
+      name: `${p}task_duration_seconds`,
+      help: "Time the model took for a task request, by task",
+      labelNames: ["task"],
+      buckets: SECONDS,
+      registers,
+    });
+    this.#taskInputs = new Counter({
+      name: `${p}task_inputs_total`,
+      help: "Texts (or text pairs) read by the model for task requests, by task",
+      labelNames: ["task"],
+      registers,
+    });
+    this.#taskTokens = new Histogram({
+      name: `${p}task_input_tokens`,
+      help: "Input tokens per task request (special tokens included, before truncation), by task",
+      labelNames: ["task"],
+      buckets: TASK_TOKENS,
       registers,
     });
     const self = this;
@@ -160,6 +209,18 @@ export class ServerMetrics {
       this.#requests.inc({ endpoint, status });
       this.#duration.observe({ endpoint }, seconds);
     };
+  }
+
+  /** Counts a task request answered with `status` (the HTTP status, `"499"` when the client left first). */
+  taskAnswered(task: string, status: string): void {
+    this.#taskRequests.inc({ task, status });
+  }
+
+  /** Records what a task request gave the model: its inputs, their tokens (when counted) and the model's time. */
+  observeTask(task: string, usage: TaskUsage): void {
+    this.#taskDuration.observe({ task }, usage.seconds);
+    this.#taskInputs.inc({ task }, usage.inputs);
+    if (usage.tokens !== undefined) this.#taskTokens.observe({ task }, usage.tokens);
   }
 
   /** Marks the start of a generation of `sequences` rows; call the returned function when it settles. */

@@ -2,7 +2,8 @@ import type { Embedder } from "@proj/encoder";
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
 import type { ServerContext } from "../server/context.js";
-import { runTask } from "../tasks/run-task.js";
+import { countTokens } from "../metrics/count-tokens.js";
+import { countRequest, runTask } from "../tasks/run-task.js";
 import { BodyReader } from "./body-reader.js";
 
 /** Most texts one `/v1/embeddings` request may send, as OpenAI allows. */
@@ -27,7 +28,7 @@ export function toBase64(vector: Float32Array): string {
  * dimensions? }` (`input` a string or up to 2048 strings; `encoding_format` `"float"` or `"base64"`) ->
  * `{ object: "list", data: [{ object: "embedding", index, embedding }], model, usage: { prompt_tokens, total_tokens } }`.
  * Each vector is `embed()`'s with the model's defaults (`dimensions` keeps the first values, Matryoshka style);
- * `usage` counts the tokens of the inputs, special tokens included. As on the other OpenAI endpoints, fields it
+ * `usage` counts the tokens of the inputs, special tokens included (what the task metrics count too). As on the other OpenAI endpoints, fields it
  * does not know (`user`) are ignored; token-id input is a 400.
  *
  * @example
@@ -36,6 +37,7 @@ export function toBase64(vector: Float32Array): string {
  */
 export function registerEmbeddings(app: FastifyInstance, context: ServerContext): void {
   app.post("/v1/embeddings", async (request, reply) => {
+    countRequest(context, reply, "feature-extraction");
     const body = new BodyReader(request.body);
     const { id, handle } = context.models.resolve<Embedder>("embed", body.raw("model"));
     const texts = readInput(body);
@@ -43,11 +45,14 @@ export function registerEmbeddings(app: FastifyInstance, context: ServerContext)
     if (format !== "float" && format !== "base64")
       throw badRequest(`"encoding_format" must be "float" or "base64", got "${format}"`, "encoding_format");
     const dimensions = body.number("dimensions", { min: 1, integer: true });
-    const vectors = await runTask(context, reply, (signal) =>
-      handle.embed(texts, { signal, ...(dimensions !== undefined ? { dimensions } : {}) }),
+    const counting = countTokens(handle.model.tokenizer, texts);
+    const vectors = await runTask(
+      context,
+      reply,
+      (signal) => handle.embed(texts, { signal, ...(dimensions !== undefined ? { dimensions } : {}) }),
+      { task: "feature-extraction", inputs: texts.length, tokens: () => counting },
     );
-    const encodings = await handle.model.tokenizer.encodeBatch(texts);
-    const tokens = encodings.reduce((sum, e) => sum + e.ids.length, 0);
+    const tokens = await counting;
     return {
       object: "list",
       data: vectors.map((vector, index) => ({

@@ -3,6 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
 import type { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
+import { countTokens } from "../metrics/count-tokens.js";
+import { registerTeiRoutes } from "../tei/tei-routes.js";
 import { postTask, readInputs, runTask } from "./run-task.js";
 
 /** A required string field that must hold more than whitespace. */
@@ -27,13 +29,16 @@ function text(body: BodyReader, name: string): string {
  * - `POST /v1/zero-shot` (`/v1/zero-shot-classification`) `{ input, candidate_labels, hypothesis_template?,
  *   multi_label? }` -> `{ model, sequence, labels, scores }` (one text; labels best first), as the Hub's pipeline
  *
+ * The same models also answer in Text Embeddings Inference's wire format (`POST /embed`, `/rerank`, `/predict`,
+ * `GET /info`, see `registerTeiRoutes`), registered here with them.
+ *
  * @example
  * registerEmbeddingRoutes(app, context);
  * // curl -d '{"query":"dogs","documents":["cats sleep","dogs run"]}' -H 'content-type: application/json' localhost:8000/v1/rerank
  */
 export function registerEmbeddingRoutes(app: FastifyInstance, context: ServerContext): void {
   const embedFields = ["input", "normalize", "dimensions", "prompt_name", "prompt", "truncate"];
-  postTask(app, "feature-extraction", embedFields, async (body, reply) => {
+  postTask(app, context, "feature-extraction", embedFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<Embedder>("embed", body.raw("model"));
     const texts = readInputs(body);
     const normalize = body.boolean("normalize");
@@ -41,35 +46,56 @@ export function registerEmbeddingRoutes(app: FastifyInstance, context: ServerCon
     const promptName = body.string("prompt_name");
     const prompt = body.string("prompt");
     const truncate = body.boolean("truncate");
-    const vectors = await runTask(context, reply, (signal) =>
-      handle.embed(texts, {
-        signal,
-        ...(normalize !== undefined ? { normalize } : {}),
-        ...(dimensions !== undefined ? { dimensions } : {}),
-        ...(promptName !== undefined ? { promptName } : {}),
-        ...(prompt !== undefined ? { prompt } : {}),
-        ...(truncate !== undefined ? { truncation: truncate ? "truncate" : "error" } : {}),
-      }),
+    const vectors = await runTask(
+      context,
+      reply,
+      (signal) =>
+        handle.embed(texts, {
+          signal,
+          ...(normalize !== undefined ? { normalize } : {}),
+          ...(dimensions !== undefined ? { dimensions } : {}),
+          ...(promptName !== undefined ? { promptName } : {}),
+          ...(prompt !== undefined ? { prompt } : {}),
+          ...(truncate !== undefined ? { truncation: truncate ? "truncate" : "error" } : {}),
+        }),
+      { task: "feature-extraction", inputs: texts.length, tokens: () => countTokens(handle.model.tokenizer, texts) },
     );
     return { model: id, embeddings: vectors.map((v) => Array.from(v)) };
   });
 
-  postTask(app, "sentence-similarity", ["source_sentence", "sentences"], async (body, reply) => {
+  postTask(app, context, "sentence-similarity", ["source_sentence", "sentences"], async (body, reply) => {
     const { id, handle } = context.models.resolve<Embedder>("embed", body.raw("model"));
     const source = text(body, "source_sentence");
     const sentences = readInputs(body, "sentences");
-    const [first, ...rest] = await runTask(context, reply, (signal) => handle.embed([source, ...sentences], { signal }));
+    const all = [source, ...sentences];
+    const [first, ...rest] = await runTask(context, reply, (signal) => handle.embed(all, { signal }), {
+      task: "sentence-similarity",
+      inputs: all.length,
+      tokens: () => countTokens(handle.model.tokenizer, all),
+    });
     return { model: id, similarities: rest.map((v) => cosineSimilarity(first as Float32Array, v)) };
   });
 
-  postTask(app, "text-ranking", ["query", "documents", "top_n", "return_documents"], async (body, reply) => {
+  postTask(app, context, "text-ranking", ["query", "documents", "top_n", "return_documents"], async (body, reply) => {
     const { id, handle } = context.models.resolve<Reranker>("rerank", body.raw("model"));
     const query = text(body, "query");
     const documents = readInputs(body, "documents");
     const topN = body.number("top_n", { min: 1, integer: true });
     const returnDocuments = body.boolean("return_documents") ?? false;
-    const ranked = await runTask(context, reply, (signal) =>
-      handle.rerank(query, documents, { signal, ...(topN !== undefined ? { topK: topN } : {}) }),
+    const ranked = await runTask(
+      context,
+      reply,
+      (signal) => handle.rerank(query, documents, { signal, ...(topN !== undefined ? { topK: topN } : {}) }),
+      {
+        task: "text-ranking",
+        inputs: documents.length,
+        tokens: () =>
+          countTokens(
+            handle.model.tokenizer,
+            documents.map(() => query),
+            documents,
+          ),
+      },
     );
     return {
       model: id,
@@ -82,19 +108,26 @@ export function registerEmbeddingRoutes(app: FastifyInstance, context: ServerCon
   });
 
   const zeroShotFields = ["input", "candidate_labels", "hypothesis_template", "multi_label"];
-  postTask(app, "zero-shot-classification", zeroShotFields, async (body, reply) => {
+  postTask(app, context, "zero-shot-classification", zeroShotFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<ZeroShotClassifier>("zero-shot", body.raw("model"));
     const input = text(body, "input");
     const labels = readInputs(body, "candidate_labels");
     const hypothesisTemplate = body.string("hypothesis_template");
     const multiLabel = body.boolean("multi_label");
-    const result = await runTask(context, reply, (signal) =>
-      handle.classify(input, labels, {
-        signal,
-        ...(hypothesisTemplate !== undefined ? { hypothesisTemplate } : {}),
-        ...(multiLabel !== undefined ? { multiLabel } : {}),
-      }),
+    const result = await runTask(
+      context,
+      reply,
+      (signal) =>
+        handle.classify(input, labels, {
+          signal,
+          ...(hypothesisTemplate !== undefined ? { hypothesisTemplate } : {}),
+          ...(multiLabel !== undefined ? { multiLabel } : {}),
+        }),
+      // One pair per label (the text and a hypothesis); the hypotheses are built inside the handle, so tokens are not counted.
+      { task: "zero-shot-classification", inputs: labels.length },
     );
     return { model: id, sequence: result.sequence, labels: result.labels, scores: result.scores };
   });
+
+  registerTeiRoutes(app, context);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
 import type { BodyReader } from "../openai/body-reader.js";
 import type { ServerContext } from "../server/context.js";
+import { countTokens } from "../metrics/count-tokens.js";
 import { postTask, readInputs, runTask } from "./run-task.js";
 
 function choice<T extends string>(body: BodyReader, name: string, allowed: readonly T[]): T | undefined {
@@ -26,18 +27,21 @@ function choice<T extends string>(body: BodyReader, name: string, allowed: reado
  * // curl -d '{"input":"I love it"}' -H 'content-type: application/json' localhost:8000/v1/classify
  */
 export function registerEncoderRoutes(app: FastifyInstance, context: ServerContext): void {
-  postTask(app, "text-classification", ["input", "top_k", "function_to_apply"], async (body, reply) => {
+  postTask(app, context, "text-classification", ["input", "top_k", "function_to_apply"], async (body, reply) => {
     const { id, handle } = context.models.resolve<Classifier>("classify", body.raw("model"));
     const texts = readInputs(body);
     const topK = body.isNull("top_k") ? null : body.number("top_k", { min: 1, integer: true });
     const fn = choice<FunctionToApply>(body, "function_to_apply", ["softmax", "sigmoid", "none"]);
-    const results = await runTask(context, reply, (signal) =>
-      handle.classify(texts, { signal, ...(topK !== undefined ? { topK } : {}), ...(fn ? { functionToApply: fn } : {}) }),
+    const results = await runTask(
+      context,
+      reply,
+      (signal) => handle.classify(texts, { signal, ...(topK !== undefined ? { topK } : {}), ...(fn ? { functionToApply: fn } : {}) }),
+      { task: "text-classification", inputs: texts.length, tokens: () => countTokens(handle.model.tokenizer, texts) },
     );
     return { object: "list", model: id, data: results.map((labels, index) => ({ index, labels })) };
   });
 
-  postTask(app, "token-classification", ["input", "aggregation_strategy", "ignore_labels"], async (body, reply) => {
+  postTask(app, context, "token-classification", ["input", "aggregation_strategy", "ignore_labels"], async (body, reply) => {
     const { id, handle } = context.models.resolve<TokenClassifier>("ner", body.raw("model"));
     const texts = readInputs(body);
     const aggregation = choice<AggregationStrategy>(body, "aggregation_strategy", ["none", "simple", "first", "average", "max"]);
@@ -49,7 +53,7 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
   });
 
   const answerFields = ["question", "context", "top_k", "max_answer_length", "handle_impossible_answer"];
-  postTask(app, "question-answering", answerFields, async (body, reply) => {
+  postTask(app, context, "question-answering", answerFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<QuestionAnswerer>("answer", body.raw("model"));
     const question = body.string("question", true);
     const text = body.string("context", true);
@@ -71,7 +75,7 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
     return { object: "list", model: id, data: Array.isArray(answers) ? answers : [answers] };
   });
 
-  postTask(app, "fill-mask", ["input", "top_k", "targets"], async (body, reply) => {
+  postTask(app, context, "fill-mask", ["input", "top_k", "targets"], async (body, reply) => {
     const { id, handle } = context.models.resolve<FillMasker>("fill-mask", body.raw("model"));
     const texts = readInputs(body);
     const topK = body.number("top_k", { min: 1, integer: true });

@@ -39,7 +39,7 @@ function usageOf(results: readonly GenerationResult[]): { prompt_tokens: number;
  * // curl -d '{"input":"Hello","target_lang":"de"}' -H 'content-type: application/json' localhost:8000/v1/translate
  */
 export function registerSeq2SeqRoutes(app: FastifyInstance, context: ServerContext): void {
-  postTask(app, "translation", ["input", "source_lang", "target_lang", ...DECODING_FIELDS], async (body, reply) => {
+  postTask(app, context, "translation", ["input", "source_lang", "target_lang", ...DECODING_FIELDS], async (body, reply) => {
     const { id, handle } = context.models.resolve<Translator>("translate", body.raw("model"));
     const texts = readInputs(body);
     const from = body.string("source_lang");
@@ -62,7 +62,7 @@ export function registerSeq2SeqRoutes(app: FastifyInstance, context: ServerConte
     };
   });
 
-  postTask(app, "summarization", ["input", ...DECODING_FIELDS], async (body, reply) => {
+  postTask(app, context, "summarization", ["input", ...DECODING_FIELDS], async (body, reply) => {
     const { id, handle } = context.models.resolve<Summarizer>("summarize", body.raw("model"));
     const texts = readInputs(body);
     const decoding = readDecoding(body);

@@ -97,6 +97,20 @@ export const SHORT_NAMES = {
 export const OPENAI_FORMAT_NAMES: readonly string[] = ["embeddings"];
 
 /**
+ * The routes of Text Embeddings Inference's wire format (`POST /embed`, `/rerank`, `/predict`, at the root as TEI
+ * serves them) and the task whose model answers each: another format over the same models, as `/v1/embeddings` is
+ * OpenAI's format over the feature-extraction model.
+ *
+ * @example
+ * TEI_FORMAT_ROUTES.predict; // "text-classification"
+ */
+export const TEI_FORMAT_ROUTES = {
+  embed: "feature-extraction",
+  rerank: "text-ranking",
+  predict: "text-classification",
+} as const satisfies Readonly<Record<string, ModelTask>>;
+
+/**
  * Every name of a task in the chooser: the canonical name, then its aliases.
  *
  * @example
