@@ -111,16 +111,17 @@ function tick(v) {
  * @param {string} spec.title
  * @param {string} spec.xAxis - label of the time axis
  * @param {Array<{ name: string, color: string, side: "left" | "right", axis: string, points: Array<{ x: number, y: number }> }>} spec.lines
+ * @param {Array<{ x: number, label: string }>} [spec.marks] - dashed vertical lines (events)
  * @returns {string} the SVG document
  */
-export function lineChart({ title, xAxis, lines }) {
+export function lineChart({ title, xAxis, lines, marks = [] }) {
   const [left, top, plotWidth, plotHeight] = [70, 48, 560, 220];
   const width = left + plotWidth + 70;
   const height = top + plotHeight + 48;
   const xs = lines.flatMap((l) => l.points.map((p) => p.x)).filter(Number.isFinite);
   const xMax = Math.max(...xs, 1e-9);
   const xStep = niceStep(xMax / 6);
-  const x = (v) => left + (v / (Math.ceil(xMax / xStep) * xStep)) * plotWidth;
+  const x = (v) => left + (v / xMax) * plotWidth;
   const scale = (side) => {
     const ys = lines
       .filter((l) => l.side === side)
@@ -143,7 +144,7 @@ export function lineChart({ title, xAxis, lines }) {
     parts.push(`<text x="${lx + 14}" y="37">${escapeXml(`${l.name} (${l.axis}, ${l.side})`)}</text>`);
     lx += 40 + (l.name.length + l.axis.length + l.side.length) * 6.6;
   }
-  for (let v = 0; v <= Math.ceil(xMax / xStep) * xStep + 1e-9; v += xStep) {
+  for (let v = 0; v <= xMax + 1e-9; v += xStep) {
     parts.push(`<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${top + plotHeight}" stroke="#f3f4f6"/>`);
     parts.push(`<text x="${x(v)}" y="${top + plotHeight + 16}" text-anchor="middle" fill="#374151">${escapeXml(tick(v))}</text>`);
   }
@@ -157,6 +158,10 @@ export function lineChart({ title, xAxis, lines }) {
     }
   }
   parts.push(`<text x="${left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" fill="#374151">${escapeXml(xAxis)}</text>`);
+  for (const m of marks) {
+    parts.push(`<line x1="${x(m.x)}" y1="${top}" x2="${x(m.x)}" y2="${top + plotHeight}" stroke="#6b7280" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${x(m.x) + 4}" y="${top + 14}" fill="#6b7280">${escapeXml(m.label)}</text>`);
+  }
   for (const l of lines) {
     const { y } = scales[l.side];
     const points = l.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));

@@ -71,6 +71,10 @@ export function loadChart(result, window = 10) {
   return lineChart({
     title: "proj serve under sustained load: RSS and throughput",
     xAxis: "seconds since the load started",
+    marks: [
+      { x: result.options.warmupS, label: "end of warm-up" },
+      { x: result.figures.burst.at, label: `burst of ${result.figures.burst.requests}` },
+    ],
     lines: [
       { name: "RSS", axis: "MiB", side: "left", color: "#2563eb", points: samples.map((s) => ({ x: s.t, y: s.rss / MIB })) },
       { name: "requests answered", axis: `per s, ${window} s mean`, side: "right", color: "#f59e0b", points: throughput },
