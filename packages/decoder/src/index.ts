@@ -13,14 +13,28 @@ export type {
 export { stream } from "./stream/stream.js";
 export { chat, streamChat } from "./chat/chat.js";
 export { renderChat } from "./chat/template.js";
+export {
+  type GenerateObjectOptions,
+  generateObject,
+  type ObjectResult,
+  type ObjectStream,
+  type PartialObject,
+  streamObject,
+} from "./object/generate-object.js";
+export type { InferObject, JsonSchemaObject, ObjectSchema } from "./object/object-schema.js";
+export { parsePartialJson } from "./object/partial-json.js";
 export { type ChatMessage, type ChatOptions, type ChatTextPart, normalizeMessages, type RenderedMessage } from "./chat/messages.js";
 export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL, defaultGenerationModel } from "./shared/defaults.js";
+export type { ChatTool, ToolCall, ToolChoice, ToolOptions, ToolParameters } from "./tools/types.js";
+export type { ChatResult } from "./tools/tool-chat.js";
 export { disposeCachedHandles } from "@proj/core";
 export {
   type FinishReason,
   type GeneratedSequence,
   type GenerationMetrics,
   type GenerationResult,
+  type JsonSchema,
+  type ResponseFormat,
   type TextChunk,
   TextStream,
   type TokenEvent,

@@ -23,7 +23,8 @@ const UNSENDABLE: ReadonlyArray<[keyof GeneratorCallOptions, (value: unknown) =>
  * Maps SDK call options to OpenAI wire fields: `maxNewTokens` -> `max_tokens`, `topP` -> `top_p`,
  * `presencePenalty`, `frequencyPenalty`, `stop`, `seed`, `numReturnSequences` -> `n`; `doSample: false` sends
  * `temperature: 0`; the extensions TGI and vLLM share (`top_k`, `min_p`, `repetition_penalty`, `min_tokens`,
- * `ignore_eos` for `eosTokenId: []`, `add_special_tokens`) only when set. Options with no wire field (beam search,
+ * `ignore_eos` for `eosTokenId: []`, `add_special_tokens`) only when set; `responseFormat` as `response_format` or
+ * vLLM's `guided_regex`/`guided_grammar` (see {@link responseFormatFields}). Options with no wire field (beam search,
  * forced or suppressed tokens, a client-side chat template ...) are an `InputError`, never silently dropped.
  *
  * @example
@@ -67,5 +68,28 @@ export function wireParams(options: GeneratorCallOptions & ChatOptions): WirePar
   set("n", options.numReturnSequences);
   if (Array.isArray(eos)) wire.ignore_eos = true;
   set("add_special_tokens", options.addSpecialTokens);
+  Object.assign(wire, responseFormatFields(options.responseFormat));
   return wire;
+}
+
+/**
+ * The wire fields of a response format: OpenAI's `response_format` for JSON (`json_schema` with `strict: true`,
+ * `json_object`), vLLM's `guided_regex` and `guided_grammar` (which `@proj/server` accepts too) for the others.
+ *
+ * @example
+ * responseFormatFields({ type: "regex", pattern: "[0-9]+" }); // { guided_regex: "[0-9]+" }
+ */
+export function responseFormatFields(format: GeneratorCallOptions["responseFormat"]): WireParams {
+  switch (format?.type) {
+    case "json_schema":
+      return { response_format: { type: "json_schema", json_schema: { name: "response", schema: format.schema, strict: true } } };
+    case "json_object":
+      return { response_format: { type: "json_object" } };
+    case "regex":
+      return { guided_regex: format.pattern };
+    case "grammar":
+      return { guided_grammar: format.grammar };
+    default:
+      return {};
+  }
 }
