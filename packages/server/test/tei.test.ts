@@ -204,3 +204,18 @@ describe("bad requests are answered in TEI's error shape and statuses", () => {
     expect(answer.json.error).toMatchObject({ type: "invalid_request_error" });
   });
 });
+
+describe("the TEI routes sit behind the server's API keys like every other route", () => {
+  it("no key is a 401; a TEI client with apiKey gets its vectors", async () => {
+    const keyed = await start({ model: undefined, tasks: { embed: fixture("bert-embed") }, apiKeys: ["k1"] });
+    try {
+      expect((await post(`${keyed.url}/embed`, { inputs: "a" })).status).toBe(401);
+      expect((await fetch(`${keyed.url}/info`)).status).toBe(401);
+      const remote = createRemoteEmbedder({ kind: "tei", baseURL: keyed.url, apiKey: "k1" });
+      const want = await embed(texts, { model: fixture("bert-embed"), ...LOAD, normalize: true });
+      expect(gap(await remote.embed(texts), want)).toBeLessThan(1e-5);
+    } finally {
+      await keyed.server.close();
+    }
+  });
+});
