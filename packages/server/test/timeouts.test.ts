@@ -76,6 +76,16 @@ describe("a slow-loris client (headers dribbled a byte at a time)", () => {
   }, 60_000);
 });
 
+describe("requestTimeoutMs", () => {
+  it("bounds receiving the request, not answering it: a stream longer than the limit completes", async () => {
+    const { client } = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 500 });
+    const stream = await client.completions.create({ ...LONG, max_tokens: 500, stream: true });
+    let finish: string | null | undefined;
+    for await (const chunk of stream) finish = chunk.choices[0]?.finish_reason ?? finish;
+    expect(finish).toBe("length");
+  }, 120_000);
+});
+
 /** Opens a streamed completion with node:http and stops reading once its headers arrive. */
 function stalledStream(url: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
