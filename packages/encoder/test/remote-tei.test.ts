@@ -18,6 +18,8 @@ import {
 import type { Loopback, Reply } from "./support/loopback.js";
 import { startTei, teiError } from "./support/tei.js";
 
+// createRemoteEmbedder/createRemoteReranker against a loopback server speaking TEI's documented wire format
+// (support/tei.ts), backed by local handles on the fixtures.
 const texts = ["A man is playing a guitar.", "ok", "Two dogs run through a snowy field.", "The quick brown fox jumps over the lazy dog."];
 const query = "dogs running in snow";
 
