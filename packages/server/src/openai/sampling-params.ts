@@ -1,6 +1,7 @@
 import type { GeneratorCallOptions } from "@proj/decoder";
 import { badRequest } from "../errors/http-error.js";
 import type { BodyReader } from "./body-reader.js";
+import { readResponseFormat } from "./response-format.js";
 
 /** The request fields shared by `/v1/completions` and `/v1/chat/completions`, mapped to SDK options. */
 export interface SamplingParams {
@@ -24,7 +25,8 @@ export const MAX_N = 16;
  * `stop`, `seed`, `n`, `stream`, `stream_options`) and the common extensions TGI and vLLM accept (`top_k`, `min_p`,
  * `repetition_penalty`, `min_tokens`, `ignore_eos`, `add_special_tokens`, `return_token_ids`). `temperature: 0` is greedy; a positive temperature, or
  * `top_p`/`top_k`/`min_p` alone, samples; none of them leaves the choice to the model's `generation_config.json`.
- * Refuses with a 400 what it cannot honour (`logprobs`, `tools`, `logit_bias`, `response_format` other than text).
+ * `response_format` (and vLLM's `guided_json`, `guided_regex`, `guided_grammar`, `guided_choice`) constrains the output
+ * (see {@link readResponseFormat}). Refuses with a 400 what it cannot honour (`logprobs`, `tools`, `logit_bias`).
  *
  * @example
  * const params = readSamplingParams(new BodyReader(request.body), 16, ["max_tokens"]);
@@ -86,8 +88,8 @@ export function readSamplingParams(
     "use a logits processor in the SDK instead",
   );
   body.refuse("best_of", (v) => v !== 1, "use n");
-  const format = body.object("response_format")?.string("type");
-  if (format !== undefined && format !== "text") body.refuse("response_format", () => true, 'only { type: "text" } is served');
+  const responseFormat = readResponseFormat(body);
+  if (responseFormat) options.responseFormat = responseFormat;
 
   const stream = body.boolean("stream") ?? false;
   const includeUsage = body.object("stream_options")?.boolean("include_usage") ?? false;
