@@ -5,7 +5,7 @@ import { createGenerator, type LocalGenerator } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import OpenAI, { APIError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer, type ProjServer, type ServerOptions } from "../src/index.js";
+import { createServer, type OpenAIErrorBody, type ProjServer, type ServerOptions } from "../src/index.js";
 import { CHATML, IGNORE_EOS, until } from "./helpers.js";
 
 // One generator for every server here (a generator passed in is not disposed by the server).
@@ -156,7 +156,7 @@ describe("maxRequestSeconds", () => {
       body: JSON.stringify({ input }),
     });
     expect(response.status).toBe(504);
-    expect((await response.json()).error).toMatchObject({ code: "request_timeout" });
+    expect(((await response.json()) as OpenAIErrorBody).error).toMatchObject({ code: "request_timeout" });
   }, 120_000);
 });
 
@@ -169,7 +169,7 @@ describe("maxConnections", () => {
       const refused = await fetch(`${url}/v1/models`, { headers: { connection: "close" } });
       expect(refused.status).toBe(503);
       expect(refused.headers.get("retry-after")).toBe("1");
-      expect((await refused.json()).error).toMatchObject({ type: "overloaded_error", code: "too_many_connections" });
+      expect(((await refused.json()) as OpenAIErrorBody).error).toMatchObject({ type: "overloaded_error", code: "too_many_connections" });
     } finally {
       for (const h of held) h.socket.destroy();
     }
