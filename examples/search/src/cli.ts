@@ -7,9 +7,20 @@ import type { Table } from "@lancedb/lancedb";
 import { createEmbedder, embed } from "@proj/encoder";
 import { loadBenchmark, PARAPHRASE_SCORE } from "./data.js";
 import { precisionVariants } from "./precisions.js";
-import { recallAt, recallLine } from "./recall.js";
+import { RECALL_KS, recallAt, recallLine } from "./recall.js";
 import { rerankHits } from "./rerank-hits.js";
-import { type AnnKind, buildAnnIndex, buildTextIndex, type Hit, hybridSearch, indexDocs, openTable, search, textSearch } from "./store.js";
+import {
+  type AnnKind,
+  buildAnnIndex,
+  buildTextIndex,
+  type Hit,
+  hybridSearch,
+  indexDocs,
+  openTable,
+  search,
+  tableModel,
+  textSearch,
+} from "./store.js";
 import { tfidfSearch } from "./tfidf.js";
 
 export const USAGE = `Semantic search over captions with @proj/encoder and LanceDB.
@@ -19,6 +30,7 @@ export const USAGE = `Semantic search over captions with @proj/encoder and Lance
 
   --data DIR       the shared data folder (default $PROJ_SHARED_DIR/data, else ../shared/data beside the repository)
   --db DIR         the LanceDB folder (default ./captions.lancedb); the table "captions" is built once and reused
+                   (rebuilt when --model differs)
   --reindex        rebuild the table even if it exists
   --model M        the embedding model (folder or Hub id; default the embedded caption model of @proj/models)
   --k N            results per query (default 10)
@@ -70,28 +82,29 @@ export async function run(argv: string[], print: (line: string) => void): Promis
   }
 
   const bench = loadBenchmark(dataDir);
+  const model = values.model;
+  const modelName = model ?? "default";
   let table = values.reindex ? undefined : await openTable(values.db, TABLE);
-  if (table === undefined || (await table.countRows()) !== bench.corpus.length) {
+  if (table === undefined || (await tableModel(table)) !== modelName || (await table.countRows()) !== bench.corpus.length) {
     const started = performance.now();
-    const embedder = await createEmbedder(values.model);
+    const embedder = await createEmbedder(model);
     try {
-      table = await indexDocs(values.db, TABLE, embedder, bench.corpus);
+      table = await indexDocs(values.db, TABLE, embedder, bench.corpus, { model: modelName });
     } finally {
       await embedder.dispose();
     }
     print(`indexed ${bench.corpus.length} documents into ${resolve(values.db)} in ${seconds(started)} s`);
   }
-  const model = values.model;
-  const searchTop = async (text: string, vector: Float32Array, exact: boolean): Promise<Hit[]> => {
-    const hits = await search(table as Table, vector, values.reranker ? candidates : k, { exact });
-    return values.reranker ? rerankHits(text, hits, values.reranker, k) : hits;
+  const searchTop = async (text: string, vector: Float32Array, top: number, exact: boolean): Promise<Hit[]> => {
+    const hits = await search(table as Table, vector, values.reranker ? Math.max(top, candidates) : top, { exact });
+    return values.reranker ? rerankHits(text, hits, values.reranker, top) : hits;
   };
 
   if (values.query.length > 0) {
     const vectors = await embed(values.query, { model });
     for (const [q, text] of values.query.entries()) {
       print(`\n${text}`);
-      const hits = await searchTop(text, vectors[q] as Float32Array, false);
+      const hits = await searchTop(text, vectors[q] as Float32Array, k, false);
       hits.forEach((hit, rank) => {
         const rerankScore = "rerankScore" in hit ? `  rerank ${(hit.rerankScore as number).toFixed(4)}` : "";
         print(`${String(rank + 1).padStart(3)}. cosine ${hit.score.toFixed(4)}${rerankScore}  ${hit.text}`);
@@ -100,6 +113,8 @@ export async function run(argv: string[], print: (line: string) => void): Promis
   }
   if (!values.eval) return;
 
+  // Recall is reported at 1, 5 and 10 whatever --k says, so each query fetches at least 10 results.
+  const depth = Math.max(k, ...RECALL_KS);
   const queries = bench.queries.map((q) => q.text);
   const relevant = bench.queries.map((q) => q.relevant);
   const fromStsb = bench.corpus.filter((d) => d.source === "stsb-dev").length;
@@ -112,7 +127,7 @@ export async function run(argv: string[], print: (line: string) => void): Promis
   let started = performance.now();
   const vectors = await embed(queries, { model });
   const exact: number[][] = [];
-  for (const vector of vectors) exact.push((await search(table, vector, k, { exact: true })).map((h) => h.id));
+  for (const vector of vectors) exact.push((await search(table, vector, depth, { exact: true })).map((h) => h.id));
   print(`searched ${queries.length} queries (embed + exact LanceDB search) in ${seconds(started)} s`);
   print(recallLine("embed + LanceDB exact", exact, relevant));
   print(
@@ -121,7 +136,7 @@ export async function run(argv: string[], print: (line: string) => void): Promis
       tfidfSearch(
         queries,
         bench.corpus.map((d) => d.text),
-        k,
+        depth,
       ),
       relevant,
     ),
@@ -134,8 +149,8 @@ export async function run(argv: string[], print: (line: string) => void): Promis
     const bm25: number[][] = [];
     const hybrid: number[][] = [];
     for (const [q, text] of queries.entries()) {
-      bm25.push((await textSearch(table, text, k)).map((h) => h.id));
-      hybrid.push((await hybridSearch(table, text, vectors[q] as Float32Array, k)).map((h) => h.id));
+      bm25.push((await textSearch(table, text, depth)).map((h) => h.id));
+      hybrid.push((await hybridSearch(table, text, vectors[q] as Float32Array, depth)).map((h) => h.id));
     }
     print(recallLine("LanceDB full-text BM25", bm25, relevant));
     print(recallLine("LanceDB hybrid: embed + BM25, RRF", hybrid, relevant));
@@ -144,7 +159,8 @@ export async function run(argv: string[], print: (line: string) => void): Promis
   if (values.reranker) {
     started = performance.now();
     const reranked: number[][] = [];
-    for (const [q, text] of queries.entries()) reranked.push((await searchTop(text, vectors[q] as Float32Array, true)).map((h) => h.id));
+    for (const [q, text] of queries.entries())
+      reranked.push((await searchTop(text, vectors[q] as Float32Array, depth, true)).map((h) => h.id));
     print(`reranked ${candidates} candidates per query in ${seconds(started)} s`);
     print(recallLine(`embed + LanceDB exact + rerank ${candidates} (${values.reranker})`, reranked, relevant));
   }
@@ -156,16 +172,16 @@ export async function run(argv: string[], print: (line: string) => void): Promis
     for (const refineFactor of [undefined, 10]) {
       const name = refineFactor === undefined ? index : `${index}, refineFactor ${refineFactor}`;
       const approximate: number[][] = [];
-      for (const vector of vectors) approximate.push((await search(table, vector, k, { refineFactor })).map((h) => h.id));
+      for (const vector of vectors) approximate.push((await search(table, vector, depth, { refineFactor })).map((h) => h.id));
       print(recallLine(`embed + LanceDB ${name}`, approximate, relevant));
-      print(`${name}: recall@${k} against the exact search ${recallAt(approximate, exact, k).toFixed(3)}`);
+      print(`${name}: recall@${depth} against the exact search ${recallAt(approximate, exact, depth).toFixed(3)}`);
     }
     await table.dropIndex("vector_idx");
   }
 
   if (values.precisions) {
     const corpus = bench.corpus.map((d) => d.text);
-    for (const variant of await precisionVariants(queries, corpus, model, k)) {
+    for (const variant of await precisionVariants(queries, corpus, model, depth)) {
       print(recallLine(`embed ${variant.name}, ${variant.bytesPerVector} bytes/vector, exact in memory`, variant.ranked, relevant));
     }
   }

@@ -20,13 +20,34 @@ export interface Hit extends DocRow {
  */
 export type AnnKind = "ivf-pq" | "hnsw-sq";
 
-/** The table's schema: the vector column is a fixed-size list of float32, the type LanceDB indexes and searches. */
-export function docSchema(dimensions: number): Schema {
-  return new Schema([
-    new Field("id", new Int32(), false),
-    new Field("text", new Utf8(), false),
-    new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
-  ]);
+/**
+ * The table's schema: the vector column is a fixed-size list of float32, the type LanceDB indexes and searches. The
+ * embedding model's name is kept in the schema's metadata, so a table made with another model is not reused.
+ *
+ * @example
+ * docSchema(128, "default");
+ */
+export function docSchema(dimensions: number, model: string): Schema {
+  return new Schema(
+    [
+      new Field("id", new Int32(), false),
+      new Field("text", new Utf8(), false),
+      new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
+    ],
+    new Map([[MODEL_KEY, model]]),
+  );
+}
+
+const MODEL_KEY = "embedding_model";
+
+/**
+ * The name of the embedding model a table was made with (see {@link docSchema}), if it says.
+ *
+ * @example
+ * if ((await tableModel(table)) !== "default") table = await indexDocs(...);
+ */
+export async function tableModel(table: Table): Promise<string | undefined> {
+  return (await table.schema()).metadata.get(MODEL_KEY);
 }
 
 /**
@@ -43,20 +64,21 @@ export async function openTable(dir: string, name: string): Promise<Table | unde
 /**
  * Embeds the documents in batches and writes them to a new table (replacing one of the same name): one
  * `embed()` call and one `table.add()` per `batchSize` documents, so memory stays flat however big the corpus.
+ * `model` names the embedder's model in the table (see {@link tableModel}).
  *
  * @example
  * const embedder = await createEmbedder();
- * const table = await indexDocs("./captions.lancedb", "captions", embedder, docs);
+ * const table = await indexDocs("./captions.lancedb", "captions", embedder, docs, { model: "default" });
  */
 export async function indexDocs(
   dir: string,
   name: string,
   embedder: TextEmbedder & { readonly dimensions: number },
   docs: readonly DocRow[],
-  options: { batchSize?: number; onBatch?: (done: number) => void } = {},
+  options: { model: string; batchSize?: number; onBatch?: (done: number) => void },
 ): Promise<Table> {
   const db = await connect(dir);
-  const table = await db.createEmptyTable(name, docSchema(embedder.dimensions), { mode: "overwrite" });
+  const table = await db.createEmptyTable(name, docSchema(embedder.dimensions, options.model), { mode: "overwrite" });
   const batchSize = options.batchSize ?? 512;
   for (let start = 0; start < docs.length; start += batchSize) {
     const batch = docs.slice(start, start + batchSize);
