@@ -157,9 +157,21 @@ describe("CORS", () => {
     const ok = await get(`${url}/v1/models`, { origin: ALLOWED, authorization: `Bearer ${KEY}` });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe(ALLOWED);
+    expect(ok.headers.get("vary")).toBe("Origin"); // sent once, though set on the reply and the raw response
     const refused = await get(`${url}/v1/models`, { origin: ALLOWED });
     expect(refused.status).toBe(401);
     expect(refused.headers.get("access-control-allow-origin")).toBe(ALLOWED);
+  });
+
+  it("adds them to a stream too (server-sent events are written past Fastify's reply)", async () => {
+    const response = await fetch(`${url}/v1/completions`, {
+      method: "POST",
+      headers: { origin: ALLOWED, authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...HELLO, stream: true }),
+    });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    expect(response.headers.get("access-control-allow-origin")).toBe(ALLOWED);
+    expect(await response.text()).toContain("[DONE]");
   });
 
   it("is off by default: a preflight gets no CORS headers", async () => {
