@@ -23,6 +23,23 @@ export interface TeiErrorBody {
 }
 
 /**
+ * A failure as a TEI route answers it.
+ *
+ * @example
+ * const { status, body, headers } = toTeiError(error);
+ */
+export interface TeiAnswer {
+  /** The HTTP status. */
+  status: number;
+  /** TEI's error body. */
+  body: TeiErrorBody;
+  /** Extra response headers (`Retry-After`). */
+  headers: Readonly<Record<string, string>>;
+  /** True when the server failed rather than the request: worth logging. */
+  serverFault: boolean;
+}
+
+/**
  * A 400 `Empty` in TEI's terms: a request with no texts.
  *
  * @example
@@ -43,15 +60,13 @@ export function emptyBatch(field: string): HttpError {
  * const { status, body } = toTeiError(new InputError("text too long"));
  * // 422, { error: "text too long", error_type: "Validation" }
  */
-export function toTeiError(
-  error: unknown,
-  context: ErrorContext = {},
-): { status: number; body: TeiErrorBody; headers: Readonly<Record<string, string>> } {
+export function toTeiError(error: unknown, context: ErrorContext = {}): TeiAnswer {
   const http = toHttpError(error, context);
-  const answer = (status: number, error_type: TeiErrorType) => ({
+  const answer = (status: number, error_type: TeiErrorType): TeiAnswer => ({
     status,
     body: { error: http.message, error_type },
     headers: http.headers,
+    serverFault: http.status >= 500,
   });
   if (http.code === "empty") return answer(400, "Empty");
   if (http.code === "model_not_found") return answer(424, "Backend");

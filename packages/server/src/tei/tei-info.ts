@@ -79,8 +79,7 @@ export function teiInfo(context: ServerContext): TeiInfo | undefined {
   if (handle.task === "embed") {
     const pooling = handle.pooling === undefined ? "none" : (POOLING_NAMES[handle.pooling] ?? handle.pooling);
     modelType = { embedding: { pooling } };
-  }
-  else if (handle.task === "rerank") modelType = { reranker: labelMaps(handle.model.config.id2label) };
+  } else if (handle.task === "rerank") modelType = { reranker: labelMaps(handle.model.config.id2label) };
   else modelType = { classifier: labelMaps(handle.labels) };
   const dtype = handle.model.dtypes.model ?? Object.values(handle.model.dtypes)[0] ?? "fp32";
   return {

@@ -115,7 +115,7 @@ export function registerTeiRoutes(app: FastifyInstance, context: ServerContext):
   void app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => {
       const tei = toTeiError(error, { closing: context.closing });
-      if (tei.status >= 500 || tei.status === 424) request.log.error({ err: error }, tei.body.error);
+      if (tei.serverFault) request.log.error({ err: error }, tei.body.error);
       return reply.code(tei.status).headers(tei.headers).send(tei.body);
     });
 
