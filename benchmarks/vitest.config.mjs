@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: "forks",
+    // One file at a time: the quick run and the load test each want the machine to themselves.
+    fileParallelism: false,
   },
 });
