@@ -14,6 +14,11 @@ export interface Doc {
 export interface Query {
   text: string;
   relevant: number[];
+  /**
+   * True when the query or one of its answers also occurs, in another pair, in STS-B `sts-train.csv` (STS-B reuses
+   * sentences across splits), which the embedded model was trained on: recall is also reported without these.
+   */
+  seenInTraining: boolean;
 }
 
 /** The corpus to index and the queries to ask it. */
@@ -32,7 +37,8 @@ export const PARAPHRASE_SCORE = 4;
  * - corpus: every distinct `sentence2` of STS-B `sts-dev.csv` (1,500 pairs), then the distinct captions of Multi30k
  *   `test_2016_flickr.en` as distractors of the same kind;
  * - queries: every distinct `sentence1` of a dev pair scored >= {@link PARAPHRASE_SCORE}; its answers are the
- *   `sentence2`s it is paired with at that score.
+ *   `sentence2`s it is paired with at that score. The dev pairs were never trained on, but STS-B repeats some
+ *   sentences across splits: `seenInTraining` marks the queries where the query or an answer is in `sts-train.csv`.
  *
  * @example
  * const { corpus, queries } = loadBenchmark("../shared/data");
@@ -68,11 +74,20 @@ export function loadBenchmark(dataDir: string): Benchmark {
     set.add(idOf.get(pair.b) as number);
     answers.set(pair.a, set);
   }
+  const trained = new Set(
+    readFileSync(join(dataDir, "stsb", "sts-train.csv"), "utf8")
+      .split("\n")
+      .flatMap((line) => line.split("\t").slice(5, 7))
+      .map((text) => text.trim()),
+  );
   const queries: Query[] = [];
   let dropped = 0;
   for (const [text, relevant] of answers) {
     if (idOf.has(text)) dropped++;
-    else queries.push({ text, relevant: [...relevant] });
+    else {
+      const seenInTraining = trained.has(text) || [...relevant].some((id) => trained.has((corpus[id] as Doc).text));
+      queries.push({ text, relevant: [...relevant], seenInTraining });
+    }
   }
   return { corpus, queries, dropped };
 }
