@@ -1,5 +1,5 @@
 import { InputError } from "@proj/core";
-import { createGenerator, type LocalGenerator } from "@proj/decoder";
+import { createGenerator, createRemoteGenerator, type LocalGenerator } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import OpenAI, { AuthenticationError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,6 +57,17 @@ describe("API keys", () => {
     expect((error as AuthenticationError).status).toBe(401);
     expect((error as AuthenticationError).code).toBe("invalid_api_key");
     expect((error as AuthenticationError).message).not.toContain("sk-proj-wrong");
+  });
+
+  it("the SDK's remote generator sends its apiKey; without one it gets an InputError saying to check it", async () => {
+    const keyed = createRemoteGenerator({ baseURL: `${url}/v1`, model: "llama", apiKey: KEY });
+    const result = await keyed.generate("Hello", { maxNewTokens: 3 });
+    expect(result.sequences[0]?.text.length).toBeGreaterThan(0);
+    const keyless = createRemoteGenerator({ baseURL: `${url}/v1`, model: "llama" });
+    const error = await keyless.generate("Hello", { maxNewTokens: 3 }).catch((e: unknown) => e);
+    expect(InputError.isInstance(error)).toBe(true);
+    expect((error as InputError).message).toMatch(/refused the request \(401\)/);
+    await Promise.all([keyed.dispose(), keyless.dispose()]);
   });
 
   it("a key that is a prefix of the right one is refused", async () => {
