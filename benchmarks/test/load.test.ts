@@ -63,8 +63,11 @@ describe("proj serve under 30 s of sustained load", () => {
     expect(check("/health answered after the run")).toMatchObject({ ok: true });
   });
 
-  it("on SIGTERM under load finishes the generations in flight (200, complete bodies) and exits 0", () => {
+  it("on SIGTERM under load finishes the generations in flight (200, complete bodies), refuses new work cleanly and exits 0", () => {
     expect(check("SIGTERM under load: requests in flight finished with 200 and complete bodies")).toMatchObject({ ok: true });
+    expect(
+      check("SIGTERM under load: task requests around it answered in full or refused cleanly (503 with Retry-After, or at the connection)"),
+    ).toMatchObject({ ok: true });
     expect(check("the server exited 0 after SIGTERM")).toMatchObject({ ok: true });
     expect(result.shutdown.unfinishedAtSigterm).toBeGreaterThan(0);
   });
