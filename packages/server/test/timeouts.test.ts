@@ -66,6 +66,13 @@ describe("a slow-loris client (headers dribbled a byte at a time)", () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
   }, 60_000);
 
+  it("a connection that sends nothing is answered 408 and closed too", async () => {
+    const { url } = await serve({ headersTimeoutMs: 500 });
+    const silent = rawSocket(url);
+    await silent.closed;
+    expect(silent.received()).toContain('"code":"client_timeout"');
+  }, 60_000);
+
   it("a body that never finishes arriving is cut by requestTimeoutMs", async () => {
     const { url } = await serve({ headersTimeoutMs: 500, requestTimeoutMs: 1_000 });
     const slow = rawSocket(url);
