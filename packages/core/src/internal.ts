@@ -42,7 +42,7 @@ export type { EngineRequest } from "./generation/types.js";
 export { type ActiveResponseFormat, CompiledGrammar, compileResponseFormat } from "./generation/constraint/compiled-grammar.js";
 export { checkResponseFormat } from "./generation/constraint/response-format.js";
 export { RowConstraint } from "./generation/constraint/row-constraint.js";
-export { jsonSchemaToEbnf } from "./generation/constraint/json-schema/json-schema-grammar.js";
+export { jsonSchemaToEbnf, literal as ebnfLiteral } from "./generation/constraint/json-schema/json-schema-grammar.js";
 export { integerRangeEbnf } from "./generation/constraint/json-schema/integer-range.js";
 export { loadXGrammar } from "./generation/constraint/xgrammar.js";
 export { BYTE_TO_UNICODE, parseVocabulary, type TokenizerVocabulary, type VocabularyEncoding } from "./tokenizer/vocabulary.js";

@@ -1,6 +1,7 @@
 import type { GenerationResult, TextStream } from "@proj/core";
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  type ChatResult,
   chat,
   type createGenerator,
   type createRemoteGenerator,
@@ -9,6 +10,8 @@ import {
   type LocalGenerator,
   type RemoteGenerator,
   stream,
+  streamChat,
+  type ToolCall,
 } from "../src/index.js";
 
 describe("the decoder API types", () => {
@@ -16,7 +19,9 @@ describe("the decoder API types", () => {
     expectTypeOf(generate("Hello")).toEqualTypeOf<Promise<GenerationResult>>();
     expectTypeOf(generate(["a", "b"], { maxNewTokens: 4 })).toEqualTypeOf<Promise<GenerationResult[]>>();
     expectTypeOf(stream("Hello")).toEqualTypeOf<TextStream<GenerationResult>>();
-    expectTypeOf(chat([{ role: "user", content: [{ type: "text", text: "Hi" }] }])).toEqualTypeOf<Promise<GenerationResult>>();
+    expectTypeOf(chat([{ role: "user", content: [{ type: "text", text: "Hi" }] }])).toEqualTypeOf<Promise<ChatResult>>();
+    expectTypeOf(streamChat([{ role: "user", content: "Hi" }], { tools: [], toolChoice: "auto" })).toEqualTypeOf<TextStream<ChatResult>>();
+    expectTypeOf<ChatResult["toolCalls"][number]>().toEqualTypeOf<ToolCall>();
   });
 
   it("local and remote handles are one Generator, and either is a model for the one-shot functions", () => {
@@ -38,5 +43,7 @@ describe("the decoder API types", () => {
     generator.generate("x", { model: "gpt2" });
     // @ts-expect-error a content part is text
     chat([{ role: "user", content: [{ type: "image_url", text: "x" }] }]);
+    // @ts-expect-error toolChoice is "auto" | "none" | "required" | { name }
+    chat([{ role: "user", content: "x" }], { toolChoice: "any" });
   });
 });

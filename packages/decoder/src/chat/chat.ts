@@ -1,9 +1,10 @@
-import { type GenerationResult, TextStream } from "@proj/core";
+import { TextStream } from "@proj/core";
 import { chainTokenCallbacks, checkOptions } from "@proj/core/internal";
 import { CHAT_OPTION_NAMES } from "../generate/option-names.js";
 import type { ChatCallOptions } from "../generate/types.js";
 import { DEFAULT_CHAT_MODEL } from "../shared/defaults.js";
 import { generatorFor } from "../shared/generators.js";
+import type { ChatResult } from "../tools/tool-chat.js";
 import type { ChatMessage } from "./messages.js";
 
 /**
@@ -17,7 +18,7 @@ import type { ChatMessage } from "./messages.js";
  *   { role: "user", content: "What is ONNX?" },
  * ], { maxNewTokens: 64 });
  */
-export async function chat(messages: readonly ChatMessage[], options?: ChatCallOptions): Promise<GenerationResult> {
+export async function chat(messages: readonly ChatMessage[], options?: ChatCallOptions): Promise<ChatResult> {
   const { model, load, ...call } = checkOptions(options, "chat()", CHAT_OPTION_NAMES);
   const generator = await generatorFor("chat", model, DEFAULT_CHAT_MODEL, load, call.signal);
   return generator.chat(messages, call);
@@ -29,9 +30,9 @@ export async function chat(messages: readonly ChatMessage[], options?: ChatCallO
  * @example
  * for await (const { text } of streamChat([{ role: "user", content: "Tell me a story" }])) process.stdout.write(text);
  */
-export function streamChat(messages: readonly ChatMessage[], options?: ChatCallOptions): TextStream {
+export function streamChat(messages: readonly ChatMessage[], options?: ChatCallOptions): TextStream<ChatResult> {
   const { model, load, ...call } = checkOptions(options, "streamChat()", CHAT_OPTION_NAMES);
-  return new TextStream(async (onToken) => {
+  return new TextStream<ChatResult>(async (onToken) => {
     const generator = await generatorFor("streamChat", model, DEFAULT_CHAT_MODEL, load, call.signal);
     return generator.chat(messages, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) });
   });

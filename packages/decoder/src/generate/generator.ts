@@ -7,11 +7,12 @@ import {
   ContinuousBatcher,
   type GenerationEngine,
 } from "@proj/core/internal";
-import type { ChatMessage, ChatOptions } from "../chat/messages.js";
+import type { ChatMessage } from "../chat/messages.js";
 import { renderChat } from "../chat/template.js";
 import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES, GENERATOR_OPTION_NAMES } from "./option-names.js";
 import { generateBatch } from "./run.js";
-import type { GeneratorCallOptions, GeneratorOptions, LocalGenerator } from "./types.js";
+import { type ChatResult, planToolChat } from "../tools/tool-chat.js";
+import type { GeneratorCallOptions, GeneratorChatOptions, GeneratorOptions, LocalGenerator } from "./types.js";
 
 /**
  * Loads a decoder-only model (GPT-2, LLaMA, Qwen, Gemma ...) once for many generations. Concurrent calls on the
@@ -47,15 +48,32 @@ export async function createGenerator(model: string, options?: GeneratorOptions)
     const results = await generateBatch(loaded, Array.isArray(input) ? input : [input], call, true, engine);
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
-  const chat = async (messages: readonly ChatMessage[], options?: GeneratorCallOptions & ChatOptions): Promise<GenerationResult> => {
+  const chat = async (messages: readonly ChatMessage[], options?: GeneratorChatOptions): Promise<ChatResult> => {
     check();
-    const { chatTemplate, templateVariables, ...call } = checkOptions(options, "chat()", GENERATOR_CHAT_OPTION_NAMES);
+    const { chatTemplate, templateVariables, tools, toolChoice, parallelToolCalls, ...call } = checkOptions(
+      options,
+      "chat()",
+      GENERATOR_CHAT_OPTION_NAMES,
+    );
+    const toolOptions = {
+      ...(tools ? { tools } : {}),
+      ...(toolChoice ? { toolChoice } : {}),
+      ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
+    };
+    const plan = planToolChat(chatTemplate ?? loaded.tokenizerConfig?.chatTemplate, toolOptions, templateVariables, call.responseFormat);
     const prompt = renderChat(loaded, messages, {
       ...(chatTemplate !== undefined ? { chatTemplate } : {}),
-      ...(templateVariables !== undefined ? { templateVariables } : {}),
+      templateVariables: plan.templateVariables,
     });
-    const [result] = await generateBatch(loaded, [prompt], call, false, engine);
-    return result as GenerationResult;
+    const { responseFormat: _format, onToken, ...rest } = call;
+    const onTokenShown = plan.filter(onToken);
+    const engineCall = {
+      ...rest,
+      ...(plan.responseFormat !== undefined ? { responseFormat: plan.responseFormat } : {}),
+      ...(onTokenShown !== undefined ? { onToken: onTokenShown } : {}),
+    };
+    const [result] = await generateBatch(loaded, [prompt], engineCall, false, engine);
+    return plan.finish(result as GenerationResult);
   };
   return {
     task: "generate",
@@ -73,7 +91,7 @@ export async function createGenerator(model: string, options?: GeneratorOptions)
     streamChat(messages, options) {
       check();
       const call = checkOptions(options, "streamChat()", GENERATOR_CHAT_OPTION_NAMES);
-      return new TextStream((onToken) => chat(messages, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) }));
+      return new TextStream<ChatResult>((onToken) => chat(messages, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) }));
     },
     batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
     dispose: () => loaded.dispose(),

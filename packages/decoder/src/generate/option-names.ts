@@ -1,6 +1,7 @@
 import { optionNames } from "@proj/core/internal";
 import { DECODING_OPTION_NAMES, TASK_OPTION_NAMES } from "@proj/core/internal";
 import type { ChatOptions } from "../chat/messages.js";
+import type { ToolOptions } from "../tools/types.js";
 import type { GeneratorCallOptions, GeneratorOptions } from "./types.js";
 
 /** What a generator call adds to the decoding options (checked by the compiler to be complete). */
@@ -9,7 +10,10 @@ const CALL_OWN = optionNames<Omit<GeneratorCallOptions, (typeof DECODING_OPTION_
   "addSpecialTokens",
   "truncatePrompt",
 ]);
-const CHAT_OWN = optionNames<ChatOptions>()(["chatTemplate", "templateVariables"]);
+const CHAT_OWN = [
+  ...optionNames<ChatOptions>()(["chatTemplate", "templateVariables"]),
+  ...optionNames<ToolOptions>()(["tools", "toolChoice", "parallelToolCalls"]),
+];
 
 /** The option names of a {@link Generator}'s `generate` and `stream`. @internal */
 export const GENERATOR_CALL_OPTION_NAMES: readonly string[] = [...DECODING_OPTION_NAMES, ...CALL_OWN];

@@ -1,6 +1,8 @@
 import type { GenerationCallOptions, GenerationResult, LoadedModel, LoadOptions, TaskOptions, TextStream } from "@proj/core";
 import type { BatcherOptions } from "@proj/core/internal";
 import type { ChatMessage, ChatOptions } from "../chat/messages.js";
+import type { ChatResult } from "../tools/tool-chat.js";
+import type { ToolOptions } from "../tools/types.js";
 
 /**
  * Per-call options of a {@link Generator}, local or remote: decoding options (which override the model's
@@ -19,8 +21,8 @@ export interface GeneratorCallOptions extends GenerationCallOptions {
   truncatePrompt?: "error" | "left";
 }
 
-/** Per-call options of {@link Generator.chat}: call options plus the chat template options. */
-export interface GeneratorChatOptions extends GeneratorCallOptions, ChatOptions {}
+/** Per-call options of {@link Generator.chat}: call options, the chat template options and the tools. */
+export interface GeneratorChatOptions extends GeneratorCallOptions, ChatOptions, ToolOptions {}
 
 /** A model for {@link generate}, {@link stream} and {@link chat}: a folder path, a Hub id, or a {@link Generator}. */
 export type GeneratorModel = string | Generator;
@@ -35,7 +37,7 @@ export type GeneratorModel = string | Generator;
 export interface GenerateOptions extends GeneratorCallOptions, TaskOptions<Generator> {}
 
 /** Options of {@link chat} and {@link streamChat}. */
-export interface ChatCallOptions extends GenerateOptions, ChatOptions {}
+export interface ChatCallOptions extends GenerateOptions, ChatOptions, ToolOptions {}
 
 /** Options of {@link createGenerator}: how to load the model, a signal for the load, and how concurrent calls are batched. */
 export interface GeneratorOptions {
@@ -70,10 +72,10 @@ export interface Generator {
   generate(prompts: string[], options?: GeneratorCallOptions): Promise<GenerationResult[]>;
   /** Streams the continuation of one prompt as text deltas. */
   stream(prompt: string, options?: GeneratorCallOptions): TextStream;
-  /** Answers a conversation, rendered with the model's chat template. */
-  chat(messages: readonly ChatMessage[], options?: GeneratorChatOptions): Promise<GenerationResult>;
-  /** Streams the answer to a conversation. */
-  streamChat(messages: readonly ChatMessage[], options?: GeneratorChatOptions): TextStream;
+  /** Answers a conversation, rendered with the model's chat template; with `tools`, the calls the model made. */
+  chat(messages: readonly ChatMessage[], options?: GeneratorChatOptions): Promise<ChatResult>;
+  /** Streams the answer to a conversation (text only: tool-call markup is held back; the calls are in `.result`). */
+  streamChat(messages: readonly ChatMessage[], options?: GeneratorChatOptions): TextStream<ChatResult>;
   /** Releases the model (a remote handle only marks itself disposed). */
   dispose(): Promise<void>;
 }

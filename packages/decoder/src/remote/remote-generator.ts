@@ -1,6 +1,7 @@
 import { DisposedError, type FinishReason, type GenerationResult, InputError, SessionError, TextStream, throwIfAborted } from "@proj/core";
 import { chainTokenCallbacks, checkOptions, remoteError } from "@proj/core/internal";
 import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
+import type { ChatResult } from "../tools/tool-chat.js";
 import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES } from "../generate/option-names.js";
 import type { GeneratorCallOptions, GeneratorChatOptions } from "../generate/types.js";
 import { ChoiceCollector, type WireResponse } from "./collect-choices.js";
@@ -124,10 +125,16 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
     const results = await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, opts);
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
-  const chat = async (messages: readonly ChatMessage[], options?: CallOptions): Promise<GenerationResult> => {
+  const chat = async (messages: readonly ChatMessage[], options?: CallOptions): Promise<ChatResult> => {
     const opts = checkOptions(options, "chat()", GENERATOR_CHAT_OPTION_NAMES);
-    const [result] = await call("/chat/completions", { messages: normalizeMessages(messages) }, 1, opts);
-    return result as GenerationResult;
+    const { tools, toolChoice, parallelToolCalls, ...rest } = opts;
+    if (tools !== undefined || toolChoice !== undefined || parallelToolCalls !== undefined) {
+      throw new InputError("The remote generator does not send tools yet", {
+        hint: "call tools on a local generator (createGenerator), or send the request with the openai client",
+      });
+    }
+    const [result] = await call("/chat/completions", { messages: normalizeMessages(messages) }, 1, rest);
+    return { ...(result as GenerationResult), toolCalls: [] };
   };
   return {
     task: "generate",
@@ -144,7 +151,7 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
     chat,
     streamChat: (messages, options) => {
       const opts = checkOptions(options, "streamChat()", GENERATOR_CHAT_OPTION_NAMES);
-      return new TextStream((onToken) => chat(messages, { ...opts, onToken: chainTokenCallbacks(opts.onToken, onToken) }));
+      return new TextStream<ChatResult>((onToken) => chat(messages, { ...opts, onToken: chainTokenCallbacks(opts.onToken, onToken) }));
     },
     async dispose() {
       disposed = true;
