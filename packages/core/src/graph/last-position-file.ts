@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { keepLastPositionLogits } from "./last-position-logits.js";
-import { decodeModel, encodeModel, type GraphProto } from "./onnx-proto.js";
+import { decodeModel, encodedSize, encodeModel, type GraphProto } from "./onnx-proto.js";
 
 /** A decoder graph rewritten to compute logits at the last position only, or why it was not. */
 export type LastPositionGraph =
@@ -35,7 +35,7 @@ export async function lastPositionGraph(file: string): Promise<LastPositionGraph
     return { reason: `it could not be decoded as an ONNX model (${(error as Error).message})` };
   }
   // protobufjs drops fields it does not know: a model must come back byte for byte the same size unchanged.
-  const size = encodeModel(model).length;
+  const size = encodedSize(model);
   if (size !== bytes.length) {
     return { reason: `re-encoding it unchanged gives ${size} bytes instead of ${bytes.length} (fields newer than ONNX 1.12's schema?)` };
   }
