@@ -42,21 +42,38 @@ const SUPPORTED = new Set([
   "allOf",
 ]);
 
+/** What may follow a number inside a container, in compact JSON. */
+const VALUE_END = "(=[,\\]}])";
+
 const TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
 type JsonType = (typeof TYPES)[number];
 
-/** The fixed rules every grammar starts from: compact JSON (no whitespace), strings without raw control characters. */
+/**
+ * The fixed rules every grammar uses: compact JSON (no whitespace), strings without raw control characters (JSON
+ * escapes allowed, no lone surrogates). Strings are right-recursive and values inside containers carry a lookahead
+ * (`(=[,:\]}])`: what may follow them in compact JSON): in that form XGrammar precomputes their token masks, and a
+ * step inside a string costs microseconds instead of the hundreds of milliseconds a `char*` loop costs over a 50k
+ * vocabulary. The `_top` variants, without lookahead, are for a value that is the whole output.
+ */
 const BASE_RULES = [
   'json_value ::= json_object | json_array | json_string | json_number | "true" | "false" | "null"',
+  'json_value_top ::= json_object | json_array | json_string_top | json_number_top | "true" | "false" | "null"',
   'json_object ::= "{" (json_string ":" json_value ("," json_string ":" json_value)*)? "}"',
   'json_array ::= "[" (json_value ("," json_value)*)? "]"',
-  'json_string ::= "\\"" json_char* "\\""',
-  // One code point: any but a quote, a backslash or a control character, or an escape (no lone surrogates).
-  'json_char ::= [^"\\\\\\x00-\\x1f] | "\\\\" (["\\\\/bfnrt] | "u" json_hex_char)',
-  "json_hex_char ::= [0-9a-cA-CefEF] json_hex json_hex json_hex | [dD] [0-7] json_hex json_hex",
-  "json_hex ::= [0-9a-fA-F]",
-  `json_int ::= "-"? ("0" | [1-9] [0-9]{0,${MAX_INTEGER_DIGITS - 1}})`,
-  `json_number ::= json_int ("." [0-9]{1,${MAX_INTEGER_DIGITS}})? ([eE] [-+]? [0-9]{1,2})?`,
+  'json_string ::= "\\"" json_string_rest',
+  'json_string_rest ::= ("\\"" | [^"\\\\\\x00-\\x1f] json_string_rest | "\\\\" json_escape json_string_rest) (=[,:\\]}])',
+  'json_string_top ::= "\\"" json_string_top_rest',
+  'json_string_top_rest ::= "\\"" | [^"\\\\\\x00-\\x1f] json_string_top_rest | "\\\\" json_escape json_string_top_rest',
+  // One code point of a length-bounded string: any but a quote, a backslash or a control character, or an escape.
+  'json_char ::= [^"\\\\\\x00-\\x1f] | "\\\\" json_escape',
+  'json_escape ::= ["\\\\/bfnrt] | "u" json_hex_char',
+  "json_hex_char ::= [0-9a-cA-CefEF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}",
+  `json_int_body ::= "-"? ("0" | [1-9] [0-9]{0,${MAX_INTEGER_DIGITS - 1}})`,
+  `json_number_body ::= json_int_body ("." [0-9]{1,${MAX_INTEGER_DIGITS}})? ([eE] [-+]? [0-9]{1,2})?`,
+  `json_int ::= json_int_body ${VALUE_END}`,
+  `json_number ::= json_number_body ${VALUE_END}`,
+  "json_int_top ::= json_int_body",
+  "json_number_top ::= json_number_body",
 ];
 
 /**
@@ -86,6 +103,7 @@ class SchemaCompiler {
   readonly #rules: string[] = [];
   readonly #refs = new Map<string, string>();
   #count = 0;
+  #topRefs = 0;
 
   constructor(root: JsonSchema, where: string) {
     this.#root = root;
@@ -93,7 +111,7 @@ class SchemaCompiler {
   }
 
   compile(): string {
-    const body = this.#schema(this.#root, this.#where);
+    const body = this.#schema(this.#root, this.#where, true);
     return [`root ::= ${body}`, ...this.#rules, ...BASE_RULES].join("\n");
   }
 
@@ -107,9 +125,12 @@ class SchemaCompiler {
     throw new InputError(`${path}: ${message}`, { hint: hint ?? "remove it, or check the result yourself after an unconstrained run" });
   }
 
-  /** EBNF for the values `schema` allows (an expression; complex parts become rules). */
-  #schema(schema: JsonSchema, path: string): string {
-    if (schema === true) return "json_value";
+  /**
+   * EBNF for the values `schema` allows (an expression; complex parts become rules). `top`: the value is the whole
+   * output (strings and numbers then end without the lookahead of values inside containers).
+   */
+  #schema(schema: JsonSchema, path: string, top = false): string {
+    if (schema === true) return top ? "json_value_top" : "json_value";
     if (schema === false) this.#fail(path, "the schema false allows no value", "use a schema that allows a value");
     if (schema === null || typeof schema !== "object" || Array.isArray(schema))
       this.#fail(path, `expected a schema object, got ${describe(schema)}`);
@@ -123,6 +144,11 @@ class SchemaCompiler {
       if (Object.keys(s).some((k) => k !== "$ref" && !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
         this.#fail(path, `"$ref" beside other keywords is not supported`, "move the other keywords into the referenced schema");
       }
+      if (top) {
+        // The whole output: compiled in place with top-level endings (a shared rule ends as inside a container).
+        if (++this.#topRefs > 16) this.#fail(path, "a chain of more than 16 top-level $refs is not supported");
+        return this.#schema(this.#target(s.$ref, `${path}.$ref`), `${this.#where}${String(s.$ref).slice(1).replaceAll("/", ".")}`, true);
+      }
       return this.#ref(s.$ref, `${path}.$ref`);
     }
     if (s.allOf !== undefined) {
@@ -131,7 +157,7 @@ class SchemaCompiler {
       if (Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
         this.#fail(path, '"allOf" beside other keywords is not supported');
       }
-      return this.#schema(s.allOf[0] as JsonSchema, `${path}.allOf[0]`);
+      return this.#schema(s.allOf[0] as JsonSchema, `${path}.allOf[0]`, top);
     }
     for (const key of ["anyOf", "oneOf"] as const) {
       if (s[key] === undefined) continue;
@@ -140,7 +166,7 @@ class SchemaCompiler {
       if (Object.keys(s).some((k) => k !== key && !ANNOTATIONS.has(k) && k !== "$defs" && k !== "definitions")) {
         this.#fail(path, `"${key}" beside other keywords is not supported`, `move the other keywords into each branch of "${key}"`);
       }
-      return this.#rule(list.map((branch, i) => this.#schema(branch as JsonSchema, `${path}.${key}[${i}]`)).join(" | "));
+      return this.#rule(list.map((branch, i) => this.#schema(branch as JsonSchema, `${path}.${key}[${i}]`, top)).join(" | "));
     }
     const types = this.#types(s.type, path);
     if (s.const !== undefined) return literal(JSON.stringify(s.const));
@@ -152,7 +178,7 @@ class SchemaCompiler {
       if (values.length === 0) this.#fail(`${path}.enum`, "no value of the enum has the schema's type");
       return this.#rule(values.map((v) => literal(JSON.stringify(v))).join(" | "));
     }
-    const alternatives = (types ?? inferTypes(s)).map((type) => this.#typed(type, s, path));
+    const alternatives = (types ?? inferTypes(s)).map((type) => this.#typed(type, s, path, top));
     return alternatives.length === 1 ? (alternatives[0] as string) : this.#rule(alternatives.join(" | "));
   }
 
@@ -165,17 +191,17 @@ class SchemaCompiler {
     return [...new Set(list as JsonType[])].filter((t) => !(t === "integer" && list.includes("number")));
   }
 
-  #typed(type: JsonType, s: Record<string, unknown>, path: string): string {
+  #typed(type: JsonType, s: Record<string, unknown>, path: string, top: boolean): string {
     switch (type) {
       case "null":
         return '"null"';
       case "boolean":
         return '("true" | "false")';
       case "string":
-        return this.#string(s, path);
+        return this.#string(s, path, top);
       case "integer":
       case "number":
-        return this.#number(type, s, path);
+        return this.#number(type, s, path, top);
       case "array":
         return this.#array(s, path);
       case "object":
@@ -183,16 +209,20 @@ class SchemaCompiler {
     }
   }
 
-  #ref(ref: unknown, path: string): string {
+  #target(ref: unknown, path: string): JsonSchema {
     if (typeof ref !== "string") this.#fail(path, `"$ref" must be a string, got ${describe(ref)}`);
-    const known = this.#refs.get(ref);
+    return ref === "#" ? this.#root : this.#resolve(ref, path);
+  }
+
+  #ref(ref: unknown, path: string): string {
+    const target = this.#target(ref, path);
+    const known = this.#refs.get(ref as string);
     if (known) return known;
-    const target = ref === "#" ? this.#root : this.#resolve(ref, path);
     const name = `r${++this.#count}`;
-    this.#refs.set(ref, name);
+    this.#refs.set(ref as string, name);
     // The rule is declared before its body is compiled, so recursive schemas refer to it.
     const index = this.#rules.push("") - 1;
-    this.#rules[index] = `${name} ::= ${this.#schema(target, `${this.#where}${ref.slice(1).replaceAll("/", ".")}`)}`;
+    this.#rules[index] = `${name} ::= ${this.#schema(target, `${this.#where}${(ref as string).slice(1).replaceAll("/", ".")}`)}`;
     return name;
   }
 
@@ -206,12 +236,14 @@ class SchemaCompiler {
     return target as JsonSchema;
   }
 
-  #string(s: Record<string, unknown>, path: string): string {
+  #string(s: Record<string, unknown>, path: string, top: boolean): string {
     const min = this.#count_("minLength", s.minLength, path) ?? 0;
     const max = this.#count_("maxLength", s.maxLength, path);
     if (max !== undefined && max < min) this.#fail(path, `maxLength ${max} is below minLength ${min}`);
-    if (min === 0 && max === undefined) return "json_string";
-    return `"\\"" json_char{${min},${max ?? ""}} "\\""`;
+    if (min === 0 && max === undefined) return top ? "json_string_top" : "json_string";
+    // Bounded lengths cost XGrammar a precomputed mask per position: fine for short bounds, slow to compile for long ones.
+    const body = `"\\"" json_char{${min},${max ?? ""}} "\\""`;
+    return top ? body : this.#rule(`${body} (=[,:\\]}])`);
   }
 
   #count_(name: string, value: unknown, path: string): number | undefined {
@@ -221,7 +253,7 @@ class SchemaCompiler {
     return value;
   }
 
-  #number(type: "integer" | "number", s: Record<string, unknown>, path: string): string {
+  #number(type: "integer" | "number", s: Record<string, unknown>, path: string, top: boolean): string {
     const bound = (name: string): number | undefined => {
       const v = s[name];
       if (v === undefined) return undefined;
@@ -236,7 +268,7 @@ class SchemaCompiler {
     const exMin = bound("exclusiveMinimum");
     const exMax = bound("exclusiveMaximum");
     if (minimum === undefined && maximum === undefined && exMin === undefined && exMax === undefined) {
-      return type === "integer" ? "json_int" : "json_number";
+      return `${type === "integer" ? "json_int" : "json_number"}${top ? "_top" : ""}`;
     }
     // Integer bounds of integers: exclusive bounds become inclusive ones.
     const lo = Math.max(
@@ -249,7 +281,8 @@ class SchemaCompiler {
     );
     if (lo > hi) this.#fail(path, `no integer lies within the bounds [${lo}, ${hi}]`);
     const integers = integerRangeEbnf(lo, hi);
-    if (type === "integer") return this.#rule(integers);
+    const end = (body: string): string => this.#rule(top ? body : `(${body}) ${VALUE_END}`);
+    if (type === "integer") return end(integers);
     // A fraction keeps the value within bounds when the integer part k is in [lo, hi - 1] (k >= 0: the value is in
     // [k, k + 1)) or in [lo + 1, hi] (k < 0: the value is in (k - 1, k]); exclusive bounds are met since k is strict.
     const fraction = `"." [0-9]{1,${MAX_INTEGER_DIGITS}}`;
@@ -260,7 +293,7 @@ class SchemaCompiler {
     const negLo = lo + 1;
     const negHi = Math.min(hi, -1);
     if (negLo <= negHi) parts.push(`${integerRangeEbnf(negLo, negHi)} ${fraction}`);
-    return this.#rule(parts.join(" | "));
+    return end(parts.join(" | "));
   }
 
   #array(s: Record<string, unknown>, path: string): string {
