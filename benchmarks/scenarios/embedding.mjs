@@ -88,9 +88,9 @@ export default {
   description:
     `All 872 sentences of the SST-2 dev set embedded at batch ${BATCH_SIZE} (sentences per forward pass), mean pooling over the real ` +
     "tokens and L2 normalization (the model's sentence-transformers modules); sentences per second of the whole pass, tokenization " +
-    "included. @proj: `createEmbedder(model).embed(texts, { batchSize: 32 })`, which sorts the sentences by length before cutting " +
-    'batches; transformers.js: `pipeline("feature-extraction")` called once per 32 sentences in input order with ' +
-    '`{ pooling: "mean", normalize: true }`; the floor runs @proj\'s batches (sorted by length, as the classification floor) through ' +
+    'included. @proj: `createEmbedder(model).embed(texts, { batchSize: 32, pooling: "mean", normalize: true })`, which sorts the ' +
+    'sentences by length before cutting batches; transformers.js: `pipeline("feature-extraction")` called once per 32 sentences in ' +
+    'input order with `{ pooling: "mean", normalize: true }`; the floor runs @proj\'s batches (sorted by length, as the classification floor) through ' +
     "`InferenceSession.run` and pools in plain loops. Every round, each contender's vectors are compared with @proj's: the largest " +
     `absolute difference of any component must be at most ${TOLERANCE} (the three did the same work); a case where it is not is flagged below its table.`,
   async run(ctx) {
