@@ -42,6 +42,12 @@ const SUPPORTED = new Set([
   "allOf",
 ]);
 
+/** Longest `maxLength` compiled as one rule per position; longer bounds use a counted repetition. */
+const CHAIN_LIMIT = 64;
+
+/** One unescaped code point of a string. */
+const CHAR = '[^"\\\\\\x00-\\x1f]';
+
 /** What may follow a number inside a container, in compact JSON. */
 const VALUE_END = "(=[,\\]}])";
 
@@ -104,6 +110,7 @@ class SchemaCompiler {
   readonly #refs = new Map<string, string>();
   #count = 0;
   #topRefs = 0;
+  readonly #strings = new Map<string, string>();
 
   constructor(root: JsonSchema, where: string) {
     this.#root = root;
@@ -241,9 +248,28 @@ class SchemaCompiler {
     const max = this.#count_("maxLength", s.maxLength, path);
     if (max !== undefined && max < min) this.#fail(path, `maxLength ${max} is below minLength ${min}`);
     if (min === 0 && max === undefined) return top ? "json_string_top" : "json_string";
-    // Bounded lengths cost XGrammar a precomputed mask per position: fine for short bounds, slow to compile for long ones.
-    const body = `"\\"" json_char{${min},${max ?? ""}} "\\""`;
-    return top ? body : this.#rule(`${body} (=[,:\\]}])`);
+    const end = top ? "" : " (=[,:\\]}])";
+    const key = `${min},${max ?? ""},${top}`;
+    const known = this.#strings.get(key);
+    if (known) return known;
+    let first: string;
+    if (max !== undefined && max <= CHAIN_LIMIT) {
+      // One right-recursive rule per position (what XGrammar masks fast): s_k has read k code points.
+      const names = Array.from({ length: max + 1 }, () => `r${++this.#count}`);
+      names.forEach((name, k) => {
+        const next = names[k + 1];
+        const close = k >= min ? ['"\\""'] : [];
+        const more = next ? [`${CHAR} ${next}`, `"\\\\" json_escape ${next}`] : [];
+        this.#rules.push(`${name} ::= (${[...close, ...more].join(" | ")})${end}`);
+      });
+      first = names[0] as string;
+    } else {
+      // Long bounds: a counted repetition (correct, but XGrammar compiles and masks it slowly).
+      first = this.#rule(`json_char{${min},${max ?? ""}} "\\""${end}`);
+    }
+    const expression = `"\\"" ${first}`;
+    this.#strings.set(key, expression);
+    return expression;
   }
 
   #count_(name: string, value: unknown, path: string): number | undefined {
