@@ -1,6 +1,8 @@
 import { fixture } from "@proj/testing";
 import { Ajv } from "ajv";
+import { zodResponseFormat } from "openai/helpers/zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { post, type Running, start } from "./helpers.js";
 
 let gpt2: Running;
@@ -43,6 +45,33 @@ describe("response_format with the official openai client", () => {
       finished++;
     }
     expect(finished).toBeGreaterThan(2);
+  });
+
+  it("chat.completions.parse with a zod response format gives the parsed, typed object", async () => {
+    const City = z.object({ city: z.string().max(8), rank: z.int().min(1).max(50), tags: z.array(z.enum(["old", "new"])).max(2) });
+    let parsed = 0;
+    for (let seed = 0; seed < 6; seed++) {
+      const completion = await gpt2.client.chat.completions
+        .parse({
+          model: "gpt2",
+          messages: [{ role: "user", content: "A city?" }],
+          response_format: zodResponseFormat(City, "city"),
+          temperature: 1,
+          seed,
+          max_tokens: 60,
+        })
+        .catch((error: unknown) => {
+          // The client refuses to parse an answer cut by max_tokens; nothing else may fail.
+          expect((error as Error).constructor.name).toBe("LengthFinishReasonError");
+          return undefined;
+        });
+      const message = completion?.choices[0]?.message;
+      if (!message) continue;
+      const city: { city: string; rank: number } | null | undefined = message.parsed;
+      expect(City.parse(city)).toEqual(city);
+      parsed++;
+    }
+    expect(parsed).toBeGreaterThan(2);
   });
 
   it("streamed chat with json_object: the deltas add up to one JSON object", async () => {
