@@ -103,6 +103,19 @@ describe("constrained decoding in the engine", () => {
     }
   });
 
+  it("beam search with a JSON schema: every finished beam validates (ajv)", async () => {
+    const validate = new Ajv({ strict: false }).compile(PERSON as object);
+    const result = await generateIds(gpt2, [await prompt(gpt2, "A person:")], {
+      responseFormat: { type: "json_schema", schema: PERSON },
+      numBeams: 4,
+      numReturnSequences: 4,
+      maxNewTokens: 40,
+    });
+    const finished = (result[0] ?? []).filter((s) => s.finishReason === "stop");
+    expect(finished.length).toBeGreaterThan(0);
+    for (const s of finished) expect(validate(JSON.parse(s.text)), s.text).toBe(true);
+  });
+
   it("beam search: every returned beam matches the grammar", async () => {
     const ids = await prompt(gpt2, "Numbers:");
     const result = await generateIds(gpt2, [ids, await prompt(gpt2, "Other")], {
