@@ -1,8 +1,11 @@
 import { createProj, proj } from "@proj/ai-sdk";
+import { toChatMessages } from "../src/language-model/convert-prompt.js";
 import { disposeCachedHandles, InputError } from "@proj/core";
-import { chat, createGenerator, generate, stream } from "@proj/decoder";
-import { fixture } from "@proj/testing";
-import { generateText, jsonSchema, streamText } from "ai";
+import { chat, createGenerator, generate, renderChat, stream } from "@proj/decoder";
+import { chatTemplate, fixture } from "@proj/testing";
+import { Ajv } from "ajv";
+import type { LanguageModelV3Prompt } from "@ai-sdk/provider";
+import { generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel } from "ai";
 import { afterAll, describe, expect, it } from "vitest";
 
 const GPT2 = fixture("gpt2");
@@ -106,6 +109,117 @@ describe("generateText and streamText of the ai package on a local model", () =>
   });
 });
 
+describe("tools through the ai package", () => {
+  const TOOLS_TEMPLATE = chatTemplate("hermes-tools");
+  const cityParams = {
+    type: "object",
+    properties: { city: { type: "string", maxLength: 12 } },
+    required: ["city"],
+    additionalProperties: false,
+  } as const;
+  const validCity = new Ajv().compile(cityParams);
+
+  it("toolChoice required: generateText returns tool calls whose input validates, runs the tool, and sends the result back", async () => {
+    const calls: unknown[] = [];
+    const weather = tool({
+      description: "Current weather of a city",
+      inputSchema: jsonSchema<{ city: string }>(cityParams),
+      execute: async (input) => {
+        calls.push(input);
+        return { temperature: 21 };
+      },
+    });
+    const model = proj(GPT2, { chatTemplate: TOOLS_TEMPLATE });
+    const result = await generateText({
+      model,
+      prompt: "Weather in Paris?",
+      tools: { weather },
+      toolChoice: "required",
+      maxOutputTokens: 120,
+      temperature: 0,
+    });
+    const step = result.steps[0];
+    expect(step?.finishReason).toBe("tool-calls");
+    expect(step?.toolCalls.length).toBeGreaterThan(0);
+    for (const call of step?.toolCalls ?? []) {
+      expect(call.toolName).toBe("weather");
+      expect(validCity(call.input), JSON.stringify(validCity.errors)).toBe(true);
+    }
+    expect(calls).toEqual(step?.toolCalls.map((c) => c.input));
+    expect(step?.toolResults.map((r) => r.output)).toEqual(calls.map(() => ({ temperature: 21 })));
+  });
+
+  it("a second step sends the call and its result back, rendered through the template (multi-step with stopWhen)", async () => {
+    const weather = tool({ inputSchema: jsonSchema<{ city: string }>(cityParams), execute: async () => "sunny" });
+    const prompts: LanguageModelV3Prompt[] = [];
+    const model = wrapLanguageModel({
+      model: proj(GPT2, { chatTemplate: TOOLS_TEMPLATE }),
+      middleware: {
+        specificationVersion: "v3",
+        transformParams: async ({ params }) => {
+          prompts.push(params.prompt);
+          return params;
+        },
+      },
+    });
+    const result = await generateText({
+      model,
+      prompt: "Weather in Paris?",
+      tools: { weather },
+      prepareStep: ({ stepNumber }) => ({ toolChoice: stepNumber === 0 ? "required" : "none" }),
+      stopWhen: stepCountIs(2),
+      maxOutputTokens: 120,
+      temperature: 0,
+    });
+    expect(result.steps).toHaveLength(2);
+    const [first, second] = result.steps;
+    expect(first?.toolCalls.length).toBeGreaterThan(0);
+    expect(second?.toolCalls).toEqual([]);
+    const sent = toChatMessages(prompts[1] as LanguageModelV3Prompt);
+    const call = first?.toolCalls[0];
+    expect(sent).toContainEqual(
+      expect.objectContaining({
+        role: "assistant",
+        toolCalls: expect.arrayContaining([expect.objectContaining({ id: call?.toolCallId, name: "weather" })]),
+      }),
+    );
+    expect(sent).toContainEqual({ role: "tool", toolCallId: call?.toolCallId, name: "weather", content: "sunny" });
+    const generator = await createGenerator(GPT2);
+    try {
+      const rendered = renderChat(generator.model, sent, { chatTemplate: TOOLS_TEMPLATE });
+      expect(rendered).toContain("<tool_response>\nsunny\n</tool_response>");
+    } finally {
+      await generator.dispose();
+    }
+  });
+
+  it("streamText with a named tool streams the call (input deltas, then the call) and no markup as text", async () => {
+    const weather = tool({ inputSchema: jsonSchema<{ city: string }>(cityParams) });
+    const model = proj(GPT2, { chatTemplate: TOOLS_TEMPLATE });
+    const result = streamText({
+      model,
+      prompt: "Weather?",
+      tools: { weather },
+      toolChoice: { type: "tool", toolName: "weather" },
+      maxOutputTokens: 120,
+      temperature: 0,
+    });
+    const types: string[] = [];
+    let text = "";
+    for await (const part of result.fullStream) {
+      types.push(part.type);
+      if (part.type === "text-delta") text += part.text;
+    }
+    expect(text).not.toContain("<tool_call>");
+    expect(types).toContain("tool-input-start");
+    expect(types).toContain("tool-call");
+    const calls = await result.toolCalls;
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(validCity(call.input)).toBe(true);
+    expect(await result.finishReason).toBe("tool-calls");
+  });
+});
+
 describe("what the provider refuses, by name", () => {
   it("a conversation to a model without a chat template, tools, file parts, unknown settings and options", async () => {
     await expect(generateText({ model: proj(GPT2), system: "Be brief.", prompt: "Hi", maxOutputTokens: 2 })).rejects.toThrow(
@@ -113,11 +227,11 @@ describe("what the provider refuses, by name", () => {
     );
     await expect(
       generateText({
-        model: proj(GPT2, { chatTemplate: CHATML }),
+        model: proj(GPT2),
         prompt: "Hi",
         tools: { weather: { description: "weather", inputSchema: jsonSchema({ type: "object", properties: {} }) } },
       }),
-    ).rejects.toThrow(/tools/);
+    ).rejects.toThrow(/cannot be shown tools/);
     expect(() => proj(GPT2, { chatTemplat: CHATML } as never)).toThrow(/chatTemplat.*chatTemplate/s);
     expect(() => createProj({ threads: 2 } as never)).toThrow(InputError);
     await expect(

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { disposeCachedHandles, InputError } from "@proj/core";
 import { type ChatMessage, type ChatTool, chat, createGenerator, generate, renderChat } from "@proj/decoder";
-import { fixture } from "@proj/testing";
+import { chatTemplate, fixture } from "@proj/testing";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HERMES } from "../src/tools/formats/hermes.js";
@@ -13,7 +11,7 @@ import { toolCallFormatOf } from "../src/tools/choose-format.js";
 import { toolCallGrammar } from "../src/tools/tool-grammar.js";
 
 const GPT2 = fixture("gpt2");
-const TEMPLATE = readFileSync(join(import.meta.dirname, "support", "hermes-tools.jinja"), "utf8");
+const TEMPLATE = chatTemplate("hermes-tools");
 
 const WEATHER: ChatTool = {
   type: "function",

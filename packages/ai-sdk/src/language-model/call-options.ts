@@ -1,7 +1,8 @@
-import { type LanguageModelV3CallOptions, type SharedV3Warning, UnsupportedFunctionalityError } from "@ai-sdk/provider";
+import type { LanguageModelV3CallOptions, SharedV3Warning } from "@ai-sdk/provider";
 import type { DecodingOptions } from "@proj/core";
 import { checkOptions, DECODING_OPTION_NAMES } from "@proj/core/internal";
-import type { GeneratorCallOptions } from "@proj/decoder";
+import type { GeneratorCallOptions, ToolOptions } from "@proj/decoder";
+import { toolOptions } from "./tools.js";
 
 /**
  * The decoding options a call may add through `providerOptions.proj` (those the AI SDK's call settings do not
@@ -16,6 +17,8 @@ const PROVIDER_OPTION_NAMES: readonly string[] = DECODING_OPTION_NAMES.filter((n
 export interface MappedCall {
   /** Options for `generate()` / `chat()` of `@proj/decoder`. */
   options: GeneratorCallOptions;
+  /** The tools and tool choice, for `chat()`. */
+  tools: ToolOptions;
   /** What the AI SDK reports as `warnings`. */
   warnings: SharedV3Warning[];
 }
@@ -26,7 +29,7 @@ export interface MappedCall {
  * them leaves it to the model's generation config), `presencePenalty`, `frequencyPenalty`, `seed`, `stopSequences`
  * -> `stop`, `responseFormat: { type: "json", schema? }` -> constrained decoding (`json_schema`, or any JSON
  * object without a schema), `abortSignal` -> `signal`, plus `providerOptions.proj` (see
- * {@link ProjCallProviderOptions}). Tools are refused (`UnsupportedFunctionalityError`) rather than ignored.
+ * {@link ProjCallProviderOptions}); function tools and the tool choice go to `chat()` (see `toolOptions`).
  * Request headers (the `ai` package sends its user agent) mean nothing in process and are not read.
  *
  * @example
@@ -35,12 +38,6 @@ export interface MappedCall {
  */
 export function mapCallOptions(call: LanguageModelV3CallOptions): MappedCall {
   const warnings: SharedV3Warning[] = [];
-  if (call.tools !== undefined && call.tools.length > 0) {
-    throw new UnsupportedFunctionalityError({
-      functionality: "tools",
-      message: "@proj's local language models do not call tools yet; leave tools out or serve the model with a tool-calling server",
-    });
-  }
   const extra = checkOptions(
     call.providerOptions?.proj as ProjCallProviderOptions | undefined,
     "providerOptions.proj",
@@ -62,5 +59,5 @@ export function mapCallOptions(call: LanguageModelV3CallOptions): MappedCall {
         ? { type: "json_schema", schema: call.responseFormat.schema as Record<string, unknown> }
         : { type: "json_object" };
   }
-  return { options, warnings };
+  return { options, warnings, tools: toolOptions(call, warnings) };
 }

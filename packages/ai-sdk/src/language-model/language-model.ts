@@ -5,8 +5,8 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
-import type { GenerationResult, LoadOptions, TextStream } from "@proj/core";
-import type { Generator, GeneratorCallOptions, LocalGenerator } from "@proj/decoder";
+import { InputError, type LoadOptions, TextStream } from "@proj/core";
+import type { ChatResult, Generator, GeneratorCallOptions, LocalGenerator, ToolOptions } from "@proj/decoder";
 import { generatorOf } from "../handles.js";
 import { mapCallOptions } from "./call-options.js";
 import { toChatMessages, toCompletionPrompt } from "./convert-prompt.js";
@@ -74,12 +74,20 @@ export class ProjLanguageModel implements LanguageModelV3 {
    * const result = await model.doGenerate({ prompt: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] });
    */
   async doGenerate(call: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const { options, warnings } = mapCallOptions(call);
+    const { options, warnings, tools } = mapCallOptions(call);
     const generator = await generatorOf(this.#model, this.#load, call.abortSignal);
-    const result = await this.#run(generator, call, options);
+    const result = await this.#run(generator, call, options, tools);
     return {
-      content: result.text === "" ? [] : [{ type: "text", text: result.text }],
-      finishReason: finishReasonOf(result.finishReason),
+      content: [
+        ...(result.text === "" ? [] : [{ type: "text" as const, text: result.text }]),
+        ...result.toolCalls.map((c) => ({
+          type: "tool-call" as const,
+          toolCallId: c.id,
+          toolName: c.name,
+          input: JSON.stringify(c.arguments),
+        })),
+      ],
+      finishReason: finishReasonOf(result),
       usage: usageOf(result.metrics),
       warnings,
       response: { modelId: this.modelId, timestamp: new Date() },
@@ -94,11 +102,11 @@ export class ProjLanguageModel implements LanguageModelV3 {
    * const { stream } = await model.doStream({ prompt });
    */
   async doStream(call: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    const { options, warnings } = mapCallOptions(call);
+    const { options, warnings, tools } = mapCallOptions(call);
     const cancel = new AbortController();
     const signal = call.abortSignal ? AbortSignal.any([call.abortSignal, cancel.signal]) : cancel.signal;
     const generator = await generatorOf(this.#model, this.#load, signal);
-    const text = this.#stream(generator, call, { ...options, signal });
+    const text = this.#stream(generator, call, { ...options, signal }, tools);
     const modelId = this.modelId;
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
       async start(controller) {
@@ -115,7 +123,14 @@ export class ProjLanguageModel implements LanguageModelV3 {
           }
           const result = await text.result;
           if (open) controller.enqueue({ type: "text-end", id });
-          controller.enqueue({ type: "finish", finishReason: finishReasonOf(result.finishReason), usage: usageOf(result.metrics) });
+          for (const c of result.toolCalls) {
+            const input = JSON.stringify(c.arguments);
+            controller.enqueue({ type: "tool-input-start", id: c.id, toolName: c.name });
+            controller.enqueue({ type: "tool-input-delta", id: c.id, delta: input });
+            controller.enqueue({ type: "tool-input-end", id: c.id });
+            controller.enqueue({ type: "tool-call", toolCallId: c.id, toolName: c.name, input });
+          }
+          controller.enqueue({ type: "finish", finishReason: finishReasonOf(result), usage: usageOf(result.metrics) });
         } catch (error) {
           controller.enqueue({ type: "error", error });
         }
@@ -141,15 +156,31 @@ export class ProjLanguageModel implements LanguageModelV3 {
     return { ...(chatTemplate !== undefined ? { chatTemplate } : {}), ...(templateVariables !== undefined ? { templateVariables } : {}) };
   }
 
-  #run(generator: Generator, call: LanguageModelV3CallOptions, options: GeneratorCallOptions): Promise<GenerationResult> {
-    return this.#chats(generator)
-      ? generator.chat(toChatMessages(call.prompt), { ...options, ...this.#chatOptions() })
-      : generator.generate(toCompletionPrompt(call.prompt, this.modelId), options);
+  #run(generator: Generator, call: LanguageModelV3CallOptions, options: GeneratorCallOptions, tools: ToolOptions): Promise<ChatResult> {
+    if (this.#chats(generator)) return generator.chat(toChatMessages(call.prompt), { ...options, ...this.#chatOptions(), ...tools });
+    this.#noTools(tools);
+    return generator.generate(toCompletionPrompt(call.prompt, this.modelId), options).then((result) => ({ ...result, toolCalls: [] }));
   }
 
-  #stream(generator: Generator, call: LanguageModelV3CallOptions, options: GeneratorCallOptions): TextStream {
-    return this.#chats(generator)
-      ? generator.streamChat(toChatMessages(call.prompt), { ...options, ...this.#chatOptions() })
-      : generator.stream(toCompletionPrompt(call.prompt, this.modelId), options);
+  #stream(
+    generator: Generator,
+    call: LanguageModelV3CallOptions,
+    options: GeneratorCallOptions,
+    tools: ToolOptions,
+  ): TextStream<ChatResult> {
+    if (this.#chats(generator)) return generator.streamChat(toChatMessages(call.prompt), { ...options, ...this.#chatOptions(), ...tools });
+    this.#noTools(tools);
+    const prompt = toCompletionPrompt(call.prompt, this.modelId);
+    return new TextStream<ChatResult>((onToken) =>
+      generator.generate(prompt, { ...options, onToken }).then((result) => ({ ...result, toolCalls: [] })),
+    );
+  }
+
+  #noTools(tools: ToolOptions): void {
+    if (tools.tools !== undefined) {
+      throw new InputError(`${this.modelId} has no chat template, so it cannot be shown tools`, {
+        hint: 'give the model a template with tools: proj.languageModel(id, { chatTemplate: "..." })',
+      });
+    }
   }
 }

@@ -1,14 +1,18 @@
 import type { LanguageModelV3FinishReason, LanguageModelV3Usage } from "@ai-sdk/provider";
 import type { GenerationResult } from "@proj/core";
+import type { ChatResult } from "@proj/decoder";
 
 /**
- * @proj's finish reason as the AI SDK's: `"stop"` (end of sequence, a stop string, the end of a constrained
- * format) and `"length"` map one to one; `"abort"` (the call's signal fired) is `"other"`, its raw value kept.
+ * @proj's finish reason as the AI SDK's: an answer that made tool calls is `"tool-calls"`; `"stop"` (end of
+ * sequence, a stop string, the end of a constrained format) and `"length"` map one to one; `"abort"` (the call's
+ * signal fired) is `"other"`, its raw value kept.
  *
  * @example
- * finishReasonOf("length"); // { unified: "length", raw: "length" }
+ * finishReasonOf({ finishReason: "length", toolCalls: [] }); // { unified: "length", raw: "length" }
  */
-export function finishReasonOf(reason: GenerationResult["finishReason"]): LanguageModelV3FinishReason {
+export function finishReasonOf(result: Pick<ChatResult, "finishReason" | "toolCalls">): LanguageModelV3FinishReason {
+  const reason = result.finishReason;
+  if (result.toolCalls.length > 0 && reason === "stop") return { unified: "tool-calls", raw: "tool_calls" };
   return { unified: reason === "abort" ? "other" : reason, raw: reason };
 }
 
