@@ -54,6 +54,18 @@ export { type PadOptions, type PaddedBatch, padBatch } from "./tokenizer/batch.j
 export { StreamDecoder } from "./tokenizer/stream-decoder.js";
 
 export { type LoadedModel, type LoadModelOptions, loadModel } from "./model/load-model.js";
+
+export { quantize } from "./graph/quantize/quantize-folder.js";
+export { quantizeModel } from "./graph/quantize/quantize-model.js";
+export type {
+  QuantizedFile,
+  QuantizedOp,
+  QuantizeMode,
+  QuantizeModelOptions,
+  QuantizeOptions,
+  QuantizeReport,
+  SkippedOp,
+} from "./graph/quantize/quantize-options.js";
 export { disposeCachedHandles } from "./model/task-handles.js";
 
 export type { DecodingOptions } from "./generation/options.js";
