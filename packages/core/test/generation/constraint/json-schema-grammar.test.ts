@@ -48,7 +48,9 @@ describe("integer ranges", () => {
 describe("JSON Schema refusals", () => {
   const refused: [JsonSchema, RegExp][] = [
     [{ type: "object", patternProperties: { "^x": {} } }, /keyword "patternProperties" is not supported/],
-    [{ type: "string", pattern: "^[a-z]+$" }, /keyword "pattern" is not supported/],
+    [{ type: "string", pattern: "^a(?=b)" }, /pattern: a lookaround or named group .* is not supported/],
+    [{ type: "string", pattern: "(a)\\1" }, /the escape \\1/],
+    [{ type: "string", pattern: "^a+$", maxLength: 3 }, /"pattern" together with "minLength"/],
     [{ type: "string", format: "email" }, /keyword "format" is not supported/],
     [{ type: "array", uniqueItems: true }, /keyword "uniqueItems" is not supported/],
     [{ type: "number", multipleOf: 3 }, /keyword "multipleOf" is not supported/],
@@ -180,6 +182,30 @@ describe("JSON Schema → EBNF on GPT-2 (random weights, so arbitrary tokens)", 
       finished++;
     }
     expect(finished).toBeGreaterThan(3);
+  }, 300_000);
+
+  it("string patterns: every sampled string matches (ajv), quotes, backslashes and unanchored sides included", async () => {
+    const patterns = ["^[a-z]{2}-[0-9]{1,3}$", '^(yes|no|"maybe")$', "^[A-F0-9]{4}$", "^\\\\d+\\.txt$", "^[^0-9]{1,4}$", "^a.b\\s?c$"];
+    const ids = (await gpt2.tokenizer.encode("Values:")).ids;
+    for (const pattern of patterns) {
+      const schema: JsonSchema = {
+        type: "object",
+        properties: { v: { type: "string", pattern } },
+        required: ["v"],
+        additionalProperties: false,
+      };
+      const validate = new Ajv({ strict: false }).compile(schema as object);
+      let finished = 0;
+      for (let seed = 0; seed < 5; seed++) {
+        const sequence = firstSequence(
+          await generateIds(gpt2, [ids], { responseFormat: { type: "json_schema", schema }, doSample: true, seed, maxNewTokens: 30 }),
+        );
+        if (sequence.finishReason === "length") continue;
+        expect(validate(JSON.parse(sequence.text)), `${pattern}: ${sequence.text}`).toBe(true);
+        finished++;
+      }
+      expect(finished, pattern).toBeGreaterThan(0);
+    }
   }, 300_000);
 
   it("json_object: any JSON object, compact, no raw control characters in strings", async () => {

@@ -1,6 +1,7 @@
 import { InputError } from "../../../errors.js";
 import type { JsonSchema } from "../response-format.js";
 import { integerRangeEbnf, MAX_INTEGER_DIGITS } from "./integer-range.js";
+import { patternEbnf } from "./pattern-ebnf.js";
 
 /** Keywords that only describe (they never change which values are valid). */
 const ANNOTATIONS = new Set([
@@ -30,6 +31,7 @@ const SUPPORTED = new Set([
   "maxItems",
   "minLength",
   "maxLength",
+  "pattern",
   "minimum",
   "maximum",
   "exclusiveMinimum",
@@ -86,7 +88,8 @@ const BASE_RULES = [
  * Compiles a JSON Schema to an EBNF grammar (XGrammar's dialect, root rule `root`) whose every sentence is compact
  * JSON that validates against the schema. Supported: `type` (one or a list, so nullable types), `enum`, `const`,
  * objects (`properties` in declared order, `required`, `additionalProperties`), arrays (`items`, `prefixItems`,
- * `minItems`, `maxItems`), strings (`minLength`, `maxLength`; no raw control characters, JSON escapes allowed),
+ * `minItems`, `maxItems`), strings (`minLength`, `maxLength`, `pattern` (see {@link patternEbnf}); no raw control
+ * characters, JSON escapes allowed),
  * integers with exact `minimum`/`maximum`/`exclusive*` ranges, numbers with integer bounds, `$defs`/`definitions`
  * with local `$ref`s (recursion too), `anyOf`, `oneOf` (as a choice; overlapping branches are the schema's matter),
  * `allOf` of one schema. Annotations (`title`, `description`, ...) are ignored. Any other keyword throws an
@@ -247,6 +250,7 @@ class SchemaCompiler {
     const min = this.#count_("minLength", s.minLength, path) ?? 0;
     const max = this.#count_("maxLength", s.maxLength, path);
     if (max !== undefined && max < min) this.#fail(path, `maxLength ${max} is below minLength ${min}`);
+    if (s.pattern !== undefined) return this.#pattern(s, path, top);
     if (min === 0 && max === undefined) return top ? "json_string_top" : "json_string";
     const end = top ? "" : " (=[,:\\]}])";
     const key = `${min},${max ?? ""},${top}`;
@@ -270,6 +274,24 @@ class SchemaCompiler {
     const expression = `"\\"" ${first}`;
     this.#strings.set(key, expression);
     return expression;
+  }
+
+  #pattern(s: Record<string, unknown>, path: string, top: boolean): string {
+    if (typeof s.pattern !== "string") this.#fail(`${path}.pattern`, `must be a string, got ${describe(s.pattern)}`);
+    if (s.minLength !== undefined || s.maxLength !== undefined) {
+      this.#fail(path, '"pattern" together with "minLength"/"maxLength" is not supported', "express the length in the pattern ({m,n})");
+    }
+    let body: string;
+    try {
+      body = patternEbnf(s.pattern, "json_char");
+    } catch (error) {
+      this.#fail(
+        `${path}.pattern`,
+        `${(error as Error).message} by constrained decoding`,
+        "use plain classes, groups, alternation and quantifiers",
+      );
+    }
+    return top ? `"\\"" ${body} "\\""` : this.#rule(`"\\"" ${body} "\\"" (=[,:\\]}])`);
   }
 
   #count_(name: string, value: unknown, path: string): number | undefined {
