@@ -60,7 +60,7 @@ describe("bad input never crashes the server", () => {
       [{ ...ok, messages: [{ role: 1, content: "x" }] }, "messages[0].role"],
       [{ ...ok, messages: [{ role: "user", content: [{ type: "image_url", image_url: {} }] }] }, "messages[0].content[0].type"],
       [{ ...ok, logprobs: true }, "logprobs"],
-      [{ ...ok, tools: [{ type: "function" }] }, "tools"],
+      [{ ...ok, tools: [{ type: "function" }] }, "tools[0].function"],
       [{ ...ok, model: 42 }, "model"],
     ];
     for (const [body, param] of cases) {

@@ -1,3 +1,5 @@
+import type { ToolCall } from "@proj/decoder";
+
 /** The `usage` object of an OpenAI response. */
 export interface Usage {
   prompt_tokens: number;
@@ -12,11 +14,15 @@ export interface ResponseMeta {
   model: string;
 }
 
-/** A finished choice: its text, why it ended, and (when asked) its token ids. */
+/** Why a choice ended, as OpenAI says it. */
+export type WireFinishReason = "stop" | "length" | "tool_calls";
+
+/** A finished choice: its text, why it ended, the tool calls it made, and (when asked) its token ids. */
 export interface FinishedChoice {
   index: number;
   text: string;
-  finishReason: "stop" | "length";
+  finishReason: WireFinishReason;
+  toolCalls?: readonly ToolCall[];
   tokenIds?: number[];
 }
 
@@ -26,8 +32,10 @@ export interface ChoiceDelta {
   /** The first chunk of a chat choice names the role. */
   role?: boolean;
   text?: string;
+  /** Tool calls, sent whole in one chunk when the answer ends. */
+  toolCalls?: readonly ToolCall[];
   tokenIds?: number[];
-  finishReason?: "stop" | "length";
+  finishReason?: WireFinishReason;
 }
 
 /**
@@ -51,6 +59,15 @@ export interface ChoiceFormat {
 }
 
 const ids = (tokenIds: number[] | undefined): { token_ids?: number[] } => (tokenIds ? { token_ids: tokenIds } : {});
+
+/** Tool calls in OpenAI's wire shape: arguments as JSON text; `index` in stream deltas. */
+const wireCalls = (calls: readonly ToolCall[], streamed: boolean) =>
+  calls.map((c, index) => ({
+    ...(streamed ? { index } : {}),
+    id: c.id,
+    type: "function" as const,
+    function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+  }));
 
 /**
  * The `/v1/completions` shapes.
@@ -92,7 +109,12 @@ export const chatFormat: ChoiceFormat = {
     system_fingerprint: null,
     choices: choices.map((c) => ({
       index: c.index,
-      message: { role: "assistant", content: c.text, refusal: null },
+      message: {
+        role: "assistant",
+        content: c.toolCalls?.length && c.text === "" ? null : c.text,
+        refusal: null,
+        ...(c.toolCalls?.length ? { tool_calls: wireCalls(c.toolCalls, false) } : {}),
+      },
       logprobs: null,
       finish_reason: c.finishReason,
       ...ids(c.tokenIds),
@@ -106,7 +128,11 @@ export const chatFormat: ChoiceFormat = {
     choices: [
       {
         index: d.index,
-        delta: { ...(d.role ? { role: "assistant" } : {}), ...(d.text !== undefined ? { content: d.text } : {}) },
+        delta: {
+          ...(d.role ? { role: "assistant" } : {}),
+          ...(d.text !== undefined ? { content: d.text } : {}),
+          ...(d.toolCalls?.length ? { tool_calls: wireCalls(d.toolCalls, true) } : {}),
+        },
         logprobs: null,
         finish_reason: d.finishReason ?? null,
         ...ids(d.tokenIds),

@@ -27,6 +27,7 @@ export function registerCompletions(app: FastifyInstance, context: ServerContext
     const prompts = readPrompts(body);
     body.refuse("echo", (v) => v === true, "the prompt is not repeated in the answer");
     body.refuse("suffix", (v) => v !== "", "this server does not insert text");
+    body.refuse("tools", (v) => !Array.isArray(v) || v.length > 0, "tools are answered by /v1/chat/completions");
     const params = readSamplingParams(body, context.defaultMaxTokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS, ["max_tokens"]);
     return answerGeneration(context, reply, {
       format: completionFormat,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AbortError } from "@proj/core";
-import type { GenerationResult, GeneratorCallOptions, TokenEvent } from "@proj/decoder";
+import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent } from "@proj/decoder";
 import type { FastifyReply } from "fastify";
 import { toHttpError } from "../errors/to-http-error.js";
 import type { ServerContext } from "../server/context.js";
@@ -126,6 +126,7 @@ async function streamAnswer(
   const metrics = results[0]?.metrics;
   if (metrics) context.metrics.observeGeneration(metrics);
   for (const choice of finishedChoices(results, params)) {
+    if (choice.toolCalls?.length) writer.send(format.chunk(meta, { index: choice.index, toolCalls: choice.toolCalls }));
     writer.send(
       format.chunk(meta, { index: choice.index, ...(format.streamsRole ? {} : { text: "" }), finishReason: choice.finishReason }),
     );
@@ -134,15 +135,24 @@ async function streamAnswer(
   writer.done();
 }
 
-/** The choices of a finished call, `n` per prompt, indexed `input * n + sequence`. */
+/**
+ * The choices of a finished call, `n` per prompt, indexed `input * n + sequence`. A chat answer that made tool calls
+ * (`ChatResult.toolCalls`, for its one sequence) gives its text without the call markup, the calls, and finish
+ * reason `"tool_calls"`.
+ */
 function finishedChoices(results: readonly GenerationResult[], params: SamplingParams): FinishedChoice[] {
   return results.flatMap((result, input) =>
-    result.sequences.map((sequence, s) => ({
-      index: input * params.n + s,
-      text: sequence.text,
-      finishReason: sequence.finishReason === "length" ? ("length" as const) : ("stop" as const),
-      ...(params.returnTokenIds ? { tokenIds: sequence.tokenIds } : {}),
-    })),
+    result.sequences.map((sequence, s): FinishedChoice => {
+      const calls = s === 0 && "toolCalls" in result ? (result as ChatResult).toolCalls : [];
+      const reason = sequence.finishReason === "length" ? "length" : calls.length > 0 ? "tool_calls" : "stop";
+      return {
+        index: input * params.n + s,
+        text: calls.length > 0 ? result.text : sequence.text,
+        finishReason: reason,
+        ...(calls.length > 0 ? { toolCalls: calls } : {}),
+        ...(params.returnTokenIds ? { tokenIds: sequence.tokenIds } : {}),
+      };
+    }),
   );
 }
 

@@ -80,7 +80,6 @@ export function readSamplingParams(
 
   body.refuse("logprobs", (v) => v !== false && v !== 0, "this server returns no log-probabilities");
   body.refuse("top_logprobs", (v) => v !== 0, "this server returns no log-probabilities");
-  body.refuse("tools", (v) => !Array.isArray(v) || v.length > 0, "this server does not call tools");
   body.refuse("functions", (v) => !Array.isArray(v) || v.length > 0, "this server does not call functions");
   body.refuse(
     "logit_bias",

@@ -1,0 +1,164 @@
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { chatTemplate, fixture } from "@proj/testing";
+import { generateText, jsonSchema, tool } from "ai";
+import { Ajv } from "ajv";
+import type OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { post, type Running, start } from "./helpers.js";
+
+const PARAMS = {
+  type: "object",
+  properties: { city: { type: "string", maxLength: 12 }, days: { type: "integer", minimum: 1, maximum: 7 } },
+  required: ["city", "days"],
+  additionalProperties: false,
+} as const;
+const validArgs = new Ajv().compile(PARAMS);
+const TOOLS: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+  { type: "function", function: { name: "forecast", description: "Weather forecast", parameters: PARAMS } },
+  { type: "function", function: { name: "time", parameters: { type: "object", properties: {}, additionalProperties: false } } },
+];
+const MESSAGES: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Paris for 3 days?" }];
+
+let run: Running;
+beforeAll(async () => {
+  run = await start({ model: fixture("gpt2"), chatTemplate: chatTemplate("hermes-tools") });
+});
+afterAll(() => run?.server.close());
+
+function expectForecastCalls(
+  calls: ReadonlyArray<{ id: string; type?: string; function: { name: string; arguments: string } }> | undefined,
+): void {
+  expect(calls?.length).toBeGreaterThan(0);
+  for (const call of calls ?? []) {
+    expect(call.id).toMatch(/^call_/);
+    expect(call.function.name).toBe("forecast");
+    const args = JSON.parse(call.function.arguments) as unknown;
+    expect(validArgs(args), JSON.stringify(validArgs.errors)).toBe(true);
+  }
+}
+
+describe("tool calls through the official openai client", () => {
+  it("a named tool_choice answers tool_calls whose arguments validate, finish_reason tool_calls, content null", async () => {
+    const answer = await run.client.chat.completions.create({
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: { type: "function", function: { name: "forecast" } },
+      parallel_tool_calls: false,
+      max_tokens: 160,
+      temperature: 0,
+    });
+    const choice = answer.choices[0];
+    expect(choice?.finish_reason).toBe("tool_calls");
+    expect(choice?.message.content).toBeNull();
+    expect(choice?.message.tool_calls).toHaveLength(1);
+    expectForecastCalls(choice?.message.tool_calls as never);
+  });
+
+  it("streamed: one tool_calls delta per call before finish_reason tool_calls; the stream helper assembles the calls", async () => {
+    const stream = await run.client.chat.completions.create({
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: { type: "function", function: { name: "forecast" } },
+      parallel_tool_calls: false,
+      max_tokens: 160,
+      temperature: 0,
+      stream: true,
+    });
+    let content = "";
+    const deltas: unknown[] = [];
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      content += choice?.delta.content ?? "";
+      if (choice?.delta.tool_calls) deltas.push(...choice.delta.tool_calls);
+      finish = choice?.finish_reason ?? finish;
+    }
+    expect(content).not.toContain("<tool_call>");
+    expect(finish).toBe("tool_calls");
+    expect(deltas).toHaveLength(1);
+    expectForecastCalls(deltas as never);
+    const helper = run.client.chat.completions.stream({
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: "required",
+      parallel_tool_calls: false,
+      max_tokens: 160,
+      temperature: 0,
+    });
+    const final = await helper.finalChatCompletion();
+    expect(final.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(final.choices[0]?.message.tool_calls?.length).toBe(1);
+  });
+
+  it("the call and its result go back to the template (assistant tool_calls, role tool) and the model answers", async () => {
+    const first = await run.client.chat.completions.create({
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: "required",
+      parallel_tool_calls: false,
+      max_tokens: 160,
+      temperature: 0,
+    });
+    const message = first.choices[0]?.message;
+    const call = message?.tool_calls?.[0];
+    expect(call).toBeDefined();
+    const second = await run.client.chat.completions.create({
+      model: "gpt2",
+      messages: [
+        ...MESSAGES,
+        { role: "assistant", content: null, tool_calls: message?.tool_calls ?? [] },
+        { role: "tool", tool_call_id: call?.id as string, content: '{"forecast": "sunny"}' },
+      ],
+      tools: TOOLS,
+      tool_choice: "none",
+      max_tokens: 8,
+      temperature: 0,
+    });
+    expect(second.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    expect(second.choices[0]?.finish_reason).toMatch(/stop|length/);
+    expect(second.usage?.prompt_tokens).toBeGreaterThan(first.usage?.prompt_tokens ?? 0);
+  });
+
+  it("the AI SDK through @ai-sdk/openai-compatible: generateText with a required tool gets validated calls", async () => {
+    const provider = createOpenAICompatible({ name: "proj", baseURL: `${run.url}/v1` });
+    const result = await generateText({
+      model: provider.chatModel("gpt2"),
+      prompt: "Weather in Paris?",
+      tools: { forecast: tool({ inputSchema: jsonSchema<{ city: string; days: number }>(PARAMS) }) },
+      toolChoice: "required",
+      maxOutputTokens: 160,
+      temperature: 0,
+    });
+    expect(result.finishReason).toBe("tool-calls");
+    expect(result.toolCalls.length).toBeGreaterThan(0);
+    for (const call of result.toolCalls) expect(validArgs(call.input)).toBe(true);
+  });
+
+  it("refusals: tools on /v1/completions, a bad tool, a tool_choice naming no tool, n > 1 with tools", async () => {
+    const completion = await post(`${run.url}/v1/completions`, { model: "gpt2", prompt: "Hi", tools: TOOLS });
+    expect(completion.status).toBe(400);
+    expect(completion.json.error?.param).toBe("tools");
+    const bad = await post(`${run.url}/v1/chat/completions`, {
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: [{ type: "function", function: {} }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error?.param).toBe("tools[0].function.name");
+    const named = await post(`${run.url}/v1/chat/completions`, {
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: { type: "function", function: { name: "nope" } },
+    });
+    expect(named.status).toBe(400);
+    expect(named.json.error?.message).toMatch(/not one of the tools/);
+    const many = await post(`${run.url}/v1/chat/completions`, { model: "gpt2", messages: MESSAGES, tools: TOOLS, n: 2 });
+    expect(many.status).toBe(400);
+    expect(many.json.error?.param).toBe("n");
+  });
+});
