@@ -1,5 +1,5 @@
-"""Shared helpers of the embedding model's scripts: paths, the fill-mask body read from its shipped int8 ONNX file,
-mean pooling, Spearman correlation.
+"""Shared helpers of the embedding model's scripts: paths, the fill-mask body's weights read from its shipped int8 ONNX
+file, mean pooling, Spearman correlation.
 
 Run with Debian's interpreter (``/usr/bin/python3``: python3-torch 1.13, python3-onnx 1.12).
 """
@@ -23,17 +23,11 @@ DATA_DIR = WORK_DIR / "data"
 CKPT_DIR = WORK_DIR / "checkpoints"
 MODELS_DIR = REPO_ROOT / "packages" / "models" / "models"
 FILL_MASK = MODELS_DIR / "fill-mask"
-HIDDEN_OUTPUT = "/bert/layers.3/out_norm/Add_1_output_0"  # the fill-mask graph's last hidden state (before the MLM head)
 
 
 def load_json(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
-
-
-def fill_mask_config() -> dict:
-    c = load_json(FILL_MASK / "config.json")
-    return c
 
 
 def read_int8_body(onnx_path: Path = FILL_MASK / "onnx" / "model_quantized.onnx") -> dict:
@@ -61,18 +55,6 @@ def read_int8_body(onnx_path: Path = FILL_MASK / "onnx" / "model_quantized.onnx"
         else:
             state[name[len("bert."):]] = torch.from_numpy(a.astype(np.float32).copy())
     return state
-
-
-def body_from_fill_mask(dropout=0.1) -> Body:
-    c = fill_mask_config()
-    body = Body(c, dropout, dropout)
-    missing, unexpected = body.load_state_dict(read_int8_body(), strict=False)
-    assert not unexpected, unexpected
-    assert all(k.startswith("pooler") for k in missing), missing
-    with torch.no_grad():
-        body.pooler.weight.zero_()
-        body.pooler.bias.zero_()
-    return body
 
 
 def mean_pool(hidden, mask):
