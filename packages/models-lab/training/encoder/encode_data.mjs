@@ -9,15 +9,19 @@
 //   captions-val.json   Multi30k val.en, cased ids (masked-token accuracy)
 //   sst-train.json      SST-2 train, uncased ids + label; each sentence with "n't" split off (PTB style) also
 //                       appears once more with it joined back ("is n't" -> "isn't"), as users write
+//   sst-glue.json       GLUE SST-2 train (glue_train.tsv.gz: the train sentences and their sub-phrases, 67,349
+//                       rows), uncased ids + label + text, with the same "n't" copies; the texts let the Python side
+//                       hold out whole train.tsv sentences together with their sub-phrases
 //   sst-dev.json        SST-2 dev, uncased ids + label (evaluation only)
 //   ner-train.json      CoNLL eng.train, cased ids + one label per piece (IOB1 converted to BIO; the first piece of
 //                       a word gets the word's tag, later pieces I-<type>)
 //   ner-testa.json      CoNLL eng.testa, the same (evaluation only)
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { captionLines, conllSentences, sstRows } from "./train_tokenizer.mjs";
+import { gunzipSync } from "node:zlib";
+import { captionLines, conllSentences, dataDir, sstRows } from "./train_tokenizer.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
@@ -115,6 +119,28 @@ write("sst-train", {
   original: sstTrain.length,
   copy_of: copyOf,
 });
+const glue = gunzipSync(readFileSync(join(dataDir, "sst2", "glue_train.tsv.gz")))
+  .toString("utf8")
+  .split("\n")
+  .slice(1)
+  .filter((l) => l.includes("\t"))
+  .map((l) => {
+    const tab = l.lastIndexOf("\t");
+    return { text: l.slice(0, tab).trim(), label: Number(l.slice(tab + 1)) };
+  });
+const glueCopyOf = glue.flatMap((r, i) => (joined(r.text) !== r.text ? [i] : []));
+const glueAugmented = [...glue, ...glueCopyOf.map((i) => ({ text: joined(glue[i].text), label: glue[i].label }))];
+write("sst-glue", {
+  ids: await ids(
+    uncased,
+    glueAugmented.map((r) => r.text),
+  ),
+  labels: glueAugmented.map((r) => r.label),
+  texts: glue.map((r) => r.text),
+  original: glue.length,
+  copy_of: glueCopyOf,
+});
+write("sst-train-texts", { texts: sstTrain.map((r) => r.text) });
 const sstDev = sstRows("dev.tsv");
 write("sst-dev", {
   ids: await ids(

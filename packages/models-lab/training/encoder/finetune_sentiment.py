@@ -63,6 +63,11 @@ def main():
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--holdout", type=int, default=600)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--data", default="sentences", choices=["sentences", "glue"],
+                    help="sentences: train.tsv (6,919); glue: GLUE glue_train.tsv.gz (67,349 sentences and phrases)")
+    ap.add_argument("--hidden", type=int, default=128, help="width of a randomly initialised model (heads: hidden / 32)")
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--evals-per-epoch", type=int, default=1)
     args = ap.parse_args()
     setup(args.seed)
     rng = random.Random(args.seed)
@@ -70,13 +75,29 @@ def main():
     train = load_data("sst-train")
     dev = load_data("sst-dev")
     n_orig = train["original"]
+    # 600 train.tsv sentences are held out for model selection (with their augmented copies).
+    held = set(random.Random(0).sample(range(n_orig), args.holdout))
+    hold_ids = [clip(train["ids"][i]) for i in sorted(held)]
+    hold_labels = [train["labels"][i] for i in sorted(held)]
+    if args.data == "glue":
+        # glue_train.tsv.gz holds the train sentences and their sub-phrases: a row is left out of training when its
+        # text is a run of words of a held-out sentence (so no held-out sentence, nor any part of one, is trained on).
+        texts = load_data("sst-train-texts")["texts"]
+        grams = set()
+        for i in held:
+            w = texts[i].split()
+            grams.update(" ".join(w[a:b]) for a in range(len(w)) for b in range(a + 1, len(w) + 1))
+        train = load_data("sst-glue")
+        n_orig = train["original"]
+        out = {i for i, t in enumerate(train["texts"]) if " ".join(t.split()) in grams}
+        print(f"glue: {n_orig} rows, {len(out)} left out as parts of held-out sentences", flush=True)
+    else:
+        out = held
     ids = [clip(r) for r in train["ids"]]
     labels = train["labels"]
-    # Rows >= n_orig are augmented copies; copy_of[j] is the original of row n_orig + j (held out together).
-    held = set(random.Random(0).sample(range(n_orig), args.holdout))
+    # Rows >= n_orig are augmented copies; copy_of[j] is the original of row n_orig + j (left out together).
     copy_of = train["copy_of"]
-    train_idx = [i for i in range(len(ids)) if (i if i < n_orig else copy_of[i - n_orig]) not in held]
-    hold_idx = sorted(held)
+    train_idx = [i for i in range(len(ids)) if (i if i < n_orig else copy_of[i - n_orig]) not in out]
 
     ck = load_checkpoint(args.init) if args.init != "none" else None
     if ck:
@@ -84,7 +105,7 @@ def main():
     else:
         from modules import body_config
         vocab = json.load(open(WORK_DIR / "tokenizer" / "uncased.tokenizer.json", encoding="utf-8"))["model"]["vocab"]
-        config = body_config(len(vocab), 128, 4, 4, 512)
+        config = body_config(len(vocab), args.hidden, args.layers, args.hidden // 32, 4 * args.hidden)
         body = None
     model = init_bert_(SequenceClassifier(config, 2, args.dropout, args.head_dropout))
     if body is not None:
@@ -99,11 +120,25 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, steps // 10))
     timer = Timer()
     best = (-1.0, None, 0)
+    dev_ids = [clip(r) for r in dev["ids"]]
+
+    def evaluate(epoch):
+        nonlocal best
+        hold = accuracy(model, hold_ids, hold_labels)
+        dev_acc = accuracy(model, dev_ids, dev["labels"])
+        print(f"epoch {epoch:g} loss {loss_sum / max(seen, 1):.4f} held-out {hold:.4f} dev {dev_acc:.4f} {timer}", flush=True)
+        if hold > best[0]:
+            best = (hold, {k: v.clone() for k, v in model.state_dict().items()}, epoch)
+            save_checkpoint(args.out, model, config, {"dev_accuracy": dev_acc, "heldout_accuracy": hold, "epoch": epoch,
+                                                      "train_seconds": timer.seconds, "train_cpu_seconds": timer.cpu_seconds,
+                                                      "args": vars(args)})
+
     for epoch in range(1, args.epochs + 1):
         model.train()
-        loss_sum = 0.0
+        loss_sum, seen = 0.0, 0
         batches = length_batches(lengths, args.batch, rng)
-        for b in batches:
+        marks = {round(len(batches) * k / args.evals_per_epoch) for k in range(1, args.evals_per_epoch)}
+        for n, b in enumerate(batches, 1):
             rows = [train_idx[i] for i in b]
             x = pad([ids[i] for i in rows])
             y = torch.tensor([labels[i] for i in rows])
@@ -114,14 +149,13 @@ def main():
             opt.step()
             sched.step()
             loss_sum += loss.item()
-        hold = accuracy(model, [ids[i] for i in hold_idx], [labels[i] for i in hold_idx])
-        dev_acc = accuracy(model, [clip(r) for r in dev["ids"]], dev["labels"])
-        print(f"epoch {epoch} loss {loss_sum / len(batches):.4f} held-out {hold:.4f} dev {dev_acc:.4f} {timer}", flush=True)
-        if hold > best[0]:
-            best = (hold, {k: v.clone() for k, v in model.state_dict().items()}, epoch)
+            seen += 1
+            if n in marks:
+                evaluate(epoch - 1 + n / len(batches))
+        evaluate(epoch)
     model.load_state_dict(best[1])
-    dev_acc = accuracy(model, [clip(r) for r in dev["ids"]], dev["labels"])
-    print(f"kept epoch {best[2]} (held-out {best[0]:.4f}): SST-2 dev accuracy {dev_acc:.4f}; trained in {timer}", flush=True)
+    dev_acc = accuracy(model, dev_ids, dev["labels"])
+    print(f"kept epoch {best[2]:g} (held-out {best[0]:.4f}): SST-2 dev accuracy {dev_acc:.4f}; trained in {timer}", flush=True)
     save_checkpoint(args.out, model, config, {"dev_accuracy": dev_acc, "heldout_accuracy": best[0], "epoch": best[2],
                                               "train_seconds": timer.seconds, "train_cpu_seconds": timer.cpu_seconds, "args": vars(args)})
 

@@ -32,7 +32,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../../..");
 const require = createRequire(import.meta.url); // tokenizers, a dependency of @proj/models-lab
 const tk = require("tokenizers");
-const dataDir = resolve(repoRoot, "../shared/data");
+export const dataDir = resolve(repoRoot, "../shared/data");
 const workDir = resolve(process.argv[2] ?? join(here, ".cache"));
 const outDir = join(workDir, "tokenizer");
 mkdirSync(outDir, { recursive: true });
