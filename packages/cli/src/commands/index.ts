@@ -10,6 +10,7 @@ import { fillMaskCommand } from "./fill-mask.js";
 import { generateCommand } from "./generate.js";
 import { nerCommand } from "./ner.js";
 import { qaCommand } from "./qa.js";
+import { quantizeCommand } from "./quantize.js";
 import { rerankCommand } from "./rerank.js";
 import { summarizeCommand, translateCommand } from "./seq2seq.js";
 import { serveCommand } from "./serve.js";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   summarizeCommand,
   chooseCommand,
   describeCommand,
+  quantizeCommand,
   serveCommand,
   benchCommand,
 ];
