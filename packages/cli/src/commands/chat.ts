@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { DecodingOptions } from "@proj/core";
 import type { ChatMessage } from "@proj/decoder";
 import type { ChatPipeline } from "@proj/pipeline";
+import { RESPONSE_FORMAT_FLAGS, responseFormatOption } from "../args/response-format.js";
 import { DECODING_FLAGS, decodingOptions, MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { booleanFlag, stringFlag } from "../args/values.js";
 import { EXIT_CODES, UsageError } from "../errors.js";
@@ -27,6 +28,7 @@ export const chatCommand: Command = {
     "chat-template": { type: "string", value: "file", description: "a Jinja chat template file, for models that ship none" },
     metrics: { type: "boolean", description: "print TTFT, TPOT and tokens/s after each answer (stderr)" },
     ...DECODING_FLAGS,
+    ...RESPONSE_FORMAT_FLAGS,
     ...MODEL_FLAGS,
     ...OUTPUT_FLAGS,
   },
@@ -39,7 +41,11 @@ export const chatCommand: Command = {
         })
       : undefined;
     const system = stringFlag(args, "system");
-    const options = { ...decodingOptions(args, "chat"), ...(chatTemplate ? { chatTemplate } : {}) };
+    const options = {
+      ...decodingOptions(args, "chat"),
+      ...(await responseFormatOption(args, io, "chat")),
+      ...(chatTemplate ? { chatTemplate } : {}),
+    };
     const chat = await loadPipeline("chat", args, io, "chat");
     const session = new ChatSession(chat, io, options, system, booleanFlag(args, "json"), booleanFlag(args, "metrics"));
     try {

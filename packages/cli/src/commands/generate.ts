@@ -1,5 +1,6 @@
 import { DECODING_FLAGS, decodingOptions, MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { inputText } from "../args/input.js";
+import { RESPONSE_FORMAT_FLAGS, responseFormatOption } from "../args/response-format.js";
 import { booleanFlag } from "../args/values.js";
 import { EXIT_CODES } from "../errors.js";
 import { metricsLine } from "../output/format.js";
@@ -14,9 +15,11 @@ export const generateCommand: Command = {
     'proj generate "Once upon a time" --max-new-tokens 60',
     'proj generate "The weather today" --sample --top-p 0.9 --temperature 0.8 --seed 7 --metrics',
     'echo "def fib(n):" | proj generate -m onnx-community/Qwen2.5-0.5B-Instruct --stop "\\n\\n" --json',
+    'proj generate "A person as JSON:" --json-schema person.schema.json --max-new-tokens 80',
   ],
   flags: {
     ...DECODING_FLAGS,
+    ...RESPONSE_FORMAT_FLAGS,
     "no-stream": { type: "boolean", description: "print the text once it is complete" },
     metrics: { type: "boolean", description: "print TTFT, TPOT and tokens/s to stderr" },
     ...MODEL_FLAGS,
@@ -24,7 +27,7 @@ export const generateCommand: Command = {
   },
   async run(args, io) {
     const prompt = await inputText(args.positionals, io, "generate", "prompt");
-    const decoding = decodingOptions(args, "generate");
+    const decoding = { ...decodingOptions(args, "generate"), ...(await responseFormatOption(args, io, "generate")) };
     const generate = await loadPipeline("text-generation", args, io, "generate");
     try {
       const json = booleanFlag(args, "json");
