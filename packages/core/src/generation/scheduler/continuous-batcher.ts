@@ -194,23 +194,29 @@ export class ContinuousBatcher {
       tokens += job.tokens;
     }
     if (admitted.length === 0) return;
+    // Grammar matchers first: a request whose response format fails leaves alone, before the others are prefilled.
+    const settled = await Promise.allSettled(admitted.map((job) => rowConstraints(job.request)));
+    const constraints: (RowConstraint | undefined)[][] = [];
+    for (let i = admitted.length - 1; i >= 0; i--) {
+      const outcome = settled[i] as PromiseSettledResult<(RowConstraint | undefined)[]>;
+      if (outcome.status === "fulfilled") constraints.unshift(outcome.value);
+      else {
+        (admitted[i] as Job).reject(outcome.reason);
+        admitted.splice(i, 1);
+      }
+    }
+    if (admitted.length === 0) return;
     for (const job of admitted) job.request.metrics?.admitted();
     let prefill: Awaited<ReturnType<DecoderRunner["prefill"]>>;
     try {
       prefill = await this.#runner.prefill(admitted.map((j) => j.request.prompt));
     } catch (error) {
       for (const job of admitted) job.reject(error);
+      for (const rows of constraints) for (const c of rows) c?.dispose();
       return;
     }
     const expand: number[] = [];
     const newRows: Row[] = [];
-    let constraints: (RowConstraint | undefined)[][];
-    try {
-      constraints = await Promise.all(admitted.map((job) => rowConstraints(job.request)));
-    } catch (error) {
-      for (const job of admitted) job.reject(error);
-      return;
-    }
     admitted.forEach((job, i) => {
       job.request.metrics?.prefilled();
       const o = job.request.options;

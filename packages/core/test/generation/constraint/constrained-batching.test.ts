@@ -57,6 +57,17 @@ describe("constrained rows in the continuous batcher", () => {
     expect(together[4]?.[0]?.text).toMatch(/^[0-9]{2,6}$/);
   });
 
+  it("a request whose format the engine rejects fails alone; the batch goes on", async () => {
+    const batcher = new ContinuousBatcher(runner, { maxSequences: 8 });
+    const alone = await new ContinuousBatcher(runner).submit(await request("Fine", { maxNewTokens: 6 }));
+    const bad = await request("Bad", { responseFormat: { type: "grammar", grammar: "root ::= nowhere" }, maxNewTokens: 6 });
+    const fine = await request("Fine", { maxNewTokens: 6 });
+    const settled = await Promise.allSettled([batcher.submit(bad), batcher.submit(fine)]);
+    expect(settled[0]?.status).toBe("rejected");
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/Rule "nowhere" is not defined/);
+    expect((settled[1] as PromiseFulfilledResult<GeneratedSequence[]>).value).toEqual(alone);
+  });
+
   it("streams: the token events add up to the text; numReturnSequences rows each get a matcher", async () => {
     const events: TokenEvent[] = [];
     const sequences = await new ContinuousBatcher(runner).submit(
