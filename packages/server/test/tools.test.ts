@@ -4,7 +4,8 @@ import { generateText, jsonSchema, tool } from "ai";
 import { Ajv } from "ajv";
 import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { post, type Running, start } from "./helpers.js";
+import { type ChatMessage, type ChatTool, createRemoteGenerator } from "@proj/decoder";
+import { generatorOf, post, type Running, start } from "./helpers.js";
 
 const PARAMS = {
   type: "object",
@@ -136,6 +137,32 @@ describe("tool calls through the official openai client", () => {
     expect(result.finishReason).toBe("tool-calls");
     expect(result.toolCalls.length).toBeGreaterThan(0);
     for (const call of result.toolCalls) expect(validArgs(call.input)).toBe(true);
+  });
+
+  it("@proj's own remote generator sends tools and reads the calls back, whole and streamed (deltas assembled)", async () => {
+    const remote = createRemoteGenerator({ baseURL: `${run.url}/v1`, model: "gpt2" });
+    const tools = TOOLS as ChatTool[];
+    const options = { tools, toolChoice: { name: "forecast" }, parallelToolCalls: false, maxNewTokens: 160, temperature: 0 } as const;
+    const whole = await remote.chat(MESSAGES as ChatMessage[], options);
+    expect(whole.toolCalls).toHaveLength(1);
+    for (const call of whole.toolCalls) expect(validArgs(call.arguments)).toBe(true);
+    const stream = remote.streamChat(MESSAGES as ChatMessage[], options);
+    let text = "";
+    for await (const chunk of stream) text += chunk.text;
+    const streamed = await stream.result;
+    expect(text).toBe("");
+    expect(streamed.toolCalls.map((c) => [c.name, c.arguments])).toEqual(whole.toolCalls.map((c) => [c.name, c.arguments]));
+    const local = await generatorOf(run).chat(MESSAGES as ChatMessage[], { ...options, chatTemplate: chatTemplate("hermes-tools") });
+    expect(local.toolCalls.map((c) => [c.name, c.arguments])).toEqual(whole.toolCalls.map((c) => [c.name, c.arguments]));
+    const back = await remote.chat(
+      [
+        ...(MESSAGES as ChatMessage[]),
+        { role: "assistant", content: null, toolCalls: whole.toolCalls },
+        { role: "tool", toolCallId: whole.toolCalls[0]?.id as string, content: "sunny" },
+      ],
+      { tools, toolChoice: "none", maxNewTokens: 4 },
+    );
+    expect(back.toolCalls).toEqual([]);
   });
 
   it("refusals: tools on /v1/completions, a bad tool, a tool_choice naming no tool, n > 1 with tools", async () => {

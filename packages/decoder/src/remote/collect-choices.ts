@@ -1,19 +1,37 @@
-import {
-  type FinishReason,
-  type GeneratedSequence,
-  type GenerationMetrics,
-  type GenerationResult,
-  SessionError,
-  type TokenEvent,
-} from "@proj/core";
+import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, type TokenEvent } from "@proj/core";
 import { stats } from "@proj/core/internal";
+import type { ChatResult } from "../tools/tool-chat.js";
+import type { ToolCall } from "../tools/types.js";
+
+/** A call assembled from the wire: its arguments parsed from their JSON text (a server's malformed JSON is a `SessionError`). */
+function toolCall(piece: { id: string; name: string; args: string }): ToolCall {
+  let args: unknown;
+  try {
+    args = JSON.parse(piece.args === "" ? "{}" : piece.args);
+  } catch (error) {
+    throw new SessionError(`The server sent tool call ${piece.name} with arguments that are not JSON: ${piece.args.slice(0, 200)}`, {
+      cause: error,
+    });
+  }
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    throw new SessionError(`The server sent tool call ${piece.name} whose arguments are not a JSON object`);
+  }
+  return { id: piece.id, name: piece.name, arguments: args as Record<string, unknown> };
+}
+
+/** A tool call as OpenAI sends it: whole in a message, or in pieces (by `index`) in stream deltas. */
+export interface WireToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
 
 /** One choice of an OpenAI-compatible response or stream chunk, completion or chat. */
 export interface WireChoice {
   index?: number;
   text?: string | null;
-  message?: { content?: string | null };
-  delta?: { content?: string | null };
+  message?: { content?: string | null; tool_calls?: WireToolCall[] | null };
+  delta?: { content?: string | null; tool_calls?: WireToolCall[] | null };
   finish_reason?: string | null;
   token_ids?: number[] | null;
 }
@@ -29,12 +47,14 @@ interface Slot {
   text: string;
   tokenIds: number[];
   finish: FinishReason | undefined;
+  calls: Array<{ id: string; name: string; args: string }>;
 }
 
 /**
  * Gathers the choices of one remote call (a whole response, or stream chunks as they come) into the
- * `GenerationResult`s a local generator returns: `n` sequences per prompt, choice `i` being prompt
- * `floor(i / n)`, sequence `i % n`; with client-side timings.
+ * results a local generator returns: `n` sequences per prompt, choice `i` being prompt `floor(i / n)`, sequence
+ * `i % n`; with client-side timings, and the tool calls of each prompt's first choice (whole, or assembled from
+ * stream deltas by index).
  *
  * @example
  * const collector = new ChoiceCollector(1, 1, onToken);
@@ -54,7 +74,7 @@ export class ChoiceCollector {
 
   constructor(inputs: number, n: number, onToken?: (event: TokenEvent) => void) {
     this.#n = n;
-    this.#slots = Array.from({ length: inputs * n }, () => ({ text: "", tokenIds: [], finish: undefined }));
+    this.#slots = Array.from({ length: inputs * n }, () => ({ text: "", tokenIds: [], finish: undefined, calls: [] }));
     this.#onToken = onToken;
   }
 
@@ -77,6 +97,15 @@ export class ChoiceCollector {
           for (const [k, tokenId] of ids.entries()) this.#onToken?.({ ...event, tokenId, text: k === ids.length - 1 ? text : "" });
         }
       }
+      const calls = choice.message?.tool_calls ?? choice.delta?.tool_calls ?? [];
+      for (const [k, call] of calls.entries()) {
+        const at = call.index ?? k;
+        const piece = slot.calls[at] ?? { id: "", name: "", args: "" };
+        slot.calls[at] = piece;
+        piece.id ||= call.id ?? "";
+        piece.name += call.function?.name ?? "";
+        piece.args += call.function?.arguments ?? "";
+      }
       if (choice.finish_reason) slot.finish = choice.finish_reason === "length" ? "length" : "stop";
     }
     if (response.usage) {
@@ -95,9 +124,9 @@ export class ChoiceCollector {
    * The results; `cut` marks unfinished choices `"abort"` (cancelled) or `"length"` (`maxTime`), and without it an
    * unfinished choice means the server broke off, a `SessionError`.
    */
-  finish(cut: FinishReason | undefined): GenerationResult[] {
+  finish(cut: FinishReason | undefined): ChatResult[] {
     const metrics = this.#metrics();
-    const results: GenerationResult[] = [];
+    const results: ChatResult[] = [];
     for (let input = 0; input < this.#slots.length / this.#n; input++) {
       const sequences: GeneratedSequence[] = this.#slots.slice(input * this.#n, (input + 1) * this.#n).map((slot) => {
         const finishReason = slot.finish ?? cut;
@@ -106,7 +135,8 @@ export class ChoiceCollector {
         return { text: slot.text, tokenIds: slot.tokenIds, finishReason };
       });
       const best = sequences[0] as GeneratedSequence;
-      results.push({ text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences, metrics });
+      const toolCalls = (this.#slots[input * this.#n] as Slot).calls.map(toolCall);
+      results.push({ text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences, metrics, toolCalls });
     }
     return results;
   }

@@ -1,6 +1,7 @@
 import { DisposedError, type FinishReason, type GenerationResult, InputError, SessionError, TextStream, throwIfAborted } from "@proj/core";
 import { chainTokenCallbacks, checkOptions, remoteError } from "@proj/core/internal";
-import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
+import { type ChatMessage, normalizeMessages, type RenderedMessage } from "../chat/messages.js";
+import { checkTools } from "../tools/check-tools.js";
 import type { ChatResult } from "../tools/tool-chat.js";
 import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES } from "../generate/option-names.js";
 import type { GeneratorCallOptions, GeneratorChatOptions } from "../generate/types.js";
@@ -46,7 +47,7 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
   const doFetch = options.fetch ?? globalThis.fetch;
   let disposed = false;
 
-  async function call(path: string, payload: Record<string, unknown>, inputs: number, opts: CallOptions): Promise<GenerationResult[]> {
+  async function call(path: string, payload: Record<string, unknown>, inputs: number, opts: CallOptions): Promise<ChatResult[]> {
     if (disposed) throw new DisposedError(`The remote generator for ${base}`);
     throwIfAborted(opts.signal);
     const wire = wireParams(opts);
@@ -122,19 +123,24 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
   async function generate(input: string | string[], options?: GeneratorCallOptions): Promise<GenerationResult | GenerationResult[]> {
     const opts = checkOptions(options, "generate()", GENERATOR_CALL_OPTION_NAMES);
     checkPrompts(input);
-    const results = await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, opts);
+    const results = (await call("/completions", { prompt: input }, Array.isArray(input) ? input.length : 1, opts)).map(
+      ({ toolCalls: _none, ...result }) => result,
+    );
     return Array.isArray(input) ? results : (results[0] as GenerationResult);
   }
   const chat = async (messages: readonly ChatMessage[], options?: CallOptions): Promise<ChatResult> => {
     const opts = checkOptions(options, "chat()", GENERATOR_CHAT_OPTION_NAMES);
     const { tools, toolChoice, parallelToolCalls, ...rest } = opts;
-    if (tools !== undefined || toolChoice !== undefined || parallelToolCalls !== undefined) {
-      throw new InputError("The remote generator does not send tools yet", {
-        hint: "call tools on a local generator (createGenerator), or send the request with the openai client",
-      });
-    }
-    const [result] = await call("/chat/completions", { messages: normalizeMessages(messages) }, 1, rest);
-    return { ...(result as GenerationResult), toolCalls: [] };
+    const checked = checkTools({ ...(tools ? { tools } : {}), ...(toolChoice ? { toolChoice } : {}) });
+    const toolFields = {
+      ...(checked ? { tools: checked.tools } : {}),
+      ...(checked && toolChoice !== undefined
+        ? { tool_choice: typeof toolChoice === "string" ? toolChoice : { type: "function", function: { name: toolChoice.name } } }
+        : {}),
+      ...(parallelToolCalls !== undefined ? { parallel_tool_calls: parallelToolCalls } : {}),
+    };
+    const [result] = await call("/chat/completions", { messages: wireMessages(normalizeMessages(messages)), ...toolFields }, 1, rest);
+    return result as ChatResult;
   };
   return {
     task: "generate",
@@ -157,4 +163,16 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
       disposed = true;
     },
   };
+}
+
+/**
+ * Rendered messages in OpenAI's wire shape: tool-call arguments as JSON text, `content: null` for an assistant
+ * message that only made calls.
+ */
+function wireMessages(messages: readonly RenderedMessage[]): Array<Record<string, unknown>> {
+  return messages.map((m) => {
+    if (m.tool_calls === undefined) return { ...m };
+    const calls = m.tool_calls.map((c) => ({ ...c, function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments) } }));
+    return { ...m, content: m.content === "" ? null : m.content, tool_calls: calls };
+  });
 }
