@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     root: new URL(".", import.meta.url).pathname,
     include: ["test/**/*.test.ts"],
-    testTimeout: 600_000,
-    hookTimeout: 600_000,
+    // Hang guards, not speed limits: the quick run's spawn has its own 25-minute guard.
+    testTimeout: 1_800_000,
+    hookTimeout: 1_800_000,
     pool: "forks",
     // One file at a time: the quick run and the load test each want the machine to themselves.
     fileParallelism: false,
