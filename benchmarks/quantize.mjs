@@ -1,6 +1,6 @@
 // int8 quantization (issue 17, item 4): what `quantize()` of @proj/core buys and costs, float32 and int8 side by side.
 //
-//   node benchmarks/quantize.mjs [--rounds 5] [--threads 2] [--only bench|embedded] [--out FILE]
+//   node benchmarks/quantize.mjs [--rounds 5] [--threads 2] [--only bench|embedded] [--embedded sentiment,ner,...] [--out FILE]
 //
 // 1. Bench-size models (`.cache/bench-models/`, built by packages/testing/builder/bench_models.py when missing):
 //    the DistilBERT-shaped classifier (sentences/s, batch 32, 256 SST-2 dev sentences) and the GPT-2-small-shaped
@@ -12,7 +12,8 @@
 //    how many greedy tokens equal float32's. Weights are random (shapes of real models): speed, not quality.
 // 2. Embedded models (packages/models): they ship weight-only int8 files only; a float32 graph that computes what
 //    they compute is rebuilt by folding their DequantizeLinear weights (benchmarks/embedded_fp32.py), quantized with
-//    quantize(), and both are scored by packages/models-lab/eval/*.mjs on their held-out data (needs ../shared/data).
+//    quantize(), and both are scored by packages/models-lab/eval/*.mjs on their held-out data (needs ../shared/data);
+//    the caption generator by its token perplexity on Multi30k val, computed here.
 //
 // Writes benchmarks/results/quantize.json and prints markdown tables (the ones in docs/benchmarks.md).
 import { spawnSync } from "node:child_process";
@@ -20,9 +21,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, sym
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { quantize, Tensor } from "@proj/core";
+import { gunzipSync } from "node:zlib";
+import { loadModel, quantize, Tensor } from "@proj/core";
 import { createGenerator } from "@proj/decoder";
 import { createClassifier } from "@proj/encoder";
+import { InferenceSession } from "onnxruntime-node";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "5" },
     threads: { type: "string", default: "2" },
     only: { type: "string" },
+    embedded: { type: "string" },
     out: { type: "string", default: join(here, "results", "quantize.json") },
   },
 });
@@ -193,14 +197,9 @@ const EMBEDDED = [
   { name: "sentiment", graphs: ["model"], script: "sentiment.mjs", score: (r) => ["SST-2 dev accuracy", r.accuracy * 100] },
   { name: "ner", graphs: ["model"], script: "ner.mjs", score: (r) => ["CoNLL-2003 testa entity F1", r.f1 * 100] },
   { name: "embedding", graphs: ["model"], script: "embedding.mjs", score: (r) => ["STS-B dev Spearman", r.stsb.embedding.spearman * 100] },
-  {
-    name: "generation",
-    graphs: ["model"],
-    script: "generation.mjs",
-    extra: ["--samples", "20"],
-    named: true,
-    score: (r) => ["Multi30k val token perplexity", r.perplexity.tokenPerplexity],
-  },
+  // Perplexity here, not by eval/generation.mjs: that script reads logits at every position from loadModel(), which
+  // now gives the last position only (the prefill rewrite); a bare ONNX Runtime session computes them all.
+  { name: "generation", graphs: ["model"], perplexity: true, score: (r) => ["Multi30k val token perplexity (lower is better)", r] },
   {
     name: "translation-en-de",
     graphs: ["encoder_model", "decoder_model_merged"],
@@ -211,10 +210,48 @@ const EMBEDDED = [
   },
 ];
 
+/** Token perplexity of a GPT-2-style graph on Multi30k val.en (each caption as <eot> caption <eot>, one at a time). */
+async function perplexity(file, dir) {
+  const session = await InferenceSession.create(file, { intraOpNumThreads: threads });
+  const model = await loadModel(dir, { dtype: "fp32", threads: 1 });
+  const eot = model.config.eosTokenIds[0] ?? 0;
+  const captions = gunzipSync(readFileSync(join(repo, "..", "shared", "data", "multi30k", "val.en.gz")))
+    .toString("utf8")
+    .split("\n")
+    .filter(Boolean);
+  const past = session.inputNames.filter((n) => n.startsWith("past_key_values"));
+  const meta = Object.fromEntries(session.inputMetadata.map((i) => [i.name, i.shape]));
+  const long = (xs) => new Tensor("int64", BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
+  let nll = 0;
+  let tokens = 0;
+  for (const caption of captions) {
+    const ids = [eot, ...(await model.tokenizer.encode(caption, { addSpecialTokens: false })).ids, eot];
+    const feeds = { input_ids: long(ids), attention_mask: long(ids.map(() => 1)), position_ids: long(ids.map((_, i) => i)) };
+    for (const name of past) {
+      const [, heads, , size] = meta[name];
+      feeds[name] = new Tensor("float32", new Float32Array(0), [1, heads, 0, size]);
+    }
+    const logits = (await session.run(feeds, ["logits"])).logits;
+    const vocab = logits.dims[2];
+    for (let t = 0; t + 1 < ids.length; t++) {
+      const row = logits.data.subarray(t * vocab, (t + 1) * vocab);
+      let max = -Infinity;
+      for (const x of row) max = Math.max(max, x);
+      let sum = 0;
+      for (const x of row) sum += Math.exp(x - max);
+      nll += Math.log(sum) + max - row[ids[t + 1]];
+      tokens++;
+    }
+  }
+  await Promise.all([model.dispose(), session.release()]);
+  return Math.exp(nll / tokens);
+}
+
 async function benchEmbedded() {
   const modelsDir = join(repo, "packages", "models", "models");
   const rows = [];
-  for (const m of EMBEDDED) {
+  const wanted = args.embedded?.split(",");
+  for (const m of EMBEDDED.filter((e) => !wanted || wanted.includes(e.name))) {
     const source = join(modelsDir, m.name);
     const dir = join(work, "embedded", m.name);
     mirror(source, dir, {});
@@ -230,6 +267,10 @@ async function benchEmbedded() {
     const report = await quantize(dir, { overwrite: true });
     const scores = {};
     for (const dtype of ["fp32", "q8"]) {
+      if (m.perplexity) {
+        scores[dtype] = m.score(await perplexity(join(dir, "onnx", dtype === "fp32" ? "model.onnx" : "model_quantized.onnx"), dir));
+        continue;
+      }
       const out = join(work, "embedded", `${m.name}.${dtype}.json`);
       const name = `.quantize-bench-${m.name}-${dtype}`;
       const cli = ["--model", dir, "--dtype", dtype, ...(m.extra ?? []), ...(m.named ? ["--name", name] : ["--out", out])];
