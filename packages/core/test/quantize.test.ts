@@ -141,6 +141,9 @@ describe("quantize(): decoders", () => {
     const prompts = ["The quick brown fox", "Hello, my name is", "In the beginning"];
     const fp32 = await oracle.AutoModelForCausalLM.from_pretrained(dir, { dtype: "fp32" });
     const q8 = await oracle.AutoModelForCausalLM.from_pretrained(dir, { dtype: "q8" });
+    // Asserted: all 8 greedy tokens equal on each prompt (measured so on this fixture; int8 rounding moves its logits
+    // by far less than the gaps between its top tokens). On the random-weight bench GPT-2, with near-ties everywhere,
+    // the first 24 of 64 tokens agree (docs/benchmarks.md), so equality is asserted only where it was measured.
     for (const prompt of prompts) {
       const inputs = await tokenizer(prompt);
       const a = (await fp32.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as { tolist(): bigint[][] };
