@@ -71,6 +71,7 @@ export { disposeCachedHandles } from "./model/task-handles.js";
 export type { DecodingOptions } from "./generation/options.js";
 export type { JsonSchema, ResponseFormat } from "./generation/constraint/response-format.js";
 export type { FinishReason, GeneratedSequence, TokenEvent } from "./generation/types.js";
+export type { LogprobCandidate, TokenLogprob } from "./generation/logprobs/token-logprob.js";
 export type { DurationStats, GenerationMetrics } from "./metrics/generation-metrics.js";
 export { ResultStream } from "./generation/result-stream.js";
 export type { GenerationResult } from "./generation/result.js";

@@ -165,8 +165,9 @@ export async function generateRows(request: GenerateRowsRequest): Promise<Genera
  */
 export function toResults(sequences: readonly GeneratedSequence[][], metrics: GenerationMetrics): GenerationResult[] {
   return sequences.map((seqs) => {
-    const best = seqs[0] ?? { text: "", tokenIds: [], finishReason: "abort" as const };
-    return { text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences: [...seqs], metrics };
+    const best: GeneratedSequence = seqs[0] ?? { text: "", tokenIds: [], finishReason: "abort" };
+    const { text, tokenIds, finishReason, logprobs } = best;
+    return { text, tokenIds, finishReason, sequences: [...seqs], metrics, ...(logprobs ? { logprobs } : {}) };
   });
 }
 

@@ -70,6 +70,15 @@ export interface DecodingOptions {
    * @defaultValue `{ type: "text" }` (no constraint)
    */
   responseFormat?: ResponseFormat;
+  /**
+   * Return the log-probability of each generated token (`result.logprobs`, and on each streamed chunk): the
+   * log-softmax of the model's raw logits at that step, before logits processors, penalties, temperature and a
+   * response format's mask (vLLM's default, "raw logprobs"), so it says how likely the model found the token, not how
+   * it was sampled. Not with beam search. @defaultValue false
+   */
+  logprobs?: boolean;
+  /** With each token, this many most likely alternatives and their log-probabilities (0 to 20; implies `logprobs`). @defaultValue 0 */
+  topLogprobs?: number;
 }
 
 /** The option names of {@link DecodingOptions}, which every generative task's option list includes. */
@@ -100,6 +109,8 @@ export const DECODING_OPTION_NAMES = optionNames<DecodingOptions>()([
   "maxTime",
   "signal",
   "responseFormat",
+  "logprobs",
+  "topLogprobs",
 ]);
 
 /** {@link DecodingOptions} merged with the model's generation config, validated, with defaults filled in. */
@@ -131,6 +142,8 @@ export interface ResolvedDecodingOptions {
   signal: AbortSignal | undefined;
   /** The output's constraint, `undefined` for plain text. */
   responseFormat: ActiveResponseFormat | undefined;
+  /** Alternatives returned with each token's log-probability; `undefined` when no log-probabilities are asked for. */
+  topLogprobs: number | undefined;
 }
 
 /** What the model allows, used to check options. */
@@ -190,6 +203,7 @@ export function resolveDecodingOptions(
     maxTime: options.maxTime,
     signal: options.signal,
     responseFormat: checkResponseFormat(options.responseFormat),
+    topLogprobs: logprobCount(options),
   };
   // A minimum that comes from the model's config never exceeds the caller's maximum (transformers does not fail here);
   // a minimum the caller passed is checked as given.
@@ -239,6 +253,9 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
       hint: "use numBeams: 1 with doSample: true, or doSample: false with beams",
     });
   }
+  if (o.topLogprobs !== undefined && o.numBeams > 1) {
+    throw new InputError("logprobs are not returned with beam search", { hint: "use numBeams: 1, or leave logprobs out" });
+  }
   if (o.seed !== undefined) integer("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
   if (o.maxTime !== undefined && !(o.maxTime > 0))
     throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);
@@ -271,6 +288,19 @@ function integer(name: string, value: number, min: number, max: number): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new InputError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
   }
+}
+
+/** How many alternatives per token the options ask for: `undefined` for no log-probabilities. */
+function logprobCount(options: DecodingOptions): number | undefined {
+  const { logprobs, topLogprobs } = options;
+  if (logprobs !== undefined && typeof logprobs !== "boolean") throw new InputError(`logprobs must be a boolean, got ${typeof logprobs}`);
+  if (topLogprobs !== undefined) {
+    integer("topLogprobs", topLogprobs, 0, 20);
+    if (logprobs === false && topLogprobs > 0)
+      throw new InputError("topLogprobs needs logprobs; it was set to false", { hint: "drop logprobs: false" });
+    return topLogprobs;
+  }
+  return logprobs ? 0 : undefined;
 }
 
 /**

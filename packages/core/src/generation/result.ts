@@ -1,4 +1,5 @@
 import type { GenerationMetrics } from "../metrics/generation-metrics.js";
+import type { TokenLogprob } from "./logprobs/token-logprob.js";
 import type { FinishReason, GeneratedSequence } from "./types.js";
 
 /**
@@ -20,4 +21,6 @@ export interface GenerationResult {
   sequences: GeneratedSequence[];
   /** Timings and counts of the whole call (shared by every input of a batch). */
   metrics: GenerationMetrics;
+  /** With `logprobs`: the log-probability of each of `tokenIds` (see {@link TokenLogprob}). */
+  logprobs?: TokenLogprob[];
 }

@@ -1,5 +1,6 @@
 import { ResultStream } from "./result-stream.js";
 import type { GenerationResult } from "./result.js";
+import type { TokenLogprob } from "./logprobs/token-logprob.js";
 import type { TokenEvent } from "./types.js";
 
 /**
@@ -17,6 +18,8 @@ export interface TextChunk {
    * for token ids reports `-1`.
    */
   tokenId: number | undefined;
+  /** With `logprobs`: the token's log-probability and the step's best alternatives (none on text delivered at the end). */
+  logprob?: TokenLogprob;
 }
 
 /**
@@ -41,7 +44,7 @@ export class TextStream<R extends GenerationResult = GenerationResult> extends R
         run((event) => {
           if (event.input !== 0 || event.sequence !== 0) return; // the result's text is the first sequence's
           streamed += event.text;
-          push({ text: event.text, tokenId: event.tokenId });
+          push({ text: event.text, tokenId: event.tokenId, ...(event.logprob ? { logprob: event.logprob } : {}) });
         }),
       // Whatever the token events did not deliver (beam search, text held back at the end) comes last.
       (result) =>

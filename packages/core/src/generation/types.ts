@@ -2,6 +2,7 @@ import type { MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import type { CompiledGrammar } from "./constraint/compiled-grammar.js";
 import type { ResolvedDecodingOptions } from "./options.js";
+import type { TokenLogprob } from "./logprobs/token-logprob.js";
 import type { PromptRow } from "./runner/decoder-runner.js";
 
 /** Why a sequence ended: an end-of-sequence token or stop string, the length or time limit, or cancellation. */
@@ -17,6 +18,8 @@ export interface GeneratedSequence {
   finishReason: FinishReason;
   /** Beam search: the hypothesis score (sum of log-probabilities over length^lengthPenalty). */
   score?: number;
+  /** With `logprobs`: each generated token's log-probability, aligned with `tokenIds`. */
+  logprobs?: TokenLogprob[];
 }
 
 /** A token as it is generated, for streaming. */
@@ -29,6 +32,8 @@ export interface TokenEvent {
   tokenId: number;
   /** The text this token completes (may be `""` while a character or a possible stop string is incomplete). */
   text: string;
+  /** With `logprobs`: the token's log-probability and the step's best alternatives. */
+  logprob?: TokenLogprob;
 }
 
 /** Everything the decoding engine needs for one call. */

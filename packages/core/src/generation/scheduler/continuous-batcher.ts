@@ -13,6 +13,8 @@ import { createRng, type Rng } from "../sampling/rng.js";
 import { Sampler } from "../sampling/sampler.js";
 import { argmax } from "../sampling/top-candidates.js";
 import { SequenceState } from "../sequence-state.js";
+import { logprobBuffer, StepLogprobs } from "../logprobs/step-logprobs.js";
+import type { TokenLogprob } from "../logprobs/token-logprob.js";
 import type { FinishReason, GeneratedSequence, TokenEvent } from "../types.js";
 
 /** One generation request for the {@link ContinuousBatcher}: one prompt, its own options and stream. */
@@ -68,6 +70,8 @@ interface Row {
   constraint: RowConstraint | undefined;
   next: number;
   finish: FinishReason | undefined;
+  /** With `logprobs`: one entry per appended token. */
+  logprobs: TokenLogprob[] | undefined;
 }
 
 /**
@@ -81,6 +85,7 @@ interface Row {
  * const [a, b] = await Promise.all([batcher.submit(requestA), batcher.submit(requestB)]);
  */
 export class ContinuousBatcher {
+  readonly #logprobBuffer = logprobBuffer();
   readonly #runner: DecoderRunner;
   readonly #maxSequences: number;
   readonly #maxTokens: number;
@@ -230,6 +235,7 @@ export class ContinuousBatcher {
           constraint: constraints[i]?.[s],
           next: 0,
           finish: undefined,
+          logprobs: o.topLogprobs === undefined ? undefined : [],
         };
         job.rows.push(row);
         newRows.push(row);
@@ -264,6 +270,8 @@ export class ContinuousBatcher {
       if (job.failed) continue;
       const o = job.request.options;
       const rowLogits = logits[k] as Float32Array;
+      // Log-probabilities are the raw model's: read before the processors and the mask change the logits.
+      const step = o.topLogprobs === undefined ? undefined : StepLogprobs.read(rowLogits, o.topLogprobs, this.#logprobBuffer);
       applyProcessors(job.processors, rowLogits, row.state);
       // The grammar masks last, over the processors: what it forbids can never be chosen.
       if (row.constraint) {
@@ -292,9 +300,11 @@ export class ContinuousBatcher {
         continue;
       }
       row.state.append(token);
+      const logprob = step?.entry(token, job.request.tokenizer);
+      if (logprob) row.logprobs?.push(logprob);
       const delta = await row.text.push(token);
       try {
-        job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: token, text: delta });
+        job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: token, text: delta, ...(logprob ? { logprob } : {}) });
       } catch (error) {
         // The caller's callback threw: that request fails alone, the others in the batch go on.
         job.failed = { error };
@@ -330,7 +340,12 @@ export class ContinuousBatcher {
       const sequences: GeneratedSequence[] = [];
       for (const row of job.rows) {
         const tokenIds = row.state.generated;
-        sequences.push({ tokenIds, text: await row.text.finish(tokenIds), finishReason: row.finish ?? "length" });
+        sequences.push({
+          tokenIds,
+          text: await row.text.finish(tokenIds),
+          finishReason: row.finish ?? "length",
+          ...(row.logprobs ? { logprobs: row.logprobs } : {}),
+        });
       }
       job.resolve(sequences);
     } catch (error) {
