@@ -34,9 +34,11 @@ export {
   type GenerationMetrics,
   type GenerationResult,
   type JsonSchema,
+  type LogprobCandidate,
   type ResponseFormat,
   type TextChunk,
   TextStream,
   type TokenEvent,
+  type TokenLogprob,
 } from "@proj/core";
 export { createRemoteGenerator, type RemoteGenerator, type RemoteGeneratorOptions } from "./remote/index.js";

@@ -59,7 +59,8 @@ describe("bad input never crashes the server", () => {
       [{ ...ok, messages: [{ role: "user" }] }, "messages[0].content"],
       [{ ...ok, messages: [{ role: 1, content: "x" }] }, "messages[0].role"],
       [{ ...ok, messages: [{ role: "user", content: [{ type: "image_url", image_url: {} }] }] }, "messages[0].content[0].type"],
-      [{ ...ok, logprobs: true }, "logprobs"],
+      [{ ...ok, logprobs: "yes" }, "logprobs"],
+      [{ ...ok, logprobs: true, top_logprobs: 21 }, "top_logprobs"],
       [{ ...ok, tools: [{ type: "function" }] }, "tools[0].function"],
       [{ ...ok, model: 42 }, "model"],
     ];

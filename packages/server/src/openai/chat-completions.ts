@@ -6,6 +6,7 @@ import { BodyReader } from "./body-reader.js";
 import { chatFormat } from "./choice-format.js";
 import { readMessages } from "./chat-messages.js";
 import { readTools } from "./chat-tools.js";
+import { readLogprobs } from "./logprobs.js";
 import { answerGeneration } from "./generation-call.js";
 import { readSamplingParams } from "./sampling-params.js";
 
@@ -29,6 +30,7 @@ export function registerChatCompletions(app: FastifyInstance, context: ServerCon
     const tools = readTools(body);
     const params = readSamplingParams(body, context.defaultMaxTokens ?? CHAT_DEFAULT_MAX_TOKENS, ["max_completion_tokens", "max_tokens"]);
     if (tools.tools !== undefined && params.n > 1) throw badRequest('"n" above 1 cannot be combined with "tools"', "n");
+    Object.assign(params.options, readLogprobs(body, "chat"));
     const template = context.chatTemplate === undefined ? {} : { chatTemplate: context.chatTemplate };
     return answerGeneration(context, reply, {
       format: chatFormat,

@@ -1,4 +1,5 @@
-import type { ToolCall } from "@proj/decoder";
+import type { TokenLogprob, ToolCall } from "@proj/decoder";
+import { chatLogprobs, completionLogprobs } from "./logprobs.js";
 
 /** The `usage` object of an OpenAI response. */
 export interface Usage {
@@ -24,6 +25,8 @@ export interface FinishedChoice {
   finishReason: WireFinishReason;
   toolCalls?: readonly ToolCall[];
   tokenIds?: number[];
+  /** With `logprobs`: the choice's tokens' log-probabilities. */
+  logprobs?: readonly TokenLogprob[];
 }
 
 /** A streamed piece of one choice. */
@@ -35,6 +38,8 @@ export interface ChoiceDelta {
   /** Tool calls, sent whole in one chunk when the answer ends. */
   toolCalls?: readonly ToolCall[];
   tokenIds?: number[];
+  /** With `logprobs`: the log-probabilities of the tokens this chunk carries, and (completions) the text offset of the first. */
+  logprobs?: { entries: readonly TokenLogprob[]; offset: number };
   finishReason?: WireFinishReason;
 }
 
@@ -82,14 +87,28 @@ export const completionFormat: ChoiceFormat = {
     ...meta,
     object: "text_completion",
     system_fingerprint: null,
-    choices: choices.map((c) => ({ index: c.index, text: c.text, logprobs: null, finish_reason: c.finishReason, ...ids(c.tokenIds) })),
+    choices: choices.map((c) => ({
+      index: c.index,
+      text: c.text,
+      logprobs: c.logprobs ? completionLogprobs(c.logprobs, 0) : null,
+      finish_reason: c.finishReason,
+      ...ids(c.tokenIds),
+    })),
     usage,
   }),
   chunk: (meta, d) => ({
     ...meta,
     object: "text_completion",
     system_fingerprint: null,
-    choices: [{ index: d.index, text: d.text ?? "", logprobs: null, finish_reason: d.finishReason ?? null, ...ids(d.tokenIds) }],
+    choices: [
+      {
+        index: d.index,
+        text: d.text ?? "",
+        logprobs: d.logprobs ? completionLogprobs(d.logprobs.entries, d.logprobs.offset) : null,
+        finish_reason: d.finishReason ?? null,
+        ...ids(d.tokenIds),
+      },
+    ],
   }),
   usageChunk: (meta, usage) => ({ ...meta, object: "text_completion", system_fingerprint: null, choices: [], usage }),
 };
@@ -115,7 +134,7 @@ export const chatFormat: ChoiceFormat = {
         refusal: null,
         ...(c.toolCalls?.length ? { tool_calls: wireCalls(c.toolCalls, false) } : {}),
       },
-      logprobs: null,
+      logprobs: c.logprobs ? chatLogprobs(c.logprobs) : null,
       finish_reason: c.finishReason,
       ...ids(c.tokenIds),
     })),
@@ -133,7 +152,7 @@ export const chatFormat: ChoiceFormat = {
           ...(d.text !== undefined ? { content: d.text } : {}),
           ...(d.toolCalls?.length ? { tool_calls: wireCalls(d.toolCalls, true) } : {}),
         },
-        logprobs: null,
+        logprobs: d.logprobs ? chatLogprobs(d.logprobs.entries) : null,
         finish_reason: d.finishReason ?? null,
         ...ids(d.tokenIds),
       },

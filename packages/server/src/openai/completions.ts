@@ -5,6 +5,7 @@ import type { ServerContext } from "../server/context.js";
 import { BodyReader } from "./body-reader.js";
 import { completionFormat } from "./choice-format.js";
 import { answerGeneration } from "./generation-call.js";
+import { readLogprobs } from "./logprobs.js";
 import { readSamplingParams } from "./sampling-params.js";
 
 /** Most prompts one `/v1/completions` request may send. */
@@ -29,6 +30,7 @@ export function registerCompletions(app: FastifyInstance, context: ServerContext
     body.refuse("suffix", (v) => v !== "", "this server does not insert text");
     body.refuse("tools", (v) => !Array.isArray(v) || v.length > 0, "tools are answered by /v1/chat/completions");
     const params = readSamplingParams(body, context.defaultMaxTokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS, ["max_tokens"]);
+    Object.assign(params.options, readLogprobs(body, "completion"));
     return answerGeneration(context, reply, {
       format: completionFormat,
       model: id,

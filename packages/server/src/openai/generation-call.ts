@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AbortError } from "@proj/core";
-import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent } from "@proj/decoder";
+import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent, TokenLogprob } from "@proj/decoder";
 import type { FastifyReply } from "fastify";
 import { toHttpError } from "../errors/to-http-error.js";
 import type { ServerContext } from "../server/context.js";
@@ -81,10 +81,28 @@ async function streamAnswer(
   const first = new Promise<undefined>((resolve) => {
     wake = () => resolve(undefined);
   });
+  // Log-probabilities of tokens whose text is not out yet wait for it, so each chunk carries the tokens of its text.
+  const heldLogprobs = new Map<number, TokenLogprob[]>();
+  const textOffsets = new Map<number, number>();
   const emit = (writer: SseWriter, event: TokenEvent): void => {
-    if (event.text === "" && !params.returnTokenIds) return;
     const index = event.input * params.n + event.sequence;
-    writer.send(format.chunk(meta, { index, text: event.text, ...(params.returnTokenIds ? { tokenIds: [event.tokenId] } : {}) }));
+    const held = heldLogprobs.get(index) ?? [];
+    if (event.logprob) held.push(event.logprob);
+    if (event.text === "" && !params.returnTokenIds) {
+      heldLogprobs.set(index, held);
+      return;
+    }
+    heldLogprobs.delete(index);
+    const offset = textOffsets.get(index) ?? 0;
+    textOffsets.set(index, offset + event.text.length);
+    writer.send(
+      format.chunk(meta, {
+        index,
+        text: event.text,
+        ...(params.returnTokenIds ? { tokenIds: [event.tokenId] } : {}),
+        ...(held.length > 0 ? { logprobs: { entries: held, offset } } : {}),
+      }),
+    );
   };
   const onToken = (event: TokenEvent): void => {
     if (sse) emit(sse, event);
@@ -151,6 +169,7 @@ function finishedChoices(results: readonly GenerationResult[], params: SamplingP
         finishReason: reason,
         ...(calls.length > 0 ? { toolCalls: calls } : {}),
         ...(params.returnTokenIds ? { tokenIds: sequence.tokenIds } : {}),
+        ...(sequence.logprobs ? { logprobs: sequence.logprobs } : {}),
       };
     }),
   );

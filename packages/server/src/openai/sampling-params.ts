@@ -78,8 +78,6 @@ export function readSamplingParams(
   const n = body.number("n", { min: 1, max: MAX_N, integer: true }) ?? 1;
   if (n > 1) options.numReturnSequences = n;
 
-  body.refuse("logprobs", (v) => v !== false && v !== 0, "this server returns no log-probabilities");
-  body.refuse("top_logprobs", (v) => v !== 0, "this server returns no log-probabilities");
   body.refuse("functions", (v) => !Array.isArray(v) || v.length > 0, "this server does not call functions");
   body.refuse(
     "logit_bias",
