@@ -23,7 +23,7 @@ describe("proj quantize", () => {
     const run = await proj(["quantize", dir]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(join(dir, "onnx/model_quantized.onnx"));
-    expect(run.stdout).toMatch(/quantized\s+\d+ MatMul\/Gemm \(fused, per tensor\)/);
+    expect(run.stdout).toMatch(/quantized\s+\d+ MatMul\/Gemm \(matmul-integer, per tensor\)/);
     expect(existsSync(join(dir, "onnx/model_quantized.onnx"))).toBe(true);
     const texts = ["I love this film.", "A dull, tiresome mess.", "It rained in Berlin."];
     const q8 = await proj(["classify", "--model", dir, "--dtype", "q8", "--json", ...texts]);
@@ -35,14 +35,14 @@ describe("proj quantize", () => {
 
   it("--json prints the report; --per-channel and --mode are passed on", async () => {
     const dir = copyOf("bert-seq-cls");
-    const run = await proj(["quantize", dir, "--json", "--per-channel", "--mode", "matmul-integer"]);
+    const run = await proj(["quantize", dir, "--json", "--per-channel", "--mode", "fused"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as {
       mode: string;
       perChannel: boolean;
       files: Array<{ quantized: unknown[]; bytesAfter: number }>;
     };
-    expect(report.mode).toBe("matmul-integer");
+    expect(report.mode).toBe("fused");
     expect(report.perChannel).toBe(true);
     expect(report.files).toHaveLength(1);
     expect(report.files[0]?.quantized.length).toBeGreaterThan(0);

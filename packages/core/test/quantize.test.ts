@@ -81,7 +81,7 @@ describe("quantize(): the classification fixture", () => {
   it("writes onnx/model_quantized.onnx with every weight MatMul/Gemm in int8 (about a quarter of the float32 weight bytes)", async () => {
     const dir = copyOf("bert-seq-cls");
     const report = await quantize(dir);
-    expect(report).toMatchObject({ dtype: "q8", mode: "fused", perChannel: false });
+    expect(report).toMatchObject({ dtype: "q8", mode: "matmul-integer", perChannel: false });
     expect(report.files.map((f) => f.output)).toEqual([join(dir, "onnx/model_quantized.onnx")]);
     const [file] = report.files;
     expect(file?.quantized.length).toBeGreaterThan(10);
@@ -93,7 +93,7 @@ describe("quantize(): the classification fixture", () => {
     expect(ratio).toBeLessThan(0.3);
     const model = decodeModel(readFileSync(join(dir, "onnx/model_quantized.onnx")));
     expect(floatWeightMatMuls(model.graph as GraphProto)).toEqual([]);
-    expect(model.graph?.node?.filter((n) => n.opType === "DynamicQuantizeMatMul").length).toBe(file?.quantized.length);
+    expect(model.graph?.node?.filter((n) => n.opType === "MatMulInteger").length).toBe(file?.quantized.length);
   });
 
   for (const [mode, perChannel] of [
@@ -175,7 +175,7 @@ describe("quantize(): decoders", () => {
     const branchOps = (merged.graph?.node ?? [])
       .filter((n) => n.opType === "If")
       .flatMap((n) => (n.attribute ?? []).flatMap((a) => a.g?.node ?? []))
-      .filter((n) => n.opType === "DynamicQuantizeMatMul");
+      .filter((n) => n.opType === "MatMulInteger");
     expect(branchOps.length).toBeGreaterThan(0);
     const oracle = await loadOracle();
     const tokenizer = await oracle.AutoTokenizer.from_pretrained(dir);
@@ -217,7 +217,7 @@ describe("quantize(): refusals", () => {
     await expect(quantize(dir, { files: ["model_quantized.onnx"], overwrite: true })).rejects.toThrow(/dtype variant/);
     const input = join(dir, "onnx/model_quantized.onnx");
     await expect(quantizeModel(input, join(dir, "again.onnx"))).rejects.toThrow(ModelFormatError);
-    await expect(quantizeModel(input, join(dir, "again.onnx"))).rejects.toThrow(/quantized already: it has a DynamicQuantizeMatMul/);
+    await expect(quantizeModel(input, join(dir, "again.onnx"))).rejects.toThrow(/quantized already: it has a DynamicQuantizeLinear/);
   });
 
   it("weights in external data files are refused (ModelFormatError)", async () => {

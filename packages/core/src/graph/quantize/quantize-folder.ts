@@ -27,7 +27,7 @@ const VARIANT_SUFFIXES = Object.values(DTYPE_SUFFIXES).filter((s) => s !== "");
  */
 export async function quantize(modelFolder: string, options?: QuantizeOptions): Promise<QuantizeReport> {
   const checked = checkQuantizeModelOptions(options, "quantize()", QUANTIZE_OPTIONS);
-  const { dtype = "q8", perChannel = false, mode = "fused", overwrite = false } = checked;
+  const { dtype = "q8", perChannel = false, mode = "matmul-integer", overwrite = false } = checked;
   if (dtype !== "q8") {
     throw new InputError(`quantize(): dtype ${JSON.stringify(dtype)} is not supported`, { hint: 'pass { dtype: "q8" } (int8 weights)' });
   }

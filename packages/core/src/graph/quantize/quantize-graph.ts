@@ -39,16 +39,16 @@ const MICROSOFT = "com.microsoft";
 
 /**
  * Rewrites a model in place so that every MatMul and Gemm that multiplies by a float32 2-D initializer runs on int8
- * weights, the activation being quantized at run time (dynamic quantization): with `mode: "fused"` one
- * `com.microsoft.DynamicQuantizeMatMul`, with `"matmul-integer"` `DynamicQuantizeLinear` + `MatMulInteger` + `Cast` +
- * `Mul`. Weights are symmetric int8 (zero point 0), one scale per weight or per output column. Subgraphs (the
+ * weights, the activation being quantized at run time (dynamic quantization): with `mode: "matmul-integer"`
+ * `DynamicQuantizeLinear` + `MatMulInteger` + `Cast` + `Mul`, with `"fused"` one `com.microsoft.DynamicQuantizeMatMul`.
+ * Weights are symmetric int8 (zero point 0), one scale per weight or per output column. Subgraphs (the
  * branches of a merged decoder's `If`) are rewritten too; their weights may be initializers of an outer graph, and the
  * int8 initializers are put where the float32 one was. A float32 weight that nothing else reads is removed.
  * Embedding tables (Gather), norms, biases and MatMuls by computed values are left in float32.
  *
  * @example
  * const model = decodeModel(bytes);
- * const { quantized, skipped } = quantizeGraph(model, { perChannel: false, mode: "fused" });
+ * const { quantized, skipped } = quantizeGraph(model, { perChannel: false, mode: "matmul-integer" });
  */
 export function quantizeGraph(model: ModelProto, options: { perChannel: boolean; mode: QuantizeMode }): GraphQuantization {
   const graph = model.graph as GraphProto;

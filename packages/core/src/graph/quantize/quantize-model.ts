@@ -13,6 +13,7 @@ export const QUANTIZE_MODEL_OPTIONS = optionNames<QuantizeModelOptions>()(["perC
 /** Ops that show a graph has quantized weights already. */
 const QUANTIZED_OPS = new Set([
   "MatMulInteger",
+  "DynamicQuantizeLinear",
   "DynamicQuantizeMatMul",
   "MatMulNBits",
   "QLinearMatMul",
@@ -21,7 +22,7 @@ const QUANTIZED_OPS = new Set([
   "GatherBlockQuantized",
 ]);
 
-const MODES: readonly QuantizeMode[] = ["fused", "matmul-integer"];
+const MODES: readonly QuantizeMode[] = ["matmul-integer", "fused"];
 
 /**
  * Quantizes one ONNX file's MatMul and Gemm weights to int8 (dynamic quantization: activations are quantized at run
@@ -35,7 +36,7 @@ const MODES: readonly QuantizeMode[] = ["fused", "matmul-integer"];
  * console.log(report.quantized.length, report.bytesBefore, report.bytesAfter);
  */
 export async function quantizeModel(inputPath: string, outputPath: string, options?: QuantizeModelOptions): Promise<QuantizedFile> {
-  const { perChannel = false, mode = "fused", overwrite = false } = checkQuantizeModelOptions(options, "quantizeModel()");
+  const { perChannel = false, mode = "matmul-integer", overwrite = false } = checkQuantizeModelOptions(options, "quantizeModel()");
   if (!overwrite && (await pathExists(outputPath))) {
     throw new InputError(`${outputPath} exists already`, { hint: "pass { overwrite: true } (or --overwrite) to replace it" });
   }
@@ -75,7 +76,7 @@ export function checkQuantizeModelOptions<T extends QuantizeModelOptions>(
   const checked = checkOptions(options, where, names);
   if (checked.mode !== undefined && !MODES.includes(checked.mode)) {
     throw new InputError(`${where}: mode must be one of ${MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(checked.mode)}`, {
-      hint: '"fused" is the fastest on CPU; "matmul-integer" uses standard ONNX ops only',
+      hint: '"matmul-integer" (standard ONNX ops, the default) or "fused" (ONNX Runtime\'s DynamicQuantizeMatMul)',
     });
   }
   for (const flag of ["perChannel", "overwrite"] as const) {

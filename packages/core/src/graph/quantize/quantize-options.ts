@@ -1,9 +1,10 @@
 /**
  * How a quantized MatMul runs in ONNX Runtime:
- * - `"fused"`: one `DynamicQuantizeMatMul` node (ONNX Runtime's `com.microsoft` contrib op: the activation is
- *   quantized and multiplied in one kernel, the bias added in it).
  * - `"matmul-integer"`: standard ONNX ops only, as ONNX Runtime's Python quantizer writes them:
- *   `DynamicQuantizeLinear` + `MatMulInteger` + `Cast` + `Mul` by the scales (runs in any ONNX runtime).
+ *   `DynamicQuantizeLinear` + `MatMulInteger` + `Cast` + `Mul` by the scales (runs in any ONNX runtime). Measured as
+ *   fast as `"fused"` or faster on CPU (docs/benchmarks.md), hence the default.
+ * - `"fused"`: one `DynamicQuantizeMatMul` node (ONNX Runtime's `com.microsoft` contrib op: the activation is
+ *   quantized and multiplied in one kernel).
  */
 export type QuantizeMode = "fused" | "matmul-integer";
 
@@ -11,7 +12,7 @@ export type QuantizeMode = "fused" | "matmul-integer";
 export interface QuantizeModelOptions {
   /** One scale per output column of each weight instead of one per weight (closer outputs, same size). @defaultValue false */
   perChannel?: boolean;
-  /** The ops written for each quantized MatMul; see {@link QuantizeMode}. @defaultValue "fused" */
+  /** The ops written for each quantized MatMul; see {@link QuantizeMode}. @defaultValue "matmul-integer" */
   mode?: QuantizeMode;
   /** Replace `outputPath` when it exists. @defaultValue false */
   overwrite?: boolean;
