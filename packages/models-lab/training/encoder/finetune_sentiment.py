@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 
 import torch
 import torch.nn.functional as F
@@ -55,6 +56,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--init", default="none", help="pretrained MLM checkpoint, or 'none' for a random start")
     ap.add_argument("--out", default="sentiment")
+    ap.add_argument("--resume", default=None, help="a sentiment checkpoint to go on training (e.g. on sentences after phrases)")
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-4)
@@ -82,14 +84,17 @@ def main():
     if args.data == "glue":
         # glue_train.tsv.gz holds the train sentences and their sub-phrases: a row is left out of training when its
         # text is a run of words of a held-out sentence (so no held-out sentence, nor any part of one, is trained on).
+        # The two files spell some tokens differently (train.tsv "re imagining", "lrb sci fi rrb"; GLUE
+        # "re-imagining", "-lrb- sci-fi -rrb-"), so both are compared as runs of letters and digits only.
+        key = lambda t: re.sub(r"[^a-z0-9]+", " ", t.lower()).split()
         texts = load_data("sst-train-texts")["texts"]
         grams = set()
         for i in held:
-            w = texts[i].split()
+            w = key(texts[i])
             grams.update(" ".join(w[a:b]) for a in range(len(w)) for b in range(a + 1, len(w) + 1))
         train = load_data("sst-glue")
         n_orig = train["original"]
-        out = {i for i, t in enumerate(train["texts"]) if " ".join(t.split()) in grams}
+        out = {i for i, t in enumerate(train["texts"]) if " ".join(key(t)) in grams}
         print(f"glue: {n_orig} rows, {len(out)} left out as parts of held-out sentences", flush=True)
     else:
         out = held
@@ -100,7 +105,10 @@ def main():
     train_idx = [i for i in range(len(ids)) if (i if i < n_orig else copy_of[i - n_orig]) not in out]
 
     ck = load_checkpoint(args.init) if args.init != "none" else None
-    if ck:
+    resumed = load_checkpoint(args.resume) if args.resume else None
+    if resumed:
+        config, body = {k: v for k, v in resumed["config"].items() if k not in ("id2label", "label2id")}, None
+    elif ck:
         body, config = body_for_uncased(ck["state_dict"], ck["config"])
     else:
         from modules import body_config
@@ -111,6 +119,8 @@ def main():
     if body is not None:
         missing, unexpected = model.bert.load_state_dict(body, strict=False)
         assert not unexpected and all(m.startswith("pooler") for m in missing), (missing, unexpected)
+    if resumed:
+        model.load_state_dict(resumed["state_dict"])
     config = dict(config, id2label={str(i): l for i, l in enumerate(SENTIMENT_LABELS)},
                   label2id={l: i for i, l in enumerate(SENTIMENT_LABELS)})
 
