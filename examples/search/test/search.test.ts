@@ -77,16 +77,16 @@ describe("the search example on the held-out captions", () => {
     expect(lines.some((l) => l.startsWith(`queries: ${bench.queries.length} STS-B dev sentence1s`))).toBe(true);
   });
 
-  it("finds the gold paraphrase of a query as often as measured (recall floors a little below 0.704 / 0.857 / 0.901)", (ctx) => {
+  it("finds the gold paraphrase of a query as often as measured (recall floors a little below 0.573 / 0.746 / 0.810)", (ctx) => {
     if (!data) return ctx.skip(SHARED_MISSING);
     const embedded = recall("embed + LanceDB exact");
-    expect(embedded.at1).toBeGreaterThanOrEqual(0.68);
-    expect(embedded.at5).toBeGreaterThanOrEqual(0.83);
-    expect(embedded.at10).toBeGreaterThanOrEqual(0.88);
-    // On the queries whose sentences the model never saw in training (0.740 / 0.859 / 0.884 measured): about the same.
+    expect(embedded.at1).toBeGreaterThanOrEqual(0.55);
+    expect(embedded.at5).toBeGreaterThanOrEqual(0.72);
+    expect(embedded.at10).toBeGreaterThanOrEqual(0.78);
+    // On the queries whose sentences the model never saw in training (0.583 / 0.742 / 0.808 measured): about the same.
     const unseen = recall("unseen: embed + LanceDB exact");
-    expect(unseen.at1).toBeGreaterThanOrEqual(0.71);
-    expect(unseen.at10).toBeGreaterThanOrEqual(0.86);
+    expect(unseen.at1).toBeGreaterThanOrEqual(0.55);
+    expect(unseen.at10).toBeGreaterThanOrEqual(0.78);
     const count = lines.map((l) => l.match(/^unseen: (\d+) of the (\d+) queries/)).find((m) => m !== null);
     expect(Number(count?.[1])).toBeGreaterThan(0.7 * Number(count?.[2]));
     // The bag-of-words baseline is printed on the same queries; it is strong on STS-B's word-sharing paraphrases.
@@ -97,7 +97,7 @@ describe("the search example on the held-out captions", () => {
 
   it("reports LanceDB's BM25 full-text search and its hybrid with the vector search on the same queries", (ctx) => {
     if (!data) return ctx.skip(SHARED_MISSING);
-    // Measured: BM25 0.875 / 0.976 / 0.984, hybrid (RRF) 0.819 / 0.980 / 0.988.
+    // Measured: BM25 0.875 / 0.976 / 0.984, hybrid (RRF) 0.748 / 0.972 / 0.984.
     const bm25 = recall("LanceDB full-text BM25");
     const hybrid = recall("LanceDB hybrid: embed + BM25, RRF");
     expect(bm25.at10).toBeGreaterThanOrEqual(0.95);
@@ -107,7 +107,7 @@ describe("the search example on the held-out captions", () => {
 
   it("reports what smaller embeddings keep: int8 about all of it, fewer dimensions and binary codes less", (ctx) => {
     if (!data) return ctx.skip(SHARED_MISSING);
-    // Measured (recall@10): float32 0.901, int8 0.889, 64 dimensions 0.877, 32 dimensions 0.817, ubinary 0.746.
+    // Measured (recall@10): float32 0.810, int8 0.817, 64 dimensions 0.794, 32 dimensions 0.758, ubinary 0.661.
     const full = recall("embed + LanceDB exact").at10;
     const int8 = recall("embed int8, 128 bytes/vector, exact in memory").at10;
     const half = recall("embed dimensions 64, 256 bytes/vector, exact in memory").at10;
@@ -116,16 +116,16 @@ describe("the search example on the held-out captions", () => {
     expect(int8).toBeGreaterThanOrEqual(full - 0.03);
     expect(quarter).toBeLessThanOrEqual(half);
     expect(half).toBeLessThanOrEqual(full);
-    expect(bits).toBeGreaterThanOrEqual(0.7);
+    expect(bits).toBeGreaterThanOrEqual(0.6);
     expect(bits).toBeLessThan(int8);
   });
 
   it("keeps the exact search's results through an IVF-PQ index once it re-scores candidates (refineFactor)", (ctx) => {
     if (!data) return ctx.skip(SHARED_MISSING);
-    // k-means and PQ training are sampled: the index alone kept 0.778-0.785 of the exact top 10 in our runs.
+    // k-means and PQ training are sampled: the index alone kept 0.78-0.81 of the exact top 10 in our runs.
     expect(printed("ivf-pq: recall@10 against the exact search")).toBeGreaterThanOrEqual(0.65);
     expect(printed("ivf-pq, refineFactor 10: recall@10 against the exact search")).toBeGreaterThanOrEqual(0.95);
-    expect(recall("embed + LanceDB ivf-pq, refineFactor 10").at10).toBeGreaterThanOrEqual(0.87);
+    expect(recall("embed + LanceDB ivf-pq, refineFactor 10").at10).toBeGreaterThanOrEqual(0.78);
   });
 
   it("LanceDB's flat search returns semanticSearch()'s exact top 10 on the same vectors (ids, and scores within 1e-5)", async (ctx) => {
