@@ -161,34 +161,43 @@ describe("quantize(): decoders", () => {
     await Promise.all([ours.dispose(), reference.dispose(), fp32.dispose(), q8.dispose()]);
   });
 
-  it("t5 merged decoder: weights read inside the If branches are quantized; generation loads in @proj and transformers.js", async () => {
-    const dir = copyOf("t5");
-    const report = await quantize(dir);
-    expect(report.files.map((f) => f.output.slice(dir.length + 1)).sort()).toEqual([
-      "onnx/decoder_model_merged_quantized.onnx",
-      "onnx/decoder_model_quantized.onnx",
-      "onnx/decoder_with_past_model_quantized.onnx",
-      "onnx/encoder_model_quantized.onnx",
-    ]);
-    const merged = decodeModel(readFileSync(join(dir, "onnx/decoder_model_merged_quantized.onnx")));
-    expect(floatWeightMatMuls(merged.graph as GraphProto)).toEqual([]);
-    const branchOps = (merged.graph?.node ?? [])
-      .filter((n) => n.opType === "If")
-      .flatMap((n) => (n.attribute ?? []).flatMap((a) => a.g?.node ?? []))
-      .filter((n) => n.opType === "MatMulInteger");
-    expect(branchOps.length).toBeGreaterThan(0);
-    const oracle = await loadOracle();
-    const tokenizer = await oracle.AutoTokenizer.from_pretrained(dir);
-    const fp32 = await oracle.AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype: "fp32" });
-    const q8 = await oracle.AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype: "q8" });
-    const inputs = await tokenizer("translate English to German: The house is wonderful.");
-    const a = (await fp32.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as { tolist(): bigint[][] };
-    const b = (await q8.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as { tolist(): bigint[][] };
-    expect(b.tolist()).toEqual(a.tolist());
-    const ours = await loadModel(dir, { threads: 1, dtype: "q8" });
-    expect(ours.dtypes).toEqual({ encoder_model: "q8", decoder_model_merged: "q8" });
-    await Promise.all([ours.dispose(), fp32.dispose(), q8.dispose()]);
-  });
+  // How many greedy ids (decoder start included) must equal float32's, as measured on each random tiny fixture: all 9
+  // on t5; on bart the 5th id already flips between near-tied candidates (random weights), so its first 4 are asserted.
+  it.each([
+    ["t5", 9],
+    ["bart", 4],
+  ] as const)(
+    "%s merged decoder: weights read inside the If branches are quantized; the first %i greedy ids in transformers.js equal float32's; @proj loads it",
+    async (name, equal) => {
+      const dir = copyOf(name);
+      const report = await quantize(dir);
+      expect(report.files.map((f) => f.output.slice(dir.length + 1)).sort()).toEqual([
+        "onnx/decoder_model_merged_quantized.onnx",
+        "onnx/decoder_model_quantized.onnx",
+        "onnx/decoder_with_past_model_quantized.onnx",
+        "onnx/encoder_model_quantized.onnx",
+      ]);
+      const merged = decodeModel(readFileSync(join(dir, "onnx/decoder_model_merged_quantized.onnx")));
+      expect(floatWeightMatMuls(merged.graph as GraphProto)).toEqual([]);
+      const branchOps = (merged.graph?.node ?? [])
+        .filter((n) => n.opType === "If")
+        .flatMap((n) => (n.attribute ?? []).flatMap((a) => a.g?.node ?? []))
+        .filter((n) => n.opType === "MatMulInteger");
+      expect(branchOps.length).toBeGreaterThan(0);
+      const oracle = await loadOracle();
+      const tokenizer = await oracle.AutoTokenizer.from_pretrained(dir);
+      const fp32 = await oracle.AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype: "fp32" });
+      const q8 = await oracle.AutoModelForSeq2SeqLM.from_pretrained(dir, { dtype: "q8" });
+      const inputs = await tokenizer("translate English to German: The house is wonderful.");
+      const a = (await fp32.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as { tolist(): bigint[][] };
+      const b = (await q8.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as { tolist(): bigint[][] };
+      expect(b.tolist()[0]?.slice(0, equal)).toEqual(a.tolist()[0]?.slice(0, equal));
+      expect(a.tolist()[0]?.length).toBeGreaterThanOrEqual(equal);
+      const ours = await loadModel(dir, { threads: 1, dtype: "q8" });
+      expect(ours.dtypes).toEqual({ encoder_model: "q8", decoder_model_merged: "q8" });
+      await Promise.all([ours.dispose(), fp32.dispose(), q8.dispose()]);
+    },
+  );
 });
 
 describe("quantize(): refusals", () => {
