@@ -36,7 +36,7 @@ const threads = Number(args.threads);
 
 // ---------------------------------------------------------------------------------------------- perplexity
 async function perplexity() {
-  const model = await loadModel(args.model, { dtype: args.dtype, threads });
+  const model = await loadModel(args.model, { dtype: args.dtype, threads, fullLogits: true });
   const session = model.session(model.graphs[0]);
   const layout = kvLayout(session, undefined);
   const eot = model.config.eosTokenIds[0] ?? 0;
