@@ -7,7 +7,7 @@ import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type Em
 
 /**
  * Options of {@link embed}: the model (folder, Hub id, an `Embedder`, or a remote embedder from
- * `createRemoteEmbedder`; all-MiniLM-L6-v2 when omitted), how to load it (`load`), a `signal`, and the call options.
+ * `createRemoteEmbedder`; when omitted, the embedded English–German model of `@proj/models`, else all-MiniLM-L6-v2), how to load it (`load`), a `signal`, and the call options.
  *
  * @example
  * const options: EmbedOptions = { model: "Xenova/multilingual-e5-small", promptName: "query", load: { threads: 2 } };

@@ -15,8 +15,9 @@ import { readSentenceTransformers, type SentenceTransformersConfig } from "./st-
 import { EMBED_CALL_OPTION_NAMES, type EmbedCallOptions, type Embedding, type EmbeddingOf, type Pooling, type Precision } from "./types.js";
 
 /**
- * The Hub model {@link embed} uses when none is given: sentence-transformers' all-MiniLM-L6-v2 (English, 384
- * dimensions, mean pooling, normalized), in its ONNX export.
+ * The chooser's Hub model for feature extraction: sentence-transformers' all-MiniLM-L6-v2 (English, 384 dimensions,
+ * mean pooling, normalized), in its ONNX export. {@link embed} without a model uses the small English–German
+ * embedding model embedded in `@proj/models` (offline) when it is installed, and this one otherwise.
  *
  * @example
  * const embedder = await createEmbedder(DEFAULT_EMBED_MODEL);
