@@ -32,7 +32,7 @@ export interface ProjEmbeddingModelSettings {
 }
 
 /**
- * An embedding model of the AI SDK's specification (v3) over a @proj embedder: `embed` and `embedMany` of the `ai`
+ * An embedding model of the AI SDK's specification (v3) over a `@proj` embedder: `embed` and `embedMany` of the `ai`
  * package give the vectors `embed()` of `@proj/encoder` gives (pooling, normalization and prompts from the model's
  * sentence-transformers files), in one call however many values: the embedder batches by length itself.
  *

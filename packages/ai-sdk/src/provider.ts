@@ -42,12 +42,12 @@ export interface ProjProvider extends ProviderV3 {
   textEmbeddingModel(model: string | TextEmbedder, settings?: ProjEmbeddingModelSettings): ProjEmbeddingModel;
   /** A reranking model for `rerank`. */
   rerankingModel(model: string | TextReranker, settings?: ProjRerankingModelSettings): ProjRerankingModel;
-  /** @proj has no image models: throws the AI SDK's `NoSuchModelError`. */
+  /** `@proj` has no image models: throws the AI SDK's `NoSuchModelError`. */
   imageModel(modelId: string): never;
 }
 
 /**
- * Creates the AI SDK provider of @proj. Models load on their first call and are cached process-wide by model and
+ * Creates the AI SDK provider of `@proj`. Models load on their first call and are cached process-wide by model and
  * load options (`disposeCachedHandles()` of `@proj/core` frees them); concurrent calls on one language model are
  * decoded together by @proj's continuous batching. Unknown settings are refused with an `InputError` naming them.
  *

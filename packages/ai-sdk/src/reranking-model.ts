@@ -21,7 +21,7 @@ export interface ProjRerankingModelSettings {
 }
 
 /**
- * A reranking model of the AI SDK's specification (v3) over a @proj cross-encoder: `rerank` of the `ai` package
+ * A reranking model of the AI SDK's specification (v3) over a `@proj` cross-encoder: `rerank` of the `ai` package
  * scores each document against the query as `rerank()` of `@proj/encoder` does (sigmoid or raw, as the model's
  * config says), best first. Object documents are scored as their JSON text.
  *

@@ -7,7 +7,7 @@ import { toolOptions } from "./tools.js";
 /**
  * The decoding options a call may add through `providerOptions.proj` (those the AI SDK's call settings do not
  * name: `repetitionPenalty`, `minP`, `numBeams`, `noRepeatNgramSize`, `maxTime` ...), checked by name like every
- * @proj option; `signal` comes from `abortSignal` and `responseFormat` from the call's own `responseFormat`.
+ * `@proj` option; `signal` comes from `abortSignal` and `responseFormat` from the call's own `responseFormat`.
  */
 export type ProjCallProviderOptions = Omit<DecodingOptions, "signal" | "responseFormat">;
 

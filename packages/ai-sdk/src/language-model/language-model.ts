@@ -34,7 +34,7 @@ export interface ProjLanguageModelSettings {
 }
 
 /**
- * A language model of the AI SDK's current specification (v3) over a @proj generator: `generateText`, `streamText`,
+ * A language model of the AI SDK's current specification (v3) over a `@proj` generator: `generateText`, `streamText`,
  * `generateObject` and `streamObject` of the `ai` package run the model in this process, with @proj's continuous
  * batching across concurrent calls. Made by {@link ProjProvider.languageModel}; the model loads on the first call
  * and is cached (see `disposeCachedHandles`).

@@ -2,7 +2,7 @@ import { AbortError } from "@proj/core";
 
 /**
  * The reason a request's work is cancelled when it runs past the server's `maxRequestSeconds`. It is an
- * {@link AbortError}, so the SDK stops the work as for any cancellation (a generation leaves the batch at the next
+ * `AbortError`, so the SDK stops the work as for any cancellation (a generation leaves the batch at the next
  * step), and the server answers it as 504 `request_timeout` rather than as a client's cancel.
  *
  * @example

@@ -99,7 +99,10 @@ export interface ServerLoggerOptions {
   /** pino level: `"fatal"`, `"error"`, `"warn"`, `"info"`, `"debug"` or `"trace"`. @defaultValue "info" */
   level?: string;
   /** Where the JSON lines are written. @defaultValue stdout */
-  stream?: { write(line: string): void };
+  stream?: {
+    /** Receives one JSON log line. */
+    write(line: string): void;
+  };
 }
 
 /**

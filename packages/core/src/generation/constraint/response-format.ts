@@ -7,7 +7,7 @@ export type JsonSchema = { [keyword: string]: unknown } | boolean;
  * What the generated text must be. The output is constrained token by token, so it always matches (or is cut by
  * `maxNewTokens`, finish reason `"length"`):
  * - `{ type: "json_schema", schema }`: JSON that validates against the schema (keywords the engine cannot enforce are
- *   refused with an {@link InputError} naming them, never ignored);
+ *   refused with an `InputError` naming them, never ignored);
  * - `{ type: "json_object" }`: any JSON object;
  * - `{ type: "regex", pattern }`: text that matches the regular expression whole;
  * - `{ type: "grammar", grammar }`: text of an EBNF grammar (XGrammar's dialect, GBNF-like, root rule `root`);
@@ -24,7 +24,7 @@ const TYPES = ["json_schema", "json_object", "regex", "grammar", "text"] as cons
 
 /**
  * Checks a `responseFormat` option's shape and returns it, or `undefined` for none (`{ type: "text" }` included).
- * Throws {@link InputError} naming what is wrong.
+ * Throws `InputError` naming what is wrong.
  *
  * @example
  * checkResponseFormat({ type: "regex", pattern: "[0-9]+" }); // the same object
