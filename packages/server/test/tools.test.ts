@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { chatTemplate, fixture } from "@proj/testing";
-import { generateText, jsonSchema, tool } from "ai";
+import { generateObject, generateText, jsonSchema, streamObject, tool } from "ai";
 import { Ajv } from "ajv";
 import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,32 @@ describe("tool calls through the official openai client", () => {
     expect(result.finishReason).toBe("tool-calls");
     expect(result.toolCalls.length).toBeGreaterThan(0);
     for (const call of result.toolCalls) expect(validArgs(call.input)).toBe(true);
+  });
+
+  it("the AI SDK's generateObject and streamObject through @ai-sdk/openai-compatible get objects that validate (response_format json_schema)", async () => {
+    const provider = createOpenAICompatible({ name: "proj", baseURL: `${run.url}/v1`, supportsStructuredOutputs: true });
+    for (const seed of [1, 2]) {
+      const { object } = await generateObject({
+        model: provider.chatModel("gpt2"),
+        schema: jsonSchema<{ city: string; days: number }>(PARAMS),
+        prompt: "A forecast request:",
+        temperature: 1,
+        seed,
+        maxOutputTokens: 120,
+      });
+      expect(validArgs(object), JSON.stringify(validArgs.errors)).toBe(true);
+    }
+    const streamed = streamObject({
+      model: provider.chatModel("gpt2"),
+      schema: jsonSchema<{ city: string; days: number }>(PARAMS),
+      prompt: "A forecast request:",
+      temperature: 0,
+      maxOutputTokens: 120,
+    });
+    const partials: unknown[] = [];
+    for await (const partial of streamed.partialObjectStream) partials.push(partial);
+    expect(partials.length).toBeGreaterThan(1);
+    expect(validArgs(await streamed.object)).toBe(true);
   });
 
   it("@proj's own remote generator sends tools and reads the calls back, whole and streamed (deltas assembled)", async () => {
