@@ -1,3 +1,4 @@
+import { createRemoteGenerator } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHATML, generatorOf, post, type Running, start } from "./helpers.js";
@@ -62,6 +63,23 @@ describe("log-probabilities through the official openai client", () => {
     expect(lp?.text_offset?.[0]).toBe(0);
     const plain = await run.client.completions.create({ model: "gpt2", prompt: "Once upon a time", max_tokens: 2, temperature: 0 });
     expect(plain.choices[0]?.logprobs).toBeNull();
+  });
+
+  it("@proj's remote generator asks for them and reads them back, whole and streamed, as the local generator gives them", async () => {
+    const remote = createRemoteGenerator({ baseURL: `${run.url}/v1`, model: "gpt2" });
+    const options = { maxNewTokens: 5, doSample: false, eosTokenId: [], topLogprobs: 2 } as const;
+    const local = await generatorOf(run).generate("Once upon a time", options);
+    const shape = (r: { logprobs?: Array<{ token: string; logprob: number; topLogprobs: Array<{ token: string }> }> }) =>
+      r.logprobs?.map((l) => [l.token, l.logprob, l.topLogprobs.map((c) => c.token)]);
+    const whole = await remote.generate("Once upon a time", options);
+    expect(shape(whole)).toEqual(shape(local));
+    const stream = remote.stream("Once upon a time", options);
+    const streamed: number[] = [];
+    for await (const chunk of stream) if (chunk.logprob) streamed.push(chunk.logprob.logprob);
+    expect(streamed).toEqual(local.logprobs?.map((l) => l.logprob));
+    const chatLocal = await generatorOf(run).chat(messages, { ...options, chatTemplate: CHATML });
+    const chatRemote = await remote.chat(messages, options);
+    expect(shape(chatRemote)).toEqual(shape(chatLocal));
   });
 
   it("bad values are 400s naming the field; beam search refuses them", async () => {

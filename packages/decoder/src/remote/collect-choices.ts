@@ -1,7 +1,47 @@
-import { type FinishReason, type GeneratedSequence, type GenerationMetrics, SessionError, type TokenEvent } from "@proj/core";
+import {
+  type FinishReason,
+  type GeneratedSequence,
+  type GenerationMetrics,
+  SessionError,
+  type TokenEvent,
+  type TokenLogprob,
+} from "@proj/core";
 import { stats } from "@proj/core/internal";
 import type { ChatResult } from "../tools/tool-chat.js";
 import type { ToolCall } from "../tools/types.js";
+
+const utf8 = new TextEncoder();
+
+/**
+ * A choice's log-probabilities as the SDK's entries: chat's `content` (with bytes) or completions' parallel lists
+ * (bytes from the token's text); token ids where the server sent them (`return_token_ids`), else -1.
+ */
+function readLogprobs(wire: WireLogprobs, ids: readonly number[]): TokenLogprob[] {
+  const bytesOf = (token: string, bytes: number[] | null | undefined): number[] => bytes ?? [...utf8.encode(token)];
+  if (wire.content) {
+    return wire.content.map((e, k) => ({
+      tokenId: ids[k] ?? -1,
+      token: e.token,
+      bytes: bytesOf(e.token, e.bytes),
+      logprob: e.logprob,
+      topLogprobs: (e.top_logprobs ?? []).map((c) => ({
+        tokenId: -1,
+        token: c.token,
+        bytes: bytesOf(c.token, c.bytes),
+        logprob: c.logprob,
+      })),
+    }));
+  }
+  return (wire.tokens ?? []).map((token, k) => ({
+    tokenId: ids[k] ?? -1,
+    token,
+    bytes: bytesOf(token, undefined),
+    logprob: wire.token_logprobs?.[k] ?? Number.NEGATIVE_INFINITY,
+    topLogprobs: Object.entries(wire.top_logprobs?.[k] ?? {})
+      .map(([t, logprob]) => ({ tokenId: -1, token: t, bytes: bytesOf(t, undefined), logprob }))
+      .sort((a, b) => b.logprob - a.logprob),
+  }));
+}
 
 /** A call assembled from the wire: its arguments parsed from their JSON text (a server's malformed JSON is a `SessionError`). */
 function toolCall(piece: { id: string; name: string; args: string }): ToolCall {
@@ -26,10 +66,27 @@ export interface WireToolCall {
   function?: { name?: string; arguments?: string };
 }
 
+/** A token's log-probability as chat completions send it. */
+interface WireChatLogprob {
+  token: string;
+  logprob: number;
+  bytes?: number[] | null;
+  top_logprobs?: Array<{ token: string; logprob: number; bytes?: number[] | null }>;
+}
+
+/** The `logprobs` of a choice: chat's `{ content }`, or completions' parallel lists. */
+interface WireLogprobs {
+  content?: WireChatLogprob[] | null;
+  tokens?: string[];
+  token_logprobs?: Array<number | null>;
+  top_logprobs?: Array<Record<string, number> | null> | null;
+}
+
 /** One choice of an OpenAI-compatible response or stream chunk, completion or chat. */
 export interface WireChoice {
   index?: number;
   text?: string | null;
+  logprobs?: WireLogprobs | null;
   message?: { content?: string | null; tool_calls?: WireToolCall[] | null };
   delta?: { content?: string | null; tool_calls?: WireToolCall[] | null };
   finish_reason?: string | null;
@@ -48,6 +105,7 @@ interface Slot {
   tokenIds: number[];
   finish: FinishReason | undefined;
   calls: Array<{ id: string; name: string; args: string }>;
+  logprobs: TokenLogprob[] | undefined;
 }
 
 /**
@@ -74,7 +132,7 @@ export class ChoiceCollector {
 
   constructor(inputs: number, n: number, onToken?: (event: TokenEvent) => void) {
     this.#n = n;
-    this.#slots = Array.from({ length: inputs * n }, () => ({ text: "", tokenIds: [], finish: undefined, calls: [] }));
+    this.#slots = Array.from({ length: inputs * n }, () => ({ text: "", tokenIds: [], finish: undefined, calls: [], logprobs: undefined }));
     this.#onToken = onToken;
   }
 
@@ -87,14 +145,17 @@ export class ChoiceCollector {
       if (!slot) throw new SessionError(`The server answered choice ${index}, but only ${this.#slots.length} were asked for`);
       const text = choice.text ?? choice.message?.content ?? choice.delta?.content ?? "";
       const ids = choice.token_ids ?? [];
-      if (text !== "" || ids.length > 0) {
+      const logprobs = choice.logprobs ? readLogprobs(choice.logprobs, ids) : [];
+      if (choice.logprobs) (slot.logprobs ??= []).push(...logprobs);
+      if (text !== "" || ids.length > 0 || logprobs.length > 0) {
         this.#mark(now);
         slot.text += text;
         slot.tokenIds.push(...ids);
         const event = { input: Math.floor(index / this.#n), sequence: index % this.#n };
-        if (ids.length === 0) this.#onToken?.({ ...event, tokenId: -1, text });
-        else {
-          for (const [k, tokenId] of ids.entries()) this.#onToken?.({ ...event, tokenId, text: k === ids.length - 1 ? text : "" });
+        const count = Math.max(ids.length, logprobs.length, 1);
+        for (let k = 0; k < count; k++) {
+          const logprob = logprobs[k];
+          this.#onToken?.({ ...event, tokenId: ids[k] ?? -1, text: k === count - 1 ? text : "", ...(logprob ? { logprob } : {}) });
         }
       }
       const calls = choice.message?.tool_calls ?? choice.delta?.tool_calls ?? [];
@@ -132,11 +193,19 @@ export class ChoiceCollector {
         const finishReason = slot.finish ?? cut;
         if (!finishReason)
           throw new SessionError("The server ended the stream before every choice finished", { hint: "check the server's logs" });
-        return { text: slot.text, tokenIds: slot.tokenIds, finishReason };
+        return { text: slot.text, tokenIds: slot.tokenIds, finishReason, ...(slot.logprobs ? { logprobs: slot.logprobs } : {}) };
       });
       const best = sequences[0] as GeneratedSequence;
       const toolCalls = (this.#slots[input * this.#n] as Slot).calls.map(toolCall);
-      results.push({ text: best.text, tokenIds: best.tokenIds, finishReason: best.finishReason, sequences, metrics, toolCalls });
+      results.push({
+        text: best.text,
+        tokenIds: best.tokenIds,
+        finishReason: best.finishReason,
+        sequences,
+        metrics,
+        toolCalls,
+        ...(best.logprobs ? { logprobs: best.logprobs } : {}),
+      });
     }
     return results;
   }

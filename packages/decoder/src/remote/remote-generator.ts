@@ -50,7 +50,9 @@ export function createRemoteGenerator(options: RemoteGeneratorOptions): RemoteGe
   async function call(path: string, payload: Record<string, unknown>, inputs: number, opts: CallOptions): Promise<ChatResult[]> {
     if (disposed) throw new DisposedError(`The remote generator for ${base}`);
     throwIfAborted(opts.signal);
-    const wire = wireParams(opts);
+    const { logprobs, topLogprobs, ...sendable } = opts;
+    const top = topLogprobs ?? (logprobs ? 0 : undefined);
+    const wire = { ...wireParams(sendable), ...(top === undefined ? {} : logprobFields(path, top)) };
     const streaming = opts.onToken !== undefined;
     const collector = new ChoiceCollector(inputs, opts.numReturnSequences ?? 1, opts.onToken);
     const controller = new AbortController();
@@ -175,4 +177,9 @@ function wireMessages(messages: readonly RenderedMessage[]): Array<Record<string
     const calls = m.tool_calls.map((c) => ({ ...c, function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments) } }));
     return { ...m, content: m.content === "" ? null : m.content, tool_calls: calls };
   });
+}
+
+/** How each endpoint asks for log-probabilities: chat's `logprobs: true` + `top_logprobs`, completions' `logprobs: n`. */
+function logprobFields(path: string, top: number): Record<string, unknown> {
+  return path === "/chat/completions" ? { logprobs: true, top_logprobs: top } : { logprobs: top };
 }

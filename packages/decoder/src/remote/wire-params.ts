@@ -17,9 +17,6 @@ const UNSENDABLE: ReadonlyArray<[keyof GeneratorCallOptions, (value: unknown) =>
   ["lengthPenalty", (v) => v !== 1, "beam search"],
   ["earlyStopping", () => true, "beam search"],
   ["truncatePrompt", (v) => v !== "error", "prompt truncation"],
-  // The wire has fields for them (see @proj/server), but this client does not read them back yet.
-  ["logprobs", (v) => v === true, "log-probabilities"],
-  ["topLogprobs", () => true, "log-probabilities"],
 ];
 
 /**
