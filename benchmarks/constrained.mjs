@@ -90,7 +90,8 @@ await generator.generate(prompt, { maxNewTokens: 8, responseFormat: { type: "jso
 for (let r = 0; r < reps; r++) {
   const free = await generator.generate(prompt, { maxNewTokens, eosTokenId: [] });
   const constrained = await generator.generate(prompt, { maxNewTokens: 160, responseFormat: { type: "json_schema", schema: SCHEMA } });
-  if (constrained.finishReason !== "stop") throw new Error(`round ${r}: the constrained output was cut (${constrained.tokenIds.length} tokens)`);
+  if (constrained.finishReason !== "stop")
+    throw new Error(`round ${r}: the constrained output was cut (${constrained.tokenIds.length} tokens)`);
   const object = JSON.parse(constrained.text);
   for (const key of SCHEMA.required) if (!(key in object)) throw new Error(`round ${r}: ${key} missing from ${constrained.text}`);
   rounds.push({
