@@ -1,4 +1,4 @@
-import { createRemoteGenerator } from "@proj/decoder";
+import { createRemoteGenerator, type GeneratorCallOptions } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHATML, generatorOf, post, type Running, start } from "./helpers.js";
@@ -67,7 +67,7 @@ describe("log-probabilities through the official openai client", () => {
 
   it("@proj's remote generator asks for them and reads them back, whole and streamed, as the local generator gives them", async () => {
     const remote = createRemoteGenerator({ baseURL: `${run.url}/v1`, model: "gpt2" });
-    const options = { maxNewTokens: 5, doSample: false, eosTokenId: [], topLogprobs: 2 } as const;
+    const options: GeneratorCallOptions = { maxNewTokens: 5, doSample: false, eosTokenId: [], topLogprobs: 2 };
     const local = await generatorOf(run).generate("Once upon a time", options);
     const shape = (r: { logprobs?: Array<{ token: string; logprob: number; topLogprobs: Array<{ token: string }> }> }) =>
       r.logprobs?.map((l) => [l.token, l.logprob, l.topLogprobs.map((c) => c.token)]);
