@@ -146,7 +146,10 @@ export class ChoiceCollector {
       const text = choice.text ?? choice.message?.content ?? choice.delta?.content ?? "";
       const ids = choice.token_ids ?? [];
       const logprobs = choice.logprobs ? readLogprobs(choice.logprobs, ids) : [];
-      if (choice.logprobs) slot.logprobs = [...(slot.logprobs ?? []), ...logprobs];
+      if (choice.logprobs) {
+        slot.logprobs ??= [];
+        slot.logprobs.push(...logprobs); // appended in place: a stream sends one token per chunk
+      }
       if (text !== "" || ids.length > 0 || logprobs.length > 0) {
         this.#mark(now);
         slot.text += text;
