@@ -19,6 +19,16 @@ const TOOLS: OpenAI.Chat.Completions.ChatCompletionTool[] = [
   { type: "function", function: { name: "time", parameters: { type: "object", properties: {}, additionalProperties: false } } },
 ];
 const MESSAGES: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Paris for 3 days?" }];
+/** One greedy call of the forecast tool, as a request's fields. */
+const FORECAST_ONCE = {
+  model: "gpt2",
+  messages: MESSAGES,
+  tools: TOOLS,
+  tool_choice: { type: "function", function: { name: "forecast" } },
+  parallel_tool_calls: false,
+  max_tokens: 160,
+  temperature: 0,
+} as const;
 
 let run: Running;
 beforeAll(async () => {
@@ -41,13 +51,7 @@ function expectForecastCalls(
 describe("tool calls through the official openai client", () => {
   it("a named tool_choice answers tool_calls whose arguments validate, finish_reason tool_calls, content null", async () => {
     const answer = await run.client.chat.completions.create({
-      model: "gpt2",
-      messages: MESSAGES,
-      tools: TOOLS,
-      tool_choice: { type: "function", function: { name: "forecast" } },
-      parallel_tool_calls: false,
-      max_tokens: 160,
-      temperature: 0,
+      ...FORECAST_ONCE,
     });
     const choice = answer.choices[0];
     expect(choice?.finish_reason).toBe("tool_calls");
@@ -58,13 +62,7 @@ describe("tool calls through the official openai client", () => {
 
   it("streamed: one tool_calls delta per call before finish_reason tool_calls; the stream helper assembles the calls", async () => {
     const stream = await run.client.chat.completions.create({
-      model: "gpt2",
-      messages: MESSAGES,
-      tools: TOOLS,
-      tool_choice: { type: "function", function: { name: "forecast" } },
-      parallel_tool_calls: false,
-      max_tokens: 160,
-      temperature: 0,
+      ...FORECAST_ONCE,
       stream: true,
     });
     let content = "";
