@@ -77,3 +77,4 @@ export { ResultStream } from "./generation/result-stream.js";
 export type { GenerationResult } from "./generation/result.js";
 export { type TextChunk, TextStream } from "./generation/text-stream.js";
 export type { GenerationCallOptions } from "./generation/generate-rows.js";
+export type { PinnedPrefix, PrefixCacheOptions, PrefixCacheStats } from "./generation/cache/prefix-cache.js";

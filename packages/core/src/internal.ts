@@ -64,6 +64,7 @@ export { CausalRunner, type CausalRunnerOptions } from "./generation/runner/caus
 export { emptyPast, type KvEntry, type KvLayout, kvLayout, lastLogits } from "./generation/runner/kv-layout.js";
 export { DecoderCache, type EncoderMemory } from "./generation/cache/decoder-cache.js";
 export { concatRows, dropLeading, gatherRows } from "./generation/cache/row-tensor.js";
+export { type CachedPrefix, PrefixCache } from "./generation/cache/prefix-cache.js";
 export { SequenceState } from "./generation/sequence-state.js";
 export { applyProcessors, type LogitsProcessor } from "./generation/processors/logits-processor.js";
 export { buildProcessors } from "./generation/processors/build-processors.js";

@@ -1,4 +1,5 @@
 import type { GenerationConfig } from "../config/generation-config.js";
+import type { PinnedPrefix } from "./cache/prefix-cache.js";
 import type { GenerationMetrics, MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import { beamSearch } from "./beam/beam-search.js";
@@ -45,6 +46,10 @@ export interface GenerateRowsRequest {
   beamBatchSize?: number | undefined;
   /** Records the call's timings. */
   metrics: MetricsRecorder;
+  /** Reuse and fill the handle's prefix cache. @defaultValue true */
+  cachePrompt?: boolean | undefined;
+  /** Receives each input's key/values pinned in the prefix cache (see {@link EngineRequest.keepCache}). */
+  keepCache?: EngineRequest["keepCache"];
 }
 
 /** The sequences of a call, per input, and how many prompt tokens were read. */
@@ -91,6 +96,8 @@ export async function decodeRows(request: GenerateRowsRequest): Promise<DecodedR
       options: resolved,
       tokenizer: request.tokenizer,
       metrics: request.metrics,
+      cachePrompt: request.cachePrompt,
+      keepCache: request.keepCache,
       ...(onToken ? { onToken } : {}),
     },
     request.beamBatchSize,
@@ -140,6 +147,8 @@ export async function runRows(engine: GenerationEngine, request: EngineRequest, 
         tokenizer: request.tokenizer,
         metrics: request.metrics,
         grammar,
+        cachePrompt: request.cachePrompt,
+        ...(request.keepCache ? { keepCache: (pinned: PinnedPrefix) => request.keepCache?.(pinned, input) } : {}),
         ...(onToken ? { onToken: (event: TokenEvent) => onToken({ ...event, input }) } : {}),
       }),
     ),

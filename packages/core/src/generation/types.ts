@@ -1,5 +1,6 @@
 import type { MetricsRecorder } from "../metrics/generation-metrics.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import type { PinnedPrefix } from "./cache/prefix-cache.js";
 import type { CompiledGrammar } from "./constraint/compiled-grammar.js";
 import type { ResolvedDecodingOptions } from "./options.js";
 import type { TokenLogprob } from "./logprobs/token-logprob.js";
@@ -52,4 +53,11 @@ export interface EngineRequest {
   metrics: MetricsRecorder;
   /** `options.responseFormat` compiled for the tokenizer; {@link runRows} compiles it when it is missing. */
   grammar?: CompiledGrammar | undefined;
+  /** Reuse and fill the engine's prefix cache (decoder-only models whose batcher has one). @defaultValue true */
+  cachePrompt?: boolean | undefined;
+  /**
+   * Receives, per input, the key/values of its first sequence (prompt and generated tokens) pinned in the prefix
+   * cache, for the caller to release later (chat sessions). Not called with beam search or without a prefix cache.
+   */
+  keepCache?: ((pinned: PinnedPrefix, input: number) => void) | undefined;
 }

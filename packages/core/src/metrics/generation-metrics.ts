@@ -11,6 +11,11 @@ export interface GenerationMetrics {
   promptTokens: number;
   /** Tokens generated, over all returned sequences. */
   generatedTokens: number;
+  /**
+   * Prompt tokens whose key/values came from the prefix cache instead of being prefilled (OpenAI's
+   * `usage.prompt_tokens_details.cached_tokens`). Absent when unknown: a remote server that does not report it.
+   */
+  cachedTokens?: number;
   /** Time spent tokenizing the input. */
   tokenizeMs: number;
   /** Time spent waiting to join the running batch (continuous batching), after tokenization. */
@@ -51,6 +56,7 @@ export class MetricsRecorder {
   #prefilled: number | undefined;
   #firstToken: number | undefined;
   #lastStep: number | undefined;
+  #cachedTokens = 0;
   readonly #intervals: number[] = [];
 
   /** Marks the end of tokenization. */
@@ -68,6 +74,11 @@ export class MetricsRecorder {
   prefilled(): void {
     this.admitted();
     this.#prefilled ??= performance.now();
+  }
+
+  /** Counts prompt tokens served from the prefix cache (called once per prompt looked up). */
+  cached(tokens: number): void {
+    this.#cachedTokens += tokens;
   }
 
   /** Marks a decoding step that produced tokens. */
@@ -88,6 +99,7 @@ export class MetricsRecorder {
     return {
       promptTokens,
       generatedTokens,
+      cachedTokens: this.#cachedTokens,
       tokenizeMs: tokenized - this.#start,
       queueMs: admitted - tokenized,
       prefillMs: prefilled - admitted,

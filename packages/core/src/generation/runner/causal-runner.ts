@@ -5,6 +5,7 @@ import type { ModelSession, TensorMap } from "../../session/model-session.js";
 import { checkGraphIo } from "../../session/graph-io.js";
 import { boolTensor, int64Tensor } from "../../session/tensors.js";
 import { DecoderCache } from "../cache/decoder-cache.js";
+import type { CachedPrefix } from "../cache/prefix-cache.js";
 import type { DecoderRunner, PromptRow, StepResult } from "./decoder-runner.js";
 import { emptyPast, type KvLayout, kvLayout, lastLogits } from "./kv-layout.js";
 
@@ -54,7 +55,32 @@ export class CausalRunner implements DecoderRunner {
       if (p.inputIds.length === 0) throw new InputError("A prompt has no tokens", { hint: "pass a non-empty prompt" });
       return [...p.inputIds];
     });
-    return this.#runFull(tokens, signal);
+    const cached = this.#useCache ? prompts.flatMap((p, i) => (p.past && p.past.length < p.inputIds.length ? [i] : [])) : [];
+    if (cached.length === 0) return this.#runFull(tokens, signal);
+    // Prompts without a cached prefix prefill together; each one with a prefix prefills only its rest on that past.
+    const fresh = tokens.flatMap((_, i) => (cached.includes(i) ? [] : [i]));
+    const parts: StepResult[] = [];
+    if (fresh.length > 0)
+      parts.push(
+        await this.#runFull(
+          fresh.map((i) => tokens[i] as number[]),
+          signal,
+        ),
+      );
+    for (const i of cached) {
+      const prompt = prompts[i] as PromptRow;
+      parts.push(await this.#runOnPast(tokens[i] as number[], prompt.past as CachedPrefix, signal));
+    }
+    const order = [...fresh, ...cached];
+    const joined = DecoderCache.concat(parts.map((p) => p.cache));
+    const logits = parts.flatMap((p) => p.logits);
+    // Back to the prompts' order: position k of the joined batch holds prompt order[k].
+    const back = prompts.map((_, i) => order.indexOf(i));
+    const inOrder = back.every((k, i) => k === i);
+    return {
+      cache: inOrder ? joined : joined.gather(back),
+      logits: inOrder ? logits : back.map((k) => logits[k] as Float32Array),
+    };
   }
 
   async step(cache: DecoderCache, tokens: readonly number[], signal?: AbortSignal): Promise<StepResult> {
@@ -94,6 +120,37 @@ export class CausalRunner implements DecoderRunner {
         history,
         undefined,
       ),
+      logits: lastLogits(outputs.logits, this.#session.file),
+    };
+  }
+
+  /** The prefill of one prompt whose first `past.length` tokens' key/values are cached: only the rest is computed. */
+  async #runOnPast(tokens: number[], past: CachedPrefix, signal: AbortSignal | undefined): Promise<StepResult> {
+    const rest = tokens.slice(past.length);
+    const width = tokens.length;
+    const mask = new BigInt64Array(width).fill(1n);
+    const feeds: TensorMap = {
+      input_ids: int64Tensor(
+        BigInt64Array.from(rest, (t) => BigInt(t)),
+        [1, rest.length],
+      ),
+      attention_mask: int64Tensor(mask, [1, width]),
+    };
+    if (this.#session.hasInput("position_ids")) {
+      feeds.position_ids = int64Tensor(
+        BigInt64Array.from(rest, (_, i) => BigInt(past.length + i)),
+        [1, rest.length],
+      );
+    }
+    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
+    for (const entry of this.#layout.entries) {
+      const kv = past.kv.get(entry.past);
+      if (!kv) throw new InputError(`The cached prefix has no "${entry.past}"`, { hint: "a prefix cache serves one model only" });
+      feeds[entry.past] = kv;
+    }
+    const outputs = await this.#session.run(feeds, { signal });
+    return {
+      cache: new DecoderCache(this.#presents(outputs), mask, width, [width], [tokens], undefined),
       logits: lastLogits(outputs.logits, this.#session.file),
     };
   }

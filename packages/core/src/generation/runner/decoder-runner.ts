@@ -1,4 +1,5 @@
 import type { DecoderCache } from "../cache/decoder-cache.js";
+import type { CachedPrefix, PrefixCache } from "../cache/prefix-cache.js";
 
 /** One sequence to start: the prompt (decoder-only) or the encoder input (encoder-decoder). */
 export interface PromptRow {
@@ -6,6 +7,11 @@ export interface PromptRow {
   inputIds: readonly number[];
   /** First decoder ids of an encoder-decoder model (usually the decoder start token). */
   decoderInputIds?: readonly number[];
+  /**
+   * Decoder-only: key/values of the first `past.length` prompt tokens (from a {@link PrefixCache}); the prefill then
+   * computes only the rest of the prompt.
+   */
+  past?: CachedPrefix | undefined;
 }
 
 /** The outcome of one forward pass over a batch. */

@@ -2,6 +2,7 @@ import { InputError, OverloadedError } from "../../errors.js";
 import type { MetricsRecorder } from "../../metrics/generation-metrics.js";
 import type { Tokenizer } from "../../tokenizer/tokenizer.js";
 import { DecoderCache } from "../cache/decoder-cache.js";
+import type { PinnedPrefix, PrefixCache } from "../cache/prefix-cache.js";
 import { type CompiledGrammar, compileResponseFormat } from "../constraint/compiled-grammar.js";
 import type { RowConstraint } from "../constraint/row-constraint.js";
 import { RowText } from "../loop/row-text.js";
@@ -33,6 +34,13 @@ export interface BatchRequest {
   metrics?: MetricsRecorder;
   /** `options.responseFormat` compiled for the tokenizer (compiled at admission when missing). */
   grammar?: CompiledGrammar | undefined;
+  /** Reuse and fill the batcher's prefix cache for this prompt. @defaultValue true */
+  cachePrompt?: boolean | undefined;
+  /**
+   * Called once the first sequence ends, with its key/values (prompt and generated tokens) stored in the prefix cache
+   * and pinned there for the caller, who must {@link PrefixCache.release} them (a chat session keeping its history).
+   */
+  keepCache?: ((pinned: PinnedPrefix) => void) | undefined;
 }
 
 /** Limits of a {@link ContinuousBatcher}. */
@@ -45,6 +53,8 @@ export interface BatcherOptions {
   maxQueue?: number;
   /** Called after every decode step with the number of sequences in it (for metrics). */
   onStep?: (batchSize: number) => void;
+  /** Prompts reuse the key/values of cached prefixes and leave theirs for later requests (decoder-only models). */
+  prefixCache?: PrefixCache | undefined;
 }
 
 interface Job {
@@ -72,6 +82,8 @@ interface Row {
   finish: FinishReason | undefined;
   /** With `logprobs`: one entry per appended token. */
   logprobs: TokenLogprob[] | undefined;
+  /** True once the row's key/values went to `keepCache`. */
+  kept?: boolean;
 }
 
 /**
@@ -91,6 +103,7 @@ export class ContinuousBatcher {
   readonly #maxTokens: number;
   readonly #maxQueue: number;
   readonly #onStep: ((batchSize: number) => void) | undefined;
+  readonly #prefixCache: PrefixCache | undefined;
   readonly #queue: Job[] = [];
   #rows: Row[] = [];
   #cache: DecoderCache | undefined;
@@ -103,6 +116,12 @@ export class ContinuousBatcher {
     this.#maxTokens = options.maxTokens ?? Number.POSITIVE_INFINITY;
     this.#maxQueue = options.maxQueue ?? Number.POSITIVE_INFINITY;
     this.#onStep = options.onStep;
+    this.#prefixCache = options.prefixCache;
+  }
+
+  /** The prefix cache prompts share, when this batcher has one. */
+  get prefixCache(): PrefixCache | undefined {
+    return this.#prefixCache;
   }
 
   /** Sequences decoding now. */
@@ -160,6 +179,7 @@ export class ContinuousBatcher {
         this.#onStep?.(this.#rows.length);
         this.#cache = cache;
         const { kept, finished } = await this.#choose(this.#rows, logits);
+        this.#keep(this.#rows, cache);
         if (kept.length < this.#rows.length) {
           this.#cache = this.#cache.gather(kept).trimPadding(16);
           this.#rows = kept.map((k) => this.#rows[k] as Row);
@@ -214,12 +234,15 @@ export class ContinuousBatcher {
     for (const job of admitted) job.request.metrics?.admitted();
     let prefill: Awaited<ReturnType<DecoderRunner["prefill"]>>;
     try {
-      prefill = await this.#runner.prefill(admitted.map((j) => j.request.prompt));
+      prefill = await this.#runner.prefill(admitted.map((j) => this.#withCachedPrefix(j.request)));
     } catch (error) {
       for (const job of admitted) job.reject(error);
       for (const rows of constraints) for (const c of rows) c?.dispose();
       return;
     }
+    admitted.forEach((job, i) => {
+      if (this.#prefixCache && job.request.cachePrompt !== false) this.#prefixCache.store(prefill.cache, i);
+    });
     const expand: number[] = [];
     const newRows: Row[] = [];
     admitted.forEach((job, i) => {
@@ -252,12 +275,31 @@ export class ContinuousBatcher {
       return;
     }
     const { kept, finished } = chosen;
+    this.#keep(newRows, cache);
     if (kept.length > 0) {
       const joined = kept.length < newRows.length ? cache.gather(kept) : cache;
       this.#cache = this.#cache && this.#rows.length > 0 ? DecoderCache.concat([this.#cache, joined]) : joined;
       this.#rows = [...this.#rows, ...kept.map((k) => newRows[k] as Row)];
     }
     await this.#completeAll(finished);
+  }
+
+  /** The request's prompt with the key/values of its longest cached prefix, when the prefix cache has one. */
+  #withCachedPrefix(request: BatchRequest): PromptRow {
+    if (!this.#prefixCache || request.cachePrompt === false) return request.prompt;
+    const past = this.#prefixCache.lookup(request.prompt.inputIds);
+    request.metrics?.cached(past?.length ?? 0);
+    return past ? { ...request.prompt, past } : request.prompt;
+  }
+
+  /** Hands the key/values of first sequences that just ended to their `keepCache` (`cache` rows align with `rows`). */
+  #keep(rows: readonly Row[], cache: DecoderCache): void {
+    rows.forEach((row, k) => {
+      const keepCache = row.job.request.keepCache;
+      if (!keepCache || row.kept || row.sequence !== 0 || row.finish === undefined || row.job.failed || !this.#prefixCache) return;
+      row.kept = true;
+      keepCache(this.#prefixCache.store(cache, k, { pin: true }));
+    });
   }
 
   /** Picks the next token of each row; returns the indexes of rows still running and the jobs now finished. */
