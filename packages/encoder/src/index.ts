@@ -10,7 +10,7 @@ export { sigmoid, softmax } from "./shared/activations.js";
 
 export { ner, type NerOptions } from "./ner/ner.js";
 export { createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./ner/token-classifier.js";
-export type { AggregationStrategy, Entity, NerCallOptions } from "./ner/types.js";
+export type { AggregationStrategy, Entity, NerCallOptions, NerDecoding, TagScheme } from "./ner/types.js";
 
 export { answer, type AnswerOptions } from "./qa/answer.js";
 export { createQuestionAnswerer, DEFAULT_QA_MODEL, type QuestionAnswerer } from "./qa/question-answerer.js";

@@ -1,3 +1,4 @@
+import { decodeConstrained, splitChunkTag, type TagTransitions } from "./constrained-decoding.js";
 import type { PreEntity } from "./pre-entities.js";
 import type { AggregationStrategy } from "./types.js";
 
@@ -22,67 +23,80 @@ export interface RawEntity {
 /**
  * Aggregates the tokens of one row into entities, exactly as the Hugging Face token-classification pipeline:
  * `"none"` labels each token with its argmax; `"simple"` then merges tags; `"first"`/`"average"`/`"max"` first
- * make the tokens of a word agree on one label, then merge.
+ * make the tokens of a word agree on one probability row (its first token's, their mean, or its most confident
+ * token's), label the word with its argmax, then merge.
+ *
+ * With `transitions` (`decoding: "constrained"`), the tokens (`"none"`, `"simple"`) or words get the most probable
+ * legal label sequence of the row instead of their argmax ({@link decodeConstrained}), each with that label's
+ * probability as score; merging then reads BIOES labels as BIO.
  *
  * @example
  * aggregate(preEntities, "first", { 0: "O", 1: "B-PER", 2: "I-PER" });
+ * aggregate(preEntities, "first", id2label, tagTransitions(labelList(id2label, 9), "auto"));
  */
 export function aggregate(
   pre: readonly PreEntity[],
   strategy: AggregationStrategy,
   id2label: Readonly<Record<number, string>>,
+  transitions?: TagTransitions,
 ): RawEntity[] {
   const label = (i: number): string => id2label[i] ?? `LABEL_${i}`;
-  const entities: RawEntity[] =
+  const units =
     strategy === "none" || strategy === "simple"
-      ? pre.map((token) => {
-          const best = argmax(token.scores);
-          return {
-            entity: label(best),
-            score: token.scores[best] as number,
-            start: token.start,
-            end: token.end,
-            tokens: [token],
-            index: token.index,
-          };
-        })
-      : aggregateWords(pre, strategy, label);
-  return strategy === "none" ? entities : groupEntities(entities);
+      ? pre.map((token) => ({ scores: token.scores, tokens: [token] }))
+      : splitWords(pre).map((tokens) => ({ scores: wordScores(tokens, strategy), tokens }));
+  const labels = transitions
+    ? decodeConstrained(
+        units.map((u) => u.scores),
+        transitions,
+      )
+    : units.map((u) => argmax(u.scores));
+  const entities = units.map(({ scores, tokens }, u): RawEntity => {
+    const best = labels[u] as number;
+    const first = tokens[0] as PreEntity;
+    const entity: RawEntity = {
+      entity: label(best),
+      score: scores[best] as number,
+      start: first.start,
+      end: (tokens[tokens.length - 1] as PreEntity).end,
+      tokens,
+    };
+    if (strategy === "none" || strategy === "simple") entity.index = first.index;
+    return entity;
+  });
+  if (strategy === "none") return entities;
+  return groupEntities(entities, transitions?.scheme === "BIOES" ? splitChunkTag : splitTag);
 }
 
-/** Splits tokens into words (a word is a token and the subword tokens that follow it) and labels each word. */
-function aggregateWords(pre: readonly PreEntity[], strategy: "first" | "average" | "max", label: (i: number) => string): RawEntity[] {
-  const words: RawEntity[] = [];
+/** Splits tokens into words: a word is a token and the subword tokens that follow it. */
+function splitWords(pre: readonly PreEntity[]): PreEntity[][] {
+  const words: PreEntity[][] = [];
   let group: PreEntity[] = [];
   for (const token of pre) {
     if (group.length > 0 && !token.isSubword) {
-      words.push(aggregateWord(group, strategy, label));
+      words.push(group);
       group = [];
     }
     group.push(token);
   }
-  if (group.length > 0) words.push(aggregateWord(group, strategy, label));
+  if (group.length > 0) words.push(group);
   return words;
 }
 
-function aggregateWord(tokens: PreEntity[], strategy: "first" | "average" | "max", label: (i: number) => string): RawEntity {
+/** The probability row of a word: its first token's, its most confident token's, or its tokens' mean. */
+function wordScores(tokens: readonly PreEntity[], strategy: "first" | "average" | "max"): Float64Array {
   const first = tokens[0] as PreEntity;
-  const last = tokens[tokens.length - 1] as PreEntity;
-  let scores: Float64Array;
-  if (strategy === "first") {
-    scores = first.scores;
-  } else if (strategy === "max") {
+  if (strategy === "first") return first.scores;
+  if (strategy === "max") {
     // The token whose best label is the most confident (the first such token on ties).
     let best = first;
     for (const token of tokens) if (max(token.scores) > max(best.scores)) best = token;
-    scores = best.scores;
-  } else {
-    scores = new Float64Array(first.scores.length);
-    for (const token of tokens) for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (token.scores[i] as number);
-    for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) / tokens.length;
+    return best.scores;
   }
-  const idx = argmax(scores);
-  return { entity: label(idx), score: scores[idx] as number, start: first.start, end: last.end, tokens };
+  const scores = new Float64Array(first.scores.length);
+  for (const token of tokens) for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) + (token.scores[i] as number);
+  for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) / tokens.length;
+  return scores;
 }
 
 /**
@@ -101,12 +115,16 @@ export function splitTag(label: string): { bi: "B" | "I"; tag: string } {
 /**
  * Merges adjacent entities with the same tag into one group, unless the next one starts with `B-`.
  * The group's tag drops the prefix (text after the first `-`), its score is the mean of its members' scores.
+ * `split` reads a label's prefix and tag ({@link splitTag}, the pipeline's reading, unless told otherwise).
  *
  * @example
  * // B-PER "ada", I-PER "love", I-PER "##lace", O "lived" -> PER "ada lovelace", O "lived"
  * groupEntities(words);
  */
-export function groupEntities(entities: readonly RawEntity[]): RawEntity[] {
+export function groupEntities(
+  entities: readonly RawEntity[],
+  split: (label: string) => { bi: "B" | "I"; tag: string } = splitTag,
+): RawEntity[] {
   const groups: RawEntity[] = [];
   let pending: RawEntity[] = [];
   const flush = (): void => {
@@ -125,8 +143,8 @@ export function groupEntities(entities: readonly RawEntity[]): RawEntity[] {
   for (const entity of entities) {
     const last = pending[pending.length - 1];
     if (last) {
-      const current = splitTag(entity.entity);
-      if (!(current.tag === splitTag(last.entity).tag && current.bi !== "B")) flush();
+      const current = split(entity.entity);
+      if (!(current.tag === split(last.entity).tag && current.bi !== "B")) flush();
     }
     pending.push(entity);
   }

@@ -3,7 +3,7 @@ import { optionNames, TASK_OPTION_NAMES } from "@proj/core/internal";
 import { resolveHandle, taskCache } from "../shared/handles.js";
 import { checkTaskOptions } from "../shared/options.js";
 import { checkChoice, checkTexts } from "../shared/validate.js";
-import { checkIgnoreLabels } from "./options.js";
+import { checkDecoding, checkIgnoreLabels } from "./options.js";
 import { AGGREGATIONS, createTokenClassifier, type TokenClassifier } from "./token-classifier.js";
 import { type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions } from "./types.js";
 
@@ -44,6 +44,7 @@ export async function ner(input: string | string[], options?: NerOptions): Promi
   const { model, load, ...call } = checkTaskOptions(options, "ner", NER_OPTION_NAMES);
   checkChoice(call.aggregation, "aggregation", AGGREGATIONS, "none");
   checkIgnoreLabels(call.ignoreLabels);
+  checkDecoding(call);
   const recognizer = await resolveHandle(
     { model, load, signal: call.signal },
     "ner",

@@ -9,10 +9,11 @@ import { CREATE_OPTION_NAMES, type CreateOptions, checkTaskOptions } from "../sh
 import { checkChoice, checkTexts } from "../shared/validate.js";
 import { encodeRows, windowPlan } from "../shared/windows.js";
 import { aggregate, type RawEntity, stitchWindows } from "./aggregate.js";
+import { labelList, type TagTransitions, tagTransitions } from "./constrained-decoding.js";
 import { gatherPreEntities, type PreEntity, type SubwordInfo } from "./pre-entities.js";
 import { readSubwordInfo } from "./subword.js";
-import { checkIgnoreLabels } from "./options.js";
-import { type AggregationStrategy, type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions } from "./types.js";
+import { checkDecoding, checkIgnoreLabels } from "./options.js";
+import { type AggregationStrategy, type Entity, NER_CALL_OPTION_NAMES, type NerCallOptions, type TagScheme } from "./types.js";
 
 /**
  * The Hub model {@link ner} uses when none is given and the embedded NER model of `@proj/models` (trained here on
@@ -114,6 +115,8 @@ function checkLabelHead(encoder: EncoderModel): void {
 class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
   readonly task = "ner" as const;
   readonly #subwords: SubwordInfo;
+  /** Transitions by tag scheme and label count, built on first use. */
+  readonly #transitions = new Map<string, TagTransitions>();
 
   constructor(encoder: EncoderModel, subwords: SubwordInfo) {
     super(encoder);
@@ -131,6 +134,7 @@ class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
     checkTaskOptions(options, "ner", NER_CALL_OPTION_NAMES);
     const { texts, single } = checkTexts(input, "ner");
     const strategy = checkChoice(options.aggregation, "aggregation", AGGREGATIONS, "none");
+    const { decoding, tagScheme } = checkDecoding(options);
     const ignore = new Set(checkIgnoreLabels(options.ignoreLabels));
     const batchSize = checkBatchSize(options.batchSize);
     const plan = windowPlan(this.encoder.maxLength, options.maxLength, options.stride, "window");
@@ -144,7 +148,8 @@ class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
       const logits = outputs[r]?.logits as RowOutput;
       const numLabels = logits.dims[1] ?? 0;
       const pre = gatherPreEntities(texts[t] as string, encoding as Encoding, logits.data, numLabels, this.#subwords);
-      const kept = aggregate(pre, strategy, this.labels).filter((e) => !ignore.has(e.entity));
+      const transitions = decoding === "constrained" ? this.#transitionsFor(tagScheme, numLabels) : undefined;
+      const kept = aggregate(pre, strategy, this.labels, transitions).filter((e) => !ignore.has(e.entity));
       (perText[t] as RawEntity[]).push(...kept);
       windows[t] = (windows[t] as number) + 1;
     });
@@ -156,6 +161,16 @@ class TokenClassifierHandle extends BaseHandle implements TokenClassifier {
       }),
     );
     return single ? (results[0] as Entity[]) : results;
+  }
+
+  #transitionsFor(scheme: TagScheme, numLabels: number): TagTransitions {
+    const key = `${scheme}:${numLabels}`;
+    let transitions = this.#transitions.get(key);
+    if (!transitions) {
+      transitions = tagTransitions(labelList(this.labels, numLabels), scheme);
+      this.#transitions.set(key, transitions);
+    }
+    return transitions;
   }
 }
 

@@ -13,6 +13,34 @@ import { optionNames } from "@proj/core/internal";
 export type AggregationStrategy = "none" | "simple" | "first" | "average" | "max";
 
 /**
+ * How each token (or, with `"first"`/`"average"`/`"max"`, each word) gets its label:
+ * - `"argmax"`: its most probable label, on its own (the Hugging Face pipeline; a sequence can read `O I-PER`);
+ * - `"constrained"`: the most probable label sequence of the whole row that obeys the tag scheme (Viterbi over the
+ *   log-probabilities): in BIO, `I-X` only after `B-X` or `I-X`, so a type change or an entity after `O` starts
+ *   with `B-`. No transition is learned or weighted (no CRF): illegal transitions are only ruled out. Each window
+ *   of a long text is decoded on its own, so where windows are stitched two tokens may still meet in an illegal pair.
+ *
+ * @example
+ * await ner("Ada Lovelace lived in London", { aggregation: "first", decoding: "constrained" });
+ */
+export type NerDecoding = "argmax" | "constrained";
+
+/**
+ * The tag scheme that `decoding: "constrained"` enforces; `"auto"` reads it from the labels: `"BIOES"` when some
+ * label starts with `E-`, `S-`, `L-` or `U-` (BILOU is read as BIOES), `"BIO"` otherwise.
+ * - `"BIO"` (IOB2): an entity starts with `B-X`; `I-X` continues `B-X` or `I-X` (a type with no `B-` label may
+ *   start with `I-`).
+ * - `"IOB1"` (CoNLL-2003 files): `I-X` starts or continues an entity; `B-X` only starts one right after an entity
+ *   of type X.
+ * - `"BIOES"`: `B-X` then `I-X`... then `E-X`, or `S-X` alone; an entity is closed before anything else starts.
+ * The labels' tag is what follows their first `-` (`B-PER` is PER); labels without a prefix (`O`) are free.
+ *
+ * @example
+ * await ner(text, { decoding: "constrained", tagScheme: "IOB1" });
+ */
+export type TagScheme = "auto" | "BIO" | "IOB1" | "BIOES";
+
+/**
  * A named entity (or, with `aggregation: "none"`, one classified token).
  *
  * @example
@@ -49,6 +77,14 @@ export interface NerCallOptions {
    * otherwise); `[]` keeps every token or group. @defaultValue ["O"]
    */
   ignoreLabels?: readonly string[];
+  /**
+   * How labels are chosen: each on its own (`"argmax"`, as the Hugging Face pipeline) or as the most probable
+   * sequence the tag scheme allows (`"constrained"`), over the tokens (`"none"`, `"simple"`) or the words (the
+   * word strategies) of each row. @defaultValue "argmax"
+   */
+  decoding?: NerDecoding;
+  /** The tag scheme `decoding: "constrained"` enforces (refused with `"argmax"`). @defaultValue "auto" */
+  tagScheme?: TagScheme;
   /** Rows (texts or windows) run in one forward pass. @defaultValue 32 */
   batchSize?: number;
   /**
@@ -72,6 +108,8 @@ export interface NerCallOptions {
 export const NER_CALL_OPTION_NAMES = optionNames<NerCallOptions>()([
   "aggregation",
   "ignoreLabels",
+  "decoding",
+  "tagScheme",
   "batchSize",
   "maxLength",
   "stride",
