@@ -3,8 +3,12 @@ import { type CheckedTools, checkTools } from "./check-tools.js";
 import { toolCallFormatOf } from "./choose-format.js";
 import type { ToolCallFormat } from "./formats/tool-call-format.js";
 import { HeldText } from "./held-text.js";
+import { type StreamedCall, ToolCallStream } from "./tool-call-stream.js";
 import { toolCallGrammar } from "./tool-grammar.js";
-import type { ToolCall, ToolOptions } from "./types.js";
+import type { ToolCall, ToolCallDelta, ToolOptions } from "./types.js";
+
+/** A token event with the call deltas its token wrote, as `TextStream` reads them into `TextChunk.toolCallDeltas`. */
+type StreamedTokenEvent = TokenEvent & { toolCallDeltas?: readonly ToolCallDelta[] };
 
 /**
  * The result of a chat call: the generation result, its `text` being the answer without tool-call markup, and the
@@ -66,30 +70,48 @@ export function planToolChat(
       },
     );
   }
+  // The calls of the answer (the first sequence of the one prompt) as they stream; the result's calls take their ids.
+  const streamed = new ToolCallStream(
+    format,
+    checked.tools.map((t) => t.function.name),
+  );
   return {
     templateVariables: { ...templateVariables, tools: checked.tools },
     responseFormat: grammar !== undefined ? { type: "grammar", grammar } : responseFormat,
-    filter: (onToken) => (checked.choice === "none" ? onToken : heldBack(format, onToken)),
-    finish: (result) => finishToolChat(result, format, checked),
+    filter: (onToken) => (checked.choice === "none" ? onToken : heldBack(format, streamed, onToken)),
+    finish: (result) => finishToolChat(result, format, checked, streamed.calls),
   };
 }
 
-function heldBack(format: ToolCallFormat, onToken: ((event: TokenEvent) => void) | undefined): ((event: TokenEvent) => void) | undefined {
+/** Holds call markup back from the streamed text, and adds the call deltas of the answer's tokens to their events. */
+function heldBack(
+  format: ToolCallFormat,
+  calls: ToolCallStream,
+  onToken: ((event: StreamedTokenEvent) => void) | undefined,
+): ((event: TokenEvent) => void) | undefined {
   if (onToken === undefined) return undefined;
   const held = new Map<string, HeldText>();
   return (event) => {
     const key = `${event.input}:${event.sequence}`;
     const text = held.get(key) ?? new HeldText(format.start);
     held.set(key, text);
-    onToken({ ...event, text: text.push(event.text) });
+    const deltas = key === "0:0" ? calls.push(event.text) : [];
+    const shown: StreamedTokenEvent = { ...event, text: text.push(event.text), ...(deltas.length > 0 ? { toolCallDeltas: deltas } : {}) };
+    onToken(shown);
   };
 }
 
-function finishToolChat(result: GenerationResult, format: ToolCallFormat, checked: CheckedTools): ChatResult {
+function finishToolChat(
+  result: GenerationResult,
+  format: ToolCallFormat,
+  checked: CheckedTools,
+  streamed: readonly StreamedCall[],
+): ChatResult {
   if (checked.choice === "none") return { ...result, toolCalls: [] };
   const parsed = format.parse(result.text);
   const known = new Set(checked.tools.map((t) => t.function.name));
   if (parsed.calls.length === 0 || parsed.calls.some((c) => !known.has(c.name))) return { ...result, toolCalls: [] };
-  const toolCalls = parsed.calls.map((call) => ({ id: format.newId(), ...call }));
+  // A call that streamed keeps the id its first delta carried.
+  const toolCalls = parsed.calls.map((call, i) => ({ id: streamed[i]?.name === call.name ? streamed[i].id : format.newId(), ...call }));
   return { ...result, text: parsed.content, toolCalls };
 }

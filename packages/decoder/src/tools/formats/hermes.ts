@@ -36,5 +36,6 @@ export const HERMES: ToolCallFormat = {
     const one = `${ebnfLiteral(`${OPEN}\n`)} ${call} ${ebnfLiteral(`\n${CLOSE}`)}`;
     return parallel ? `root ::= tool_call (${ebnfLiteral("\n")} tool_call)*\ntool_call ::= ${one}` : `root ::= ${one}`;
   },
+  layout: { kind: "tagged", open: OPEN },
   newId: () => `call_${randomId(24)}`,
 };

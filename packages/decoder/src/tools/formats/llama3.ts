@@ -28,6 +28,7 @@ export const LLAMA3_JSON: ToolCallFormat = {
   grammar(call: string, parallel: boolean): string {
     return parallel ? `root ::= ${call} (${ebnfLiteral("; ")} ${call})*` : `root ::= ${call}`;
   },
+  layout: { kind: "leading", prefix: PYTHON_TAG, separator: ";" },
   newId: () => `call_${randomId(24)}`,
 };
 

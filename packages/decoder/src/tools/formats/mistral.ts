@@ -31,5 +31,6 @@ export const MISTRAL: ToolCallFormat = {
     const open = ebnfLiteral(`${MARKER} [`);
     return parallel ? `root ::= ${open} ${call} (${ebnfLiteral(", ")} ${call})* "]"` : `root ::= ${open} ${call} "]"`;
   },
+  layout: { kind: "list", marker: MARKER },
   newId: () => randomId(9),
 };

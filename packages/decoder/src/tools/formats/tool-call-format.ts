@@ -35,7 +35,19 @@ export interface ToolCallFormat {
   readonly argumentsKey: "arguments" | "parameters";
   /** A new call id in the form the family's templates expect. */
   newId(): string;
+  /** Where calls sit in an answer, for reading them as they stream. */
+  readonly layout: CallLayout;
 }
+
+/**
+ * Where a format's call objects sit in an answer: `"tagged"`, each after an opening tag, anything between them
+ * (Hermes); `"leading"`, the answer itself, after an optional prefix, calls joined by a separator (Llama 3 JSON);
+ * `"list"`, after a marker, a JSON array of calls or one call (Mistral).
+ */
+export type CallLayout =
+  | { kind: "tagged"; open: string }
+  | { kind: "leading"; prefix: string; separator: string }
+  | { kind: "list"; marker: string };
 
 /**
  * Reads one call object `{ name, <argumentsKey>: {...} }` out of parsed JSON, or `undefined` when it is not one.
