@@ -11,6 +11,8 @@ export type {
   LocalGenerator,
 } from "./generate/types.js";
 export { stream } from "./stream/stream.js";
+export { createChatSession } from "./session/chat-session.js";
+export type { ChatSession, ChatSessionOptions, ChatTurnOptions } from "./session/types.js";
 export { chat, streamChat } from "./chat/chat.js";
 export { renderChat } from "./chat/template.js";
 export {
@@ -35,6 +37,8 @@ export {
   type GenerationResult,
   type JsonSchema,
   type LogprobCandidate,
+  type PrefixCacheOptions,
+  type PrefixCacheStats,
   type ResponseFormat,
   type TextChunk,
   TextStream,

@@ -6,12 +6,14 @@ import {
   checkOptions,
   ContinuousBatcher,
   type GenerationEngine,
+  PrefixCache,
 } from "@proj/core/internal";
 import type { ChatMessage } from "../chat/messages.js";
-import { renderChat } from "../chat/template.js";
+import { runChat } from "../chat/run-chat.js";
+import { withInternals } from "../session/generator-internals.js";
 import { GENERATOR_CALL_OPTION_NAMES, GENERATOR_CHAT_OPTION_NAMES, GENERATOR_OPTION_NAMES } from "./option-names.js";
 import { generateBatch } from "./run.js";
-import { type ChatResult, planToolChat } from "../tools/tool-chat.js";
+import type { ChatResult } from "../tools/tool-chat.js";
 import type { GeneratorCallOptions, GeneratorChatOptions, GeneratorOptions, LocalGenerator } from "./types.js";
 
 /**
@@ -24,7 +26,8 @@ import type { GeneratorCallOptions, GeneratorChatOptions, GeneratorOptions, Loca
  * await generator.dispose();
  */
 export async function createGenerator(model: string, options?: GeneratorOptions): Promise<LocalGenerator> {
-  const { load, signal, batching } = checkOptions(options, "createGenerator()", GENERATOR_OPTION_NAMES);
+  const { load, signal, batching, prefixCache } = checkOptions(options, "createGenerator()", GENERATOR_OPTION_NAMES);
+  const prefixes = prefixCache === false ? undefined : new PrefixCache(prefixCache === true ? {} : prefixCache);
   const loadOptions = checkLoadOptions(load, "createGenerator");
   const loaded = await loadModel(model, { expectFamily: "decoder", ...loadOptions, ...(signal ? { signal } : {}) });
   let engine: GenerationEngine & { batcher: ContinuousBatcher };
@@ -32,7 +35,7 @@ export async function createGenerator(model: string, options?: GeneratorOptions)
     const runner = new CausalRunner(loaded.session(loaded.graphs[0] as string), loaded.config, {
       padTokenId: loaded.config.padTokenId ?? loaded.tokenizer.specialIds.pad ?? loaded.config.eosTokenIds[0] ?? 0,
     });
-    engine = { runner, batcher: new ContinuousBatcher(runner, { maxSequences: 16, ...batching }) };
+    engine = { runner, batcher: new ContinuousBatcher(runner, { maxSequences: 16, ...batching, prefixCache: prefixes }) };
   } catch (error) {
     await loaded.dispose(); // a graph the runner cannot drive: free its session before reporting why
     throw error;
@@ -50,32 +53,9 @@ export async function createGenerator(model: string, options?: GeneratorOptions)
   }
   const chat = async (messages: readonly ChatMessage[], options?: GeneratorChatOptions): Promise<ChatResult> => {
     check();
-    const { chatTemplate, templateVariables, tools, toolChoice, parallelToolCalls, ...call } = checkOptions(
-      options,
-      "chat()",
-      GENERATOR_CHAT_OPTION_NAMES,
-    );
-    const toolOptions = {
-      ...(tools ? { tools } : {}),
-      ...(toolChoice ? { toolChoice } : {}),
-      ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
-    };
-    const plan = planToolChat(chatTemplate ?? loaded.tokenizerConfig?.chatTemplate, toolOptions, templateVariables, call.responseFormat);
-    const prompt = renderChat(loaded, messages, {
-      ...(chatTemplate !== undefined ? { chatTemplate } : {}),
-      templateVariables: plan.templateVariables,
-    });
-    const { responseFormat: _format, onToken, ...rest } = call;
-    const onTokenShown = plan.filter(onToken);
-    const engineCall = {
-      ...rest,
-      ...(plan.responseFormat !== undefined ? { responseFormat: plan.responseFormat } : {}),
-      ...(onTokenShown !== undefined ? { onToken: onTokenShown } : {}),
-    };
-    const [result] = await generateBatch(loaded, [prompt], engineCall, false, engine);
-    return plan.finish(result as GenerationResult);
+    return runChat(loaded, engine, messages, checkOptions(options, "chat()", GENERATOR_CHAT_OPTION_NAMES));
   };
-  return {
+  const generator: LocalGenerator = {
     task: "generate",
     model: loaded,
     get disposed() {
@@ -94,6 +74,8 @@ export async function createGenerator(model: string, options?: GeneratorOptions)
       return new TextStream<ChatResult>((onToken) => chat(messages, { ...call, onToken: chainTokenCallbacks(call.onToken, onToken) }));
     },
     batchStats: () => ({ running: engine.batcher.running, queued: engine.batcher.queued }),
+    prefixCacheStats: () => prefixes?.stats(),
     dispose: () => loaded.dispose(),
   };
+  return withInternals(generator, { model: loaded, engine, prefixCache: prefixes });
 }

@@ -9,6 +9,7 @@ const CALL_OWN = optionNames<Omit<GeneratorCallOptions, (typeof DECODING_OPTION_
   "onToken",
   "addSpecialTokens",
   "truncatePrompt",
+  "cachePrompt",
 ]);
 const CHAT_OWN = [
   ...optionNames<ChatOptions>()(["chatTemplate", "templateVariables"]),
@@ -24,4 +25,4 @@ export const GENERATE_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, .
 /** The option names of {@link chat} and {@link streamChat}. @internal */
 export const CHAT_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, ...GENERATOR_CHAT_OPTION_NAMES];
 /** The option names of {@link createGenerator}. @internal */
-export const GENERATOR_OPTION_NAMES = optionNames<GeneratorOptions>()(["load", "signal", "batching"]);
+export const GENERATOR_OPTION_NAMES = optionNames<GeneratorOptions>()(["load", "signal", "batching", "prefixCache"]);

@@ -1,5 +1,5 @@
 import { type GenerationResult, InputError, type LoadedModel, throwIfAborted } from "@proj/core";
-import { type GenerationEngine, generateRows, MetricsRecorder } from "@proj/core/internal";
+import { type GenerateRowsRequest, type GenerationEngine, generateRows, MetricsRecorder } from "@proj/core/internal";
 import { encodePrompt, fitToContext } from "./prompt.js";
 import type { GeneratorCallOptions } from "./types.js";
 
@@ -16,6 +16,7 @@ export async function generateBatch(
   options: GeneratorCallOptions,
   defaultSpecialTokens: boolean,
   engine: GenerationEngine,
+  keepCache?: GenerateRowsRequest["keepCache"],
 ): Promise<GenerationResult[]> {
   if (model.family !== "decoder") {
     throw new InputError(
@@ -32,7 +33,12 @@ export async function generateBatch(
     throw new InputError("Expected at least one prompt", { hint: "pass a string or a non-empty array of strings" });
   throwIfAborted(options.signal);
   const metrics = new MetricsRecorder();
-  const { addSpecialTokens, truncatePrompt, ...decoding } = options;
+  const { addSpecialTokens, truncatePrompt, cachePrompt, ...decoding } = options;
+  if (cachePrompt !== undefined && typeof cachePrompt !== "boolean") {
+    throw new InputError(`cachePrompt must be true or false, got ${JSON.stringify(cachePrompt)}`, {
+      hint: "leave it out to use the prefix cache",
+    });
+  }
   const addSpecial = addSpecialTokens ?? defaultSpecialTokens;
   const inputs = await Promise.all(prompts.map((p) => encodePrompt(model, p, addSpecial)));
   return generateRows({
@@ -44,5 +50,7 @@ export async function generateBatch(
     options: decoding,
     fit: (ids, resolved) => fitToContext(model, [...ids], resolved.maxNewTokens, truncatePrompt ?? "error"),
     metrics,
+    cachePrompt,
+    keepCache,
   });
 }

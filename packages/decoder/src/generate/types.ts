@@ -1,5 +1,6 @@
 import type { GenerationCallOptions, GenerationResult, LoadedModel, LoadOptions, TaskOptions, TextStream } from "@proj/core";
 import type { BatcherOptions } from "@proj/core/internal";
+import type { PrefixCacheOptions, PrefixCacheStats } from "@proj/core";
 import type { ChatMessage, ChatOptions } from "../chat/messages.js";
 import type { ChatResult } from "../tools/tool-chat.js";
 import type { ToolOptions } from "../tools/types.js";
@@ -19,6 +20,11 @@ export interface GeneratorCallOptions extends GenerationCallOptions {
    * `"error"` throws an InputError; `"left"` drops the oldest prompt tokens. @defaultValue "error"
    */
   truncatePrompt?: "error" | "left";
+  /**
+   * Reuse the key/values of a cached prompt prefix and leave this prompt's for later calls (the generator's prefix
+   * cache; the output is the same either way). Sent to a remote server as llama.cpp's `cache_prompt`. @defaultValue true
+   */
+  cachePrompt?: boolean;
 }
 
 /** Per-call options of {@link Generator.chat}: call options, the chat template options and the tools. */
@@ -49,7 +55,13 @@ export interface GeneratorOptions {
    * Continuous batching of concurrent calls on this handle: most sequences decoded together (default 16),
    * most tokens in flight, most requests waiting, a callback after every decode step.
    */
-  batching?: BatcherOptions;
+  batching?: Omit<BatcherOptions, "prefixCache">;
+  /**
+   * Prompt prefixes' key/values kept across calls (a shared system prompt, a document, earlier chat turns), so a
+   * call prefills only what is new: block size and byte budget, or `false` for none.
+   * @defaultValue `{ blockTokens: 16, maxBytes: 256 MiB }`
+   */
+  prefixCache?: PrefixCacheOptions | boolean;
 }
 
 /**
@@ -86,4 +98,6 @@ export interface LocalGenerator extends Generator {
   readonly model: LoadedModel;
   /** Sequences decoding now and requests waiting to join them (continuous batching of concurrent calls). */
   batchStats(): { running: number; queued: number };
+  /** The prefix cache's counters (lookups, hits, cached tokens, bytes held), or `undefined` when it is off. */
+  prefixCacheStats(): PrefixCacheStats | undefined;
 }

@@ -96,7 +96,7 @@ export interface WireChoice {
 /** The parts of a response or chunk the remote source reads. */
 export interface WireResponse {
   choices?: WireChoice[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
   error?: unknown;
 }
 
@@ -129,6 +129,7 @@ export class ChoiceCollector {
   readonly #gaps: number[] = [];
   #promptTokens = 0;
   #generatedTokens: number | undefined;
+  #cachedTokens: number | undefined;
 
   constructor(inputs: number, n: number, onToken?: (event: TokenEvent) => void) {
     this.#n = n;
@@ -175,6 +176,7 @@ export class ChoiceCollector {
     if (response.usage) {
       this.#promptTokens = response.usage.prompt_tokens ?? this.#promptTokens;
       this.#generatedTokens = response.usage.completion_tokens ?? this.#generatedTokens;
+      this.#cachedTokens = response.usage.prompt_tokens_details?.cached_tokens ?? this.#cachedTokens;
     }
   }
 
@@ -221,6 +223,7 @@ export class ChoiceCollector {
     return {
       promptTokens: this.#promptTokens,
       generatedTokens: generated,
+      ...(this.#cachedTokens !== undefined ? { cachedTokens: this.#cachedTokens } : {}),
       tokenizeMs: 0,
       queueMs: 0,
       prefillMs: first - this.#start,

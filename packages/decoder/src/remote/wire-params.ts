@@ -23,7 +23,7 @@ const UNSENDABLE: ReadonlyArray<[keyof GeneratorCallOptions, (value: unknown) =>
  * Maps SDK call options to OpenAI wire fields: `maxNewTokens` -> `max_tokens`, `topP` -> `top_p`,
  * `presencePenalty`, `frequencyPenalty`, `stop`, `seed`, `numReturnSequences` -> `n`; `doSample: false` sends
  * `temperature: 0`; the extensions TGI and vLLM share (`top_k`, `min_p`, `repetition_penalty`, `min_tokens`,
- * `ignore_eos` for `eosTokenId: []`, `add_special_tokens`) only when set; `responseFormat` as `response_format` or
+ * `ignore_eos` for `eosTokenId: []`, `add_special_tokens`) and llama.cpp's `cache_prompt` only when set; `responseFormat` as `response_format` or
  * vLLM's `guided_regex`/`guided_grammar` (see {@link responseFormatFields}). Options with no wire field (beam search,
  * forced or suppressed tokens, a client-side chat template ...) are an `InputError`, never silently dropped.
  *
@@ -68,6 +68,7 @@ export function wireParams(options: GeneratorCallOptions & ChatOptions): WirePar
   set("n", options.numReturnSequences);
   if (Array.isArray(eos)) wire.ignore_eos = true;
   set("add_special_tokens", options.addSpecialTokens);
+  set("cache_prompt", options.cachePrompt);
   Object.assign(wire, responseFormatFields(options.responseFormat));
   return wire;
 }

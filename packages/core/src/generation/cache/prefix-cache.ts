@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Tensor } from "onnxruntime-node";
 import { InputError } from "../../errors.js";
+import { checkOptions, optionNames } from "../../options/check-options.js";
 import type { DecoderCache } from "./decoder-cache.js";
 
 /** Options of a {@link PrefixCache}. */
@@ -10,6 +11,8 @@ export interface PrefixCacheOptions {
   /** Most bytes of key/values kept; least recently used blocks are evicted beyond it (pinned ones never). @defaultValue 256 MiB */
   maxBytes?: number;
 }
+
+const PREFIX_CACHE_OPTION_NAMES = optionNames<PrefixCacheOptions>()(["blockTokens", "maxBytes"]);
 
 /** Counters of a {@link PrefixCache}, for metrics. */
 export interface PrefixCacheStats {
@@ -25,6 +28,8 @@ export interface PrefixCacheStats {
   blocks: number;
   /** Bytes of key/values held now. */
   bytes: number;
+  /** Blocks held now that someone has pinned (chat sessions' histories). */
+  pinnedBlocks: number;
   /** Blocks evicted so far. */
   evictions: number;
 }
@@ -84,8 +89,7 @@ export class PrefixCache {
   #evictions = 0;
 
   constructor(options: PrefixCacheOptions = {}) {
-    const blockTokens = options.blockTokens ?? 16;
-    const maxBytes = options.maxBytes ?? 256 * 2 ** 20;
+    const { blockTokens = 16, maxBytes = 256 * 2 ** 20 } = checkOptions(options, "prefixCache", PREFIX_CACHE_OPTION_NAMES);
     if (!Number.isInteger(blockTokens) || blockTokens < 1) {
       throw new InputError(`prefixCache.blockTokens must be a positive integer, got ${String(blockTokens)}`, { hint: "16 is a good size" });
     }
@@ -105,6 +109,7 @@ export class PrefixCache {
       cachedTokens: this.#cachedTokens,
       blocks: this.#blocks.size,
       bytes: this.#bytes,
+      pinnedBlocks: [...this.#blocks.values()].filter((b) => b.pins > 0).length,
       evictions: this.#evictions,
     };
   }
@@ -163,6 +168,23 @@ export class PrefixCache {
     this.#touch(chain);
     this.#evict();
     return { length: keys.length * this.blockTokens, keys: options.pin ? keys : [] };
+  }
+
+  /**
+   * Pins a pinned chain once more, for a second holder (a forked chat session); each holder releases its own.
+   *
+   * @example
+   * const forked = cache.retain(session.pinned);
+   */
+  retain(pinned: PinnedPrefix): PinnedPrefix {
+    const keys: string[] = [];
+    for (const key of pinned.keys) {
+      const block = this.#blocks.get(key);
+      if (!block) break;
+      block.pins++;
+      keys.push(key);
+    }
+    return { length: keys.length * this.blockTokens, keys };
   }
 
   /**
