@@ -60,24 +60,47 @@ describe("tool calls through the official openai client", () => {
     expectForecastCalls(choice?.message.tool_calls as never);
   });
 
-  it("streamed: one tool_calls delta per call before finish_reason tool_calls; the stream helper assembles the calls", async () => {
-    const stream = await run.client.chat.completions.create({
-      ...FORECAST_ONCE,
-      stream: true,
-    });
+  it("streamed: each call's first delta (id, name) then its arguments in pieces as generated, adding up to the whole answer's calls", async () => {
+    const request = { ...FORECAST_ONCE, tool_choice: "required", parallel_tool_calls: true, max_tokens: 400, temperature: 1, seed: 11 } as const;
+    const whole = await run.client.chat.completions.create(request);
+    const stream = await run.client.chat.completions.create({ ...request, stream: true });
     let content = "";
-    const deltas: unknown[] = [];
+    const calls: Array<{ id: string; type: string; function: { name: string; arguments: string }; chunks: number }> = [];
     let finish: string | null = null;
+    let chunks = 0;
     for await (const chunk of stream) {
+      chunks++;
       const choice = chunk.choices[0];
       content += choice?.delta.content ?? "";
-      if (choice?.delta.tool_calls) deltas.push(...choice.delta.tool_calls);
+      for (const delta of choice?.delta.tool_calls ?? []) {
+        if (delta.id !== undefined) {
+          expect(delta.index).toBe(calls.length);
+          expect(delta.function?.arguments).toBe("");
+          calls.push({ id: delta.id, type: delta.type ?? "", function: { name: delta.function?.name ?? "", arguments: "" }, chunks: 0 });
+        } else {
+          const call = calls[delta.index];
+          expect(call, "a piece before its call's first delta").toBeDefined();
+          if (call) {
+            call.function.arguments += delta.function?.arguments ?? "";
+            call.chunks++;
+          }
+        }
+      }
       finish = choice?.finish_reason ?? finish;
     }
     expect(content).not.toContain("<tool_call>");
     expect(finish).toBe("tool_calls");
-    expect(deltas).toHaveLength(1);
-    expectForecastCalls(deltas as never);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call.type).toBe("function");
+      const args = JSON.parse(call.function.arguments) as unknown;
+      if (call.function.name === "time") expect(args).toEqual({});
+      else expect([call.function.name, validArgs(args)]).toEqual(["forecast", true]);
+    }
+    expect(calls[0]?.chunks).toBeGreaterThan(1); // the arguments arrived in several chunks, not whole at the end
+    expect(chunks).toBeGreaterThan(calls.length + 2);
+    const wholeCalls = whole.choices[0]?.message.tool_calls ?? [];
+    expect(calls.map((c) => c.function)).toEqual(wholeCalls.map((c) => (c.type === "function" ? c.function : undefined)));
     const helper = run.client.chat.completions.stream({
       model: "gpt2",
       messages: MESSAGES,
@@ -90,6 +113,9 @@ describe("tool calls through the official openai client", () => {
     const final = await helper.finalChatCompletion();
     expect(final.choices[0]?.finish_reason).toBe("tool_calls");
     expect(final.choices[0]?.message.tool_calls?.length).toBe(1);
+    for (const call of final.choices[0]?.message.tool_calls ?? []) {
+      expect(call.type === "function" && typeof JSON.parse(call.function.arguments)).toBe("object");
+    }
   });
 
   it("the call and its result go back to the template (assistant tool_calls, role tool) and the model answers", async () => {

@@ -16,7 +16,8 @@ const CHAT_DEFAULT_MAX_TOKENS = 256;
 /**
  * `POST /v1/chat/completions`: answers `messages`, rendered with the model's chat template (or the server's
  * `chatTemplate`), whole or streamed; with `tools`, the calls the model made as `tool_calls` (finish reason
- * `"tool_calls"`), streamed as one delta per call when the answer ends.
+ * `"tool_calls"`), streamed as OpenAI streams them while they are generated: a call's first delta (`index`, `id`,
+ * `type`, `function.name`, empty `arguments`) once its name is complete, then its arguments' JSON text in pieces.
  *
  * @example
  * registerChatCompletions(app, context);

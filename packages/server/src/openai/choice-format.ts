@@ -1,4 +1,4 @@
-import type { TokenLogprob, ToolCall } from "@proj/decoder";
+import type { TokenLogprob, ToolCall, ToolCallDelta } from "@proj/decoder";
 import { chatLogprobs, completionLogprobs } from "./logprobs.js";
 
 /** The `usage` object of an OpenAI response. */
@@ -35,8 +35,8 @@ export interface ChoiceDelta {
   /** The first chunk of a chat choice names the role. */
   role?: boolean;
   text?: string;
-  /** Tool calls, sent whole in one chunk when the answer ends. */
-  toolCalls?: readonly ToolCall[];
+  /** A piece of a tool call: its first delta (`id`, `name`), or the next piece of its arguments' JSON text. */
+  toolCallDelta?: ToolCallDelta;
   tokenIds?: number[];
   /** With `logprobs`: the log-probabilities of the tokens this chunk carries, and (completions) the text offset of the first. */
   logprobs?: { entries: readonly TokenLogprob[]; offset: number };
@@ -65,14 +65,15 @@ export interface ChoiceFormat {
 
 const ids = (tokenIds: number[] | undefined): { token_ids?: number[] } => (tokenIds ? { token_ids: tokenIds } : {});
 
-/** Tool calls in OpenAI's wire shape: arguments as JSON text; `index` in stream deltas. */
-const wireCalls = (calls: readonly ToolCall[], streamed: boolean) =>
-  calls.map((c, index) => ({
-    ...(streamed ? { index } : {}),
-    id: c.id,
-    type: "function" as const,
-    function: { name: c.name, arguments: JSON.stringify(c.arguments) },
-  }));
+/** Tool calls in OpenAI's wire shape: arguments as JSON text. */
+const wireCalls = (calls: readonly ToolCall[]) =>
+  calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+
+/** A streamed tool-call delta as OpenAI sends it: the first with `id`, `type` and the name, the next with argument text only. */
+const wireDelta = (d: ToolCallDelta) =>
+  d.id !== undefined
+    ? { index: d.index, id: d.id, type: "function" as const, function: { name: d.name ?? "", arguments: d.arguments } }
+    : { index: d.index, function: { arguments: d.arguments } };
 
 /**
  * The `/v1/completions` shapes.
@@ -132,7 +133,7 @@ export const chatFormat: ChoiceFormat = {
         role: "assistant",
         content: c.toolCalls?.length && c.text === "" ? null : c.text,
         refusal: null,
-        ...(c.toolCalls?.length ? { tool_calls: wireCalls(c.toolCalls, false) } : {}),
+        ...(c.toolCalls?.length ? { tool_calls: wireCalls(c.toolCalls) } : {}),
       },
       logprobs: c.logprobs ? chatLogprobs(c.logprobs) : null,
       finish_reason: c.finishReason,
@@ -150,7 +151,7 @@ export const chatFormat: ChoiceFormat = {
         delta: {
           ...(d.role ? { role: "assistant" } : {}),
           ...(d.text !== undefined ? { content: d.text } : {}),
-          ...(d.toolCalls?.length ? { tool_calls: wireCalls(d.toolCalls, true) } : {}),
+          ...(d.toolCallDelta ? { tool_calls: [wireDelta(d.toolCallDelta)] } : {}),
         },
         logprobs: d.logprobs ? chatLogprobs(d.logprobs.entries) : null,
         finish_reason: d.finishReason ?? null,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AbortError } from "@proj/core";
-import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent, TokenLogprob } from "@proj/decoder";
+import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent, TokenLogprob, ToolCallDelta } from "@proj/decoder";
 import type { FastifyReply } from "fastify";
 import { toHttpError } from "../errors/to-http-error.js";
 import type { ServerContext } from "../server/context.js";
@@ -24,6 +24,9 @@ export interface GenerationCall {
 }
 
 type Outcome = { results: GenerationResult[] } | { error: unknown };
+
+/** A token event of a chat with tools: the tool-call pieces its token wrote come with it. */
+type StreamedEvent = TokenEvent & { toolCallDeltas?: readonly ToolCallDelta[] };
 
 /**
  * Answers a generation request, whole or as server-sent events. The generation is cancelled (its batch rows
@@ -75,7 +78,7 @@ async function streamAnswer(
   controller: AbortController,
 ): Promise<void> {
   const { format, params } = call;
-  const pending: TokenEvent[] = [];
+  const pending: StreamedEvent[] = [];
   let sse: SseWriter | undefined;
   let wake: () => void = () => undefined;
   const first = new Promise<undefined>((resolve) => {
@@ -84,12 +87,19 @@ async function streamAnswer(
   // Log-probabilities of tokens whose text is not out yet wait for it, so each chunk carries the tokens of its text.
   const heldLogprobs = new Map<number, TokenLogprob[]>();
   const textOffsets = new Map<number, number>();
-  const emit = (writer: SseWriter, event: TokenEvent): void => {
+  // Choices whose tool calls went out as they were generated (the others, if any, get theirs whole at the end).
+  const streamedCalls = new Set<number>();
+  const sendCalls = (writer: SseWriter, index: number, deltas: readonly ToolCallDelta[]): void => {
+    if (deltas.length > 0) streamedCalls.add(index);
+    for (const toolCallDelta of deltas) writer.send(format.chunk(meta, { index, toolCallDelta }));
+  };
+  const emit = (writer: SseWriter, event: StreamedEvent): void => {
     const index = event.input * params.n + event.sequence;
     const held = heldLogprobs.get(index) ?? [];
     if (event.logprob) held.push(event.logprob);
     if (event.text === "" && !params.returnTokenIds) {
       heldLogprobs.set(index, held);
+      sendCalls(writer, index, event.toolCallDeltas ?? []);
       return;
     }
     heldLogprobs.delete(index);
@@ -103,8 +113,9 @@ async function streamAnswer(
         ...(held.length > 0 ? { logprobs: { entries: held, offset } } : {}),
       }),
     );
+    sendCalls(writer, index, event.toolCallDeltas ?? []);
   };
-  const onToken = (event: TokenEvent): void => {
+  const onToken = (event: StreamedEvent): void => {
     if (sse) emit(sse, event);
     else {
       pending.push(event);
@@ -144,7 +155,10 @@ async function streamAnswer(
   const metrics = results[0]?.metrics;
   if (metrics) context.metrics.observeGeneration(metrics);
   for (const choice of finishedChoices(results, params)) {
-    if (choice.toolCalls?.length) writer.send(format.chunk(meta, { index: choice.index, toolCalls: choice.toolCalls }));
+    if (choice.toolCalls?.length && !streamedCalls.has(choice.index)) {
+      const whole = choice.toolCalls.map((c, i) => ({ index: i, id: c.id, name: c.name, arguments: JSON.stringify(c.arguments) }));
+      sendCalls(writer, choice.index, whole);
+    }
     writer.send(
       format.chunk(meta, { index: choice.index, ...(format.streamsRole ? {} : { text: "" }), finishReason: choice.finishReason }),
     );
