@@ -19,6 +19,8 @@ export type AggregationStrategy = "none" | "simple" | "first" | "average" | "max
  *   log-probabilities): in BIO, `I-X` only after `B-X` or `I-X`, so a type change or an entity after `O` starts
  *   with `B-`. No transition is learned or weighted (no CRF): illegal transitions are only ruled out. Each window
  *   of a long text is decoded on its own, so where windows are stitched two tokens may still meet in an illegal pair.
+ *   It can hurt with `aggregation: "max"` on models that label a word's later pieces `I-X` (a word whose most
+ *   confident piece is an `I-` piece cannot start an entity): the embedded NER model's card has the figures.
  *
  * @example
  * await ner("Ada Lovelace lived in London", { aggregation: "first", decoding: "constrained" });
