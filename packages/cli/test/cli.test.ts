@@ -288,11 +288,15 @@ describe("generating commands", () => {
     const turns = run.stdout
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { role: string; metrics: { promptTokens: number } });
+      .map((l) => JSON.parse(l) as { role: string; metrics: { promptTokens: number; cachedTokens: number } });
     expect(turns).toHaveLength(2);
     expect(turns.every((t) => t.role === "assistant")).toBe(true);
-    // The second prompt holds the first exchange.
-    expect(turns[1]?.metrics.promptTokens).toBeGreaterThan((turns[0]?.metrics.promptTokens ?? 0) + 5);
+    // The second prompt holds the first exchange, whose key/values the chat session kept: only whole 16-token blocks
+    // of it are reused, so at most the last 15 tokens of the first exchange are read again.
+    const first = turns[0]?.metrics.promptTokens ?? 0;
+    expect(turns[1]?.metrics.promptTokens).toBeGreaterThan(first + 5);
+    expect(turns[0]?.metrics.cachedTokens).toBe(0);
+    expect(turns[1]?.metrics.cachedTokens).toBeGreaterThanOrEqual(Math.floor(first / 16) * 16);
   });
 
   it("chat with a model that has no template fails with a hint", async () => {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import type { DecodingOptions } from "@proj/core";
-import type { ChatMessage } from "@proj/decoder";
+import { type ChatSession, createChatSession } from "@proj/decoder";
 import type { ChatPipeline } from "@proj/pipeline";
 import { RESPONSE_FORMAT_FLAGS, responseFormatOption } from "../args/response-format.js";
 import { DECODING_FLAGS, decodingOptions, MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
@@ -44,10 +44,9 @@ export const chatCommand: Command = {
     const options = {
       ...decodingOptions(args, "chat"),
       ...(await responseFormatOption(args, io, "chat")),
-      ...(chatTemplate ? { chatTemplate } : {}),
     };
     const chat = await loadPipeline("chat", args, io, "chat");
-    const session = new ChatSession(chat, io, options, system, booleanFlag(args, "json"), booleanFlag(args, "metrics"));
+    const session = new Conversation(chat, io, options, { system, chatTemplate }, booleanFlag(args, "json"), booleanFlag(args, "metrics"));
     try {
       if (io.stdin.isTTY) return await session.interactive();
       const turns = (await readAll(io.stdin))
@@ -60,43 +59,58 @@ export const chatCommand: Command = {
       }
       return 0;
     } finally {
+      await session.dispose();
       await chat.dispose();
     }
   },
 };
 
-/** A conversation: its history and how answers are shown. */
-class ChatSession {
-  readonly #history: ChatMessage[] = [];
+/**
+ * A conversation and how its answers are shown: a chat session of the model, so each turn prefills only the new
+ * message (the earlier turns' key/values stay in the generator's prefix cache); `/reset` starts a new session.
+ */
+class Conversation {
+  #session: Promise<ChatSession>;
 
   constructor(
     readonly chat: ChatPipeline,
     readonly io: CliIO,
-    readonly options: DecodingOptions & { chatTemplate?: string },
-    readonly system: string | undefined,
+    readonly options: DecodingOptions,
+    readonly start: { system: string | undefined; chatTemplate: string | undefined },
     readonly json: boolean,
     readonly metrics: boolean,
   ) {
-    this.reset();
+    this.#session = this.#open();
   }
 
-  reset(): void {
-    this.#history.length = 0;
-    if (this.system) this.#history.push({ role: "system", content: this.system });
+  #open(): Promise<ChatSession> {
+    const { system, chatTemplate } = this.start;
+    return createChatSession(this.chat.handle, {
+      ...(system ? { system } : {}),
+      ...(chatTemplate ? { chatTemplate } : {}),
+    });
+  }
+
+  async reset(): Promise<void> {
+    await (await this.#session).dispose();
+    this.#session = this.#open();
+  }
+
+  async dispose(): Promise<void> {
+    await (await this.#session).dispose();
   }
 
   /** Answers one user message, streaming it; true when interrupted (Ctrl-C, or `controller` aborted). */
   async turn(content: string, controller?: AbortController): Promise<boolean> {
-    this.#history.push({ role: "user", content });
+    const session = await this.#session;
     const answer = async (signal: AbortSignal) => {
-      const stream = this.chat.stream(this.#history, { ...this.options, signal });
+      const stream = session.stream(content, { ...this.options, signal });
       if (!this.json) for await (const chunk of stream) this.io.stdout.write(chunk.text);
       return stream.result;
     };
     const { value: result, interrupted } = controller
       ? { value: await answer(controller.signal), interrupted: controller.signal.aborted }
       : await withInterrupt(answer);
-    this.#history.push({ role: "assistant", content: result.text });
     if (this.json)
       this.io.stdout.write(
         `${JSON.stringify({ role: "assistant", content: result.text, finishReason: result.finishReason, metrics: result.metrics })}\n`,
@@ -118,7 +132,7 @@ class ChatSession {
       const text = line.trim();
       if (text === "/exit" || text === "/quit") break;
       if (text === "/reset") {
-        this.reset();
+        await this.reset();
         this.io.stderr.write("(conversation forgotten)\n");
       } else if (text === "/help") {
         this.io.stderr.write(`${HELP}\n`);

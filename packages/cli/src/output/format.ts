@@ -58,11 +58,11 @@ export function count(n: number): string {
  * One line of generation metrics: time to first token, tokens per second, time per output token.
  *
  * @example
- * metricsLine(result.metrics); // "12 prompt + 30 generated tokens · TTFT 41 ms · TPOT p50 18.2 ms · 52.1 tokens/s · 0.64 s"
+ * metricsLine(result.metrics); // "80 prompt (64 cached) + 30 generated tokens · TTFT 41 ms · TPOT p50 18.2 ms · 52.1 tokens/s · 0.64 s"
  */
 export function metricsLine(m: GenerationMetrics): string {
   return [
-    `${m.promptTokens} prompt + ${m.generatedTokens} generated tokens`,
+    `${m.promptTokens} prompt${m.cachedTokens ? ` (${m.cachedTokens} cached)` : ""} + ${m.generatedTokens} generated tokens`,
     `TTFT ${Math.round(m.ttftMs)} ms`,
     m.tpot ? `TPOT p50 ${m.tpot.p50.toFixed(1)} ms (p95 ${m.tpot.p95.toFixed(1)})` : "TPOT not measured",
     `${m.tokensPerSecond.toFixed(1)} tokens/s`,
