@@ -46,6 +46,11 @@ describe("the result type follows the input", () => {
     classify(42);
     // @ts-expect-error aggregation strategies are a closed set
     ner("x", { aggregation: "mean" });
+    expectTypeOf(ner).toBeCallableWith("x", { aggregation: "first", decoding: "constrained", tagScheme: "IOB1" });
+    // @ts-expect-error decodings are a closed set
+    ner("x", { decoding: "viterbi" });
+    // @ts-expect-error tag schemes are a closed set
+    ner("x", { decoding: "constrained", tagScheme: "BILOU" });
   });
 
   it("one option shape: load options under load, factories take an optional model", () => {
