@@ -193,7 +193,7 @@ describe("tools through the ai package", () => {
     }
   });
 
-  it("streamText with a named tool streams the call (input deltas, then the call) and no markup as text", async () => {
+  it("streamText with a named tool streams the call as it is generated (input start, deltas, end, then the call) and no markup as text", async () => {
     const weather = tool({ inputSchema: jsonSchema<{ city: string }>(cityParams) });
     const model = proj(GPT2, { chatTemplate: TOOLS_TEMPLATE });
     const result = streamText({
@@ -205,17 +205,28 @@ describe("tools through the ai package", () => {
       temperature: 0,
     });
     const types: string[] = [];
+    const inputs = new Map<string, string[]>();
     let text = "";
     for await (const part of result.fullStream) {
       types.push(part.type);
       if (part.type === "text-delta") text += part.text;
+      if (part.type === "tool-input-start") inputs.set(part.id, []);
+      if (part.type === "tool-input-delta") inputs.get(part.id)?.push(part.delta);
     }
     expect(text).not.toContain("<tool_call>");
-    expect(types).toContain("tool-input-start");
-    expect(types).toContain("tool-call");
     const calls = await result.toolCalls;
     expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) expect(validCity(call.input)).toBe(true);
+    for (const call of calls) {
+      expect(validCity(call.input)).toBe(true);
+      const pieces = inputs.get(call.toolCallId) ?? [];
+      expect(pieces.length).toBeGreaterThan(1); // the input came in pieces as it was generated
+      expect(pieces.join("")).toBe(JSON.stringify(call.input));
+    }
+    const first = (type: string) => types.indexOf(type);
+    expect(first("tool-input-start")).toBeGreaterThan(-1);
+    expect(first("tool-input-start")).toBeLessThan(first("tool-input-delta"));
+    expect(first("tool-input-delta")).toBeLessThan(first("tool-input-end"));
+    expect(first("tool-input-end")).toBeLessThan(first("tool-call"));
     expect(await result.finishReason).toBe("tool-calls");
   });
 });

@@ -11,6 +11,7 @@ import { generatorOf } from "../handles.js";
 import { mapCallOptions } from "./call-options.js";
 import { toChatMessages, toCompletionPrompt } from "./convert-prompt.js";
 import { finishReasonOf, usageOf } from "./result-parts.js";
+import { ToolInputParts } from "./tool-input-parts.js";
 
 /**
  * Settings of one language model of the provider.
@@ -95,8 +96,10 @@ export class ProjLanguageModel implements LanguageModelV3 {
   }
 
   /**
-   * Streams the answer as text deltas (what `streamText` and `streamObject` call). Cancelling the stream stops the
-   * generation, as the call's `abortSignal` does.
+   * Streams the answer as text deltas (what `streamText` and `streamObject` call), and tool calls as they are
+   * generated: `tool-input-start` once a call's name is complete, `tool-input-delta` for each piece of its JSON input,
+   * then `tool-input-end` and the `tool-call` when the answer ends. Cancelling the stream stops the generation, as
+   * the call's `abortSignal` does.
    *
    * @example
    * const { stream } = await model.doStream({ prompt });
@@ -114,22 +117,19 @@ export class ProjLanguageModel implements LanguageModelV3 {
         controller.enqueue({ type: "response-metadata", modelId, timestamp: new Date() });
         const id = "text-0";
         let open = false;
+        const inputs = new ToolInputParts((part) => controller.enqueue(part));
         try {
           for await (const chunk of text) {
-            if (chunk.text === "") continue;
-            if (!open) controller.enqueue({ type: "text-start", id });
-            open = true;
-            controller.enqueue({ type: "text-delta", id, delta: chunk.text });
+            if (chunk.text !== "") {
+              if (!open) controller.enqueue({ type: "text-start", id });
+              open = true;
+              controller.enqueue({ type: "text-delta", id, delta: chunk.text });
+            }
+            for (const delta of chunk.toolCallDeltas ?? []) inputs.add(delta);
           }
           const result = await text.result;
           if (open) controller.enqueue({ type: "text-end", id });
-          for (const c of result.toolCalls) {
-            const input = JSON.stringify(c.arguments);
-            controller.enqueue({ type: "tool-input-start", id: c.id, toolName: c.name });
-            controller.enqueue({ type: "tool-input-delta", id: c.id, delta: input });
-            controller.enqueue({ type: "tool-input-end", id: c.id });
-            controller.enqueue({ type: "tool-call", toolCallId: c.id, toolName: c.name, input });
-          }
+          inputs.finish(result.toolCalls);
           controller.enqueue({ type: "finish", finishReason: finishReasonOf(result), usage: usageOf(result.metrics) });
         } catch (error) {
           controller.enqueue({ type: "error", error });
