@@ -41,6 +41,8 @@ export const serveCommand: Command = {
     "max-tokens": { type: "string", value: "n", description: "tokens in flight, bounding KV-cache memory" },
     "max-queue": { type: "string", value: "n", description: "requests waiting before 429 (default 256)" },
     "no-batching": { type: "boolean", description: "decode one sequence at a time (the baseline)" },
+    "prefix-cache-mb": { type: "string", value: "n", description: "memory for cached prompt prefixes' key/values (default 256)" },
+    "no-prefix-cache": { type: "boolean", description: "prefill every prompt whole (no prefix cache across requests)" },
     "chat-template": { type: "string", value: "file", description: "a Jinja chat template file for models that ship none" },
     classify: { type: "string", value: "model", description: "serve POST /v1/classify with this model" },
     ner: { type: "string", value: "model", description: "serve POST /v1/ner with this model" },
@@ -117,6 +119,7 @@ export const serveCommand: Command = {
       ...optional("maxTokens", int("max-tokens")),
       ...optional("maxQueue", int("max-queue")),
       ...(booleanFlag(args, "no-batching") ? { batching: false } : {}),
+      ...prefixCacheOption(booleanFlag(args, "no-prefix-cache"), numberFlag(args, "prefix-cache-mb", "serve", { min: 0 })),
       ...(chatTemplate ? { chatTemplate } : {}),
       logger: booleanFlag(args, "log"),
       ...(apiKeys.length > 0 ? { apiKeys } : {}),
@@ -153,4 +156,11 @@ export const serveCommand: Command = {
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** The server's `prefixCache` from `--no-prefix-cache` and `--prefix-cache-mb` (which cannot go together). */
+function prefixCacheOption(off: boolean, megabytes: number | undefined): { prefixCache?: false | { maxBytes: number } } {
+  if (off && megabytes !== undefined) throw new UsageError("--no-prefix-cache and --prefix-cache-mb cannot go together", "serve");
+  if (off) return { prefixCache: false };
+  return megabytes !== undefined ? { prefixCache: { maxBytes: Math.round(megabytes * 2 ** 20) } } : {};
 }

@@ -1,4 +1,4 @@
-import type { GenerationMetrics } from "@proj/decoder";
+import type { GenerationMetrics, PrefixCacheStats } from "@proj/decoder";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
@@ -65,6 +65,8 @@ export class ServerMetrics {
   readonly #taskDuration: Histogram<"task">;
   readonly #taskInputs: Counter<"task">;
   readonly #taskTokens: Histogram<"task">;
+  readonly #cachedTokens: Counter;
+  #prefixProbe: (() => PrefixCacheStats | undefined) | undefined;
   #lastBatch = 0;
   #sequencesInFlight = 0;
   #requestsInFlight = 0;
@@ -112,6 +114,39 @@ export class ServerMetrics {
     });
     this.#generatedTotal = new Counter({ name: `${p}generated_tokens_total`, help: "Tokens generated over all requests", registers });
     this.#input = new Histogram({ name: `${p}request_input_tokens`, help: "Prompt tokens per request", buckets: TOKENS, registers });
+    this.#cachedTokens = new Counter({
+      name: `${p}request_cached_tokens_total`,
+      help: "Prompt tokens served from the prefix cache instead of being prefilled, over all requests",
+      registers,
+    });
+    const prefix = (read: (s: PrefixCacheStats) => number) => () => {
+      const stats = this.#prefixProbe?.();
+      return stats ? read(stats) : 0;
+    };
+    const gauges: Array<[string, string, (s: PrefixCacheStats) => number]> = [
+      ["prefix_cache_lookups", "Prompts looked up in the prefix cache", (s) => s.lookups],
+      ["prefix_cache_hits", "Prompts that reused at least one cached block", (s) => s.hits],
+      [
+        "prefix_cache_hit_rate",
+        "Share of looked-up prompt tokens served from the prefix cache",
+        (s) => (s.promptTokens > 0 ? s.cachedTokens / s.promptTokens : 0),
+      ],
+      ["prefix_cache_bytes", "Bytes of key/values the prefix cache holds", (s) => s.bytes],
+      ["prefix_cache_blocks", "Blocks the prefix cache holds", (s) => s.blocks],
+      ["prefix_cache_pinned_blocks", "Blocks pinned by chat sessions", (s) => s.pinnedBlocks],
+      ["prefix_cache_evictions", "Blocks evicted from the prefix cache", (s) => s.evictions],
+    ];
+    for (const [name, help, read] of gauges) {
+      const value = prefix(read);
+      new Gauge({
+        name: `${p}${name}`,
+        help,
+        registers,
+        collect() {
+          this.set(value());
+        },
+      });
+    }
     this.#batch = new Histogram({
       name: `${p}batch_size`,
       help: "Sequences decoded together, one observation per decode step",
@@ -191,6 +226,11 @@ export class ServerMetrics {
     this.#queueProbe = probe;
   }
 
+  /** Reads the prefix cache's counters from the generator, for the `prefix_cache_*` gauges. */
+  watchPrefixCache(probe: () => PrefixCacheStats | undefined): void {
+    this.#prefixProbe = probe;
+  }
+
   /** Sequences of the generations in flight (running or waiting). */
   get sequencesInFlight(): number {
     return this.#sequencesInFlight;
@@ -242,6 +282,7 @@ export class ServerMetrics {
     this.#generated.observe(metrics.generatedTokens);
     this.#generatedTotal.inc(metrics.generatedTokens);
     this.#input.observe(metrics.promptTokens);
+    if (metrics.cachedTokens) this.#cachedTokens.inc(metrics.cachedTokens);
   }
 
   /** The metrics in Prometheus text format. */

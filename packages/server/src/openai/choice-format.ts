@@ -6,6 +6,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Prompt tokens served from the prefix cache (OpenAI's field), when the generator reports them. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** Identity fields of one response, repeated in each of its chunks. */

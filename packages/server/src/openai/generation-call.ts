@@ -194,5 +194,11 @@ function usageOf(results: readonly GenerationResult[]): Usage {
   const metrics = results[0]?.metrics;
   const prompt = metrics?.promptTokens ?? 0;
   const completion = metrics?.generatedTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const cached = metrics?.cachedTokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(cached !== undefined ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+  };
 }

@@ -23,7 +23,8 @@ export const MAX_N = 16;
 /**
  * Reads the OpenAI sampling fields (`max_tokens`, `temperature`, `top_p`, `presence_penalty`, `frequency_penalty`,
  * `stop`, `seed`, `n`, `stream`, `stream_options`) and the common extensions TGI and vLLM accept (`top_k`, `min_p`,
- * `repetition_penalty`, `min_tokens`, `ignore_eos`, `add_special_tokens`, `return_token_ids`). `temperature: 0` is greedy; a positive temperature, or
+ * `repetition_penalty`, `min_tokens`, `ignore_eos`, `add_special_tokens`, `return_token_ids`, and llama.cpp's
+ * `cache_prompt`: `false` skips the prefix cache for the request). `temperature: 0` is greedy; a positive temperature, or
  * `top_p`/`top_k`/`min_p` alone, samples; none of them leaves the choice to the model's `generation_config.json`.
  * `response_format` (and vLLM's `guided_json`, `guided_regex`, `guided_grammar`, `guided_choice`) constrains the output
  * (see {@link readResponseFormat}). Refuses with a 400 what it cannot honour (`logprobs`, `tools`, `logit_bias`).
@@ -75,6 +76,8 @@ export function readSamplingParams(
   if (minTokens !== undefined) options.minNewTokens = minTokens;
   const addSpecial = body.boolean("add_special_tokens");
   if (addSpecial !== undefined) options.addSpecialTokens = addSpecial;
+  const cachePrompt = body.boolean("cache_prompt");
+  if (cachePrompt !== undefined) options.cachePrompt = cachePrompt;
   const n = body.number("n", { min: 1, max: MAX_N, integer: true }) ?? 1;
   if (n > 1) options.numReturnSequences = n;
 

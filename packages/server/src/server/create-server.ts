@@ -98,15 +98,18 @@ export async function createServer(serverOptions: ServerOptions): Promise<ProjSe
           onStep: metrics.onStep,
           ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
         },
+        ...(options.prefixCache !== undefined ? { prefixCache: options.prefixCache } : {}),
       });
       owned.push(generator);
       metrics.watchQueue(() => generator.batchStats().queued);
+      metrics.watchPrefixCache(() => generator.prefixCacheStats());
       models.add("generate", options.modelId ?? modelIdOf(options.model), generator);
     } else if (options.generator !== undefined) {
       // A local generator (its batch is watched) or a remote one (this server then fronts another).
       const generator = options.generator as Partial<LocalGenerator & RemoteGenerator> & Generator;
-      const { batchStats } = generator;
+      const { batchStats, prefixCacheStats } = generator;
       if (typeof batchStats === "function") metrics.watchQueue(() => batchStats.call(generator).queued);
+      if (typeof prefixCacheStats === "function") metrics.watchPrefixCache(() => prefixCacheStats.call(generator));
       const named = generator.model ? labelToId(generator.model.source.label) : generator.modelId;
       if (options.modelId === undefined && named === undefined) {
         throw new InputError("createServer() cannot name the generator's model", { hint: "pass { modelId }" });

@@ -1,4 +1,4 @@
-import type { LoadOptions } from "@proj/core";
+import type { LoadOptions, PrefixCacheOptions } from "@proj/core";
 import { optionNames } from "@proj/core/internal";
 import type { Generator } from "@proj/decoder";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
@@ -73,6 +73,12 @@ export interface ServerOptions extends ServerLimits, ServerSecurity {
    * (`maxSequences: 1`), the baseline that batching is measured against.
    */
   batching?: boolean;
+  /**
+   * The generator's prefix cache (when the server loads the model): prompt prefixes' key/values kept across requests,
+   * so a shared system prompt or document is prefilled once. Options (`blockTokens`, `maxBytes`) or `false` for none;
+   * a request opts out with `cache_prompt: false`. @defaultValue on, 256 MiB
+   */
+  prefixCache?: PrefixCacheOptions | boolean;
   /** A Jinja chat template used instead of the model's own (for models that ship none). */
   chatTemplate?: string;
   /** `max_tokens` when a request sends none. @defaultValue 16 for completions (as OpenAI), 256 for chat */
@@ -130,6 +136,7 @@ export const SERVER_OPTION_NAMES = optionNames<ServerOptions>()([
   "modelId",
   "load",
   "batching",
+  "prefixCache",
   "chatTemplate",
   "defaultMaxTokens",
   "tasks",
