@@ -13,6 +13,7 @@ const FIXTURE_TASKS = {
   "bert-nli": ["text-classification", "zero-shot-classification"],
   gpt2: ["text-generation", "generative-qa"],
   llama: ["text-generation", "generative-qa"],
+  "qwen2-tools": ["text-generation", "chat", "generative-qa"], // its tokenizer_config.json has a chat template
   bart: ["summarization"],
   t5: ["translation", "summarization", "generative-qa"],
 } as const;

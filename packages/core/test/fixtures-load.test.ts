@@ -13,6 +13,7 @@ const expectedFamily = {
   "bert-nli": "encoder",
   gpt2: "decoder",
   llama: "decoder",
+  "qwen2-tools": "decoder",
   bart: "encoder-decoder",
   t5: "encoder-decoder",
 } as const;

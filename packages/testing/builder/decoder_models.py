@@ -2,9 +2,9 @@
 
 Rebuild (from the repository root)::
 
-    /usr/bin/python3 packages/testing/builder/decoder_models.py [gpt2] [llama]
+    /usr/bin/python3 packages/testing/builder/decoder_models.py [gpt2] [llama] [qwen2-tools]
 
-Writes ``packages/testing/fixtures/{gpt2,llama}/`` in the Optimum layout that
+Writes ``packages/testing/fixtures/{gpt2,llama,qwen2-tools}/`` in the Optimum layout that
 transformers.js 4 loads for decoder-only models: ``config.json``, ``generation_config.json``,
 ``tokenizer.json``, ``tokenizer_config.json``, ``special_tokens_map.json`` and a single merged
 graph ``onnx/model.onnx`` (valid for an empty cache, past_sequence_length = 0, and for > 0).
@@ -50,6 +50,18 @@ llama
     = ``</s>`` (id 1); pad = ``<pad>`` (id 0), unk = ``<unk>`` (id 2). vocab_size = 32100 exactly
     (not T5's padded 32128) so every generated id decodes. tokenizer_class is LlamaTokenizer
     (transformers.js pads it on the left).
+
+qwen2-tools
+    Qwen2 (the LLaMA layer above plus biases on the q/k/v projections, rope_theta 1e6): hidden 32,
+    2 layers, 4 attention heads, 2 key/value heads, head_dim 8, intermediate 64, tied embeddings.
+    Its point is its own chat template: ``tokenizer_config.json`` carries ``chat_template`` =
+    ``packages/testing/templates/hermes-tools.jinja`` (ChatML with tools in the Hermes convention,
+    as Qwen 2.5 renders them), so chat with tools runs on the model's own template. Tokenizer: GPT-2's
+    byte-level BPE cut to its 256 byte tokens and first 2000 merges (ids 0-2255; GPT-2 numbers merge
+    results in merge order, so the cut is a complete BPE), then Qwen 2.5's added tokens
+    ``<|endoftext|>`` 2256, ``<|im_start|>`` 2257, ``<|im_end|>`` 2258 (special) and ``<tool_call>``
+    2259, ``</tool_call>`` 2260 (not special); vocab_size 2261 exactly. eos = ``<|im_end|>`` (generation
+    config: ``<|im_end|>`` and ``<|endoftext|>``), pad = ``<|endoftext|>``, no BOS added, as Qwen2.5-Instruct.
 """
 from __future__ import annotations
 
@@ -237,7 +249,7 @@ def rotate_half(x, half: int):
 
 
 class LlamaDecoderLayer(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, qkv_bias: bool = False):
         super().__init__()
         h = c["hidden_size"]
         self.n_head = int(c["num_attention_heads"])
@@ -245,9 +257,9 @@ class LlamaDecoderLayer(nn.Module):
         self.n_rep = self.n_head // self.n_kv
         self.head_dim = int(c["head_dim"])
         self.input_layernorm = RMSNorm(h, c["rms_norm_eps"])
-        self.q_proj = nn.Linear(h, self.n_head * self.head_dim, bias=False)
-        self.k_proj = nn.Linear(h, self.n_kv * self.head_dim, bias=False)
-        self.v_proj = nn.Linear(h, self.n_kv * self.head_dim, bias=False)
+        self.q_proj = nn.Linear(h, self.n_head * self.head_dim, bias=qkv_bias)  # Qwen2: biases on q, k, v
+        self.k_proj = nn.Linear(h, self.n_kv * self.head_dim, bias=qkv_bias)
+        self.v_proj = nn.Linear(h, self.n_kv * self.head_dim, bias=qkv_bias)
         self.o_proj = nn.Linear(self.n_head * self.head_dim, h, bias=False)
         self.post_attention_layernorm = RMSNorm(h, c["rms_norm_eps"])
         self.gate_proj = nn.Linear(h, c["intermediate_size"], bias=False)
@@ -279,10 +291,10 @@ class LlamaDecoderLayer(nn.Module):
 
 
 class LlamaForCausalLM(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, qkv_bias: bool = False):
         super().__init__()
         self.embed_tokens = nn.Embedding(c["vocab_size"], c["hidden_size"])
-        self.layers = nn.ModuleList([LlamaDecoderLayer(c) for _ in range(c["num_hidden_layers"])])
+        self.layers = nn.ModuleList([LlamaDecoderLayer(c, qkv_bias) for _ in range(c["num_hidden_layers"])])
         self.norm = RMSNorm(c["hidden_size"], c["rms_norm_eps"])
         d = int(c["head_dim"])
         inv_freq = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
@@ -451,6 +463,108 @@ def build_llama() -> Path:
     return out
 
 
+QWEN2_TOOLS_MERGES = 2000  # GPT-2's first merges kept: vocab = 256 bytes + 2000 merges + 5 added tokens
+QWEN2_TOOLS_ADDED = [  # (content, special), after the BPE vocab, as Qwen2.5 adds them
+    ("<|endoftext|>", True),
+    ("<|im_start|>", True),
+    ("<|im_end|>", True),
+    ("<tool_call>", False),
+    ("</tool_call>", False),
+]
+QWEN2_TOOLS_VOCAB = 256 + QWEN2_TOOLS_MERGES + len(QWEN2_TOOLS_ADDED)
+QWEN2_TOOLS_ENDOFTEXT = 256 + QWEN2_TOOLS_MERGES  # 2256
+QWEN2_TOOLS_IM_END = QWEN2_TOOLS_ENDOFTEXT + 2  # 2258
+
+QWEN2_TOOLS_CONFIG = dict(
+    model_type="qwen2",
+    architectures=["Qwen2ForCausalLM"],
+    vocab_size=QWEN2_TOOLS_VOCAB,
+    hidden_size=32,
+    intermediate_size=64,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    head_dim=8,
+    hidden_act="silu",
+    max_position_embeddings=4096,
+    rms_norm_eps=1e-6,
+    rope_theta=1000000.0,
+    rope_scaling=None,
+    use_sliding_window=False,
+    sliding_window=None,
+    max_window_layers=2,
+    attention_dropout=0.0,
+    initializer_range=0.02,
+    use_cache=True,
+    bos_token_id=QWEN2_TOOLS_ENDOFTEXT,
+    eos_token_id=QWEN2_TOOLS_IM_END,
+    tie_word_embeddings=True,
+    torch_dtype="float32",
+    transformers_version="4.46.0",
+)
+
+
+def trimmed_gpt2_tokenizer(merges: int, added) -> dict:
+    """GPT-2's byte-level BPE cut to its 256 byte tokens and first ``merges`` merges, then ``added`` tokens.
+
+    GPT-2's vocabulary lists the bytes first and then each merge's result in merge order (id 256 + rank), so the
+    first ``merges`` merges and the first ``256 + merges`` ids form a complete BPE: every merge's parts and result
+    are kept (checked below). Its ``post_processor`` (the ByteLevel one, a no-op for ids) is dropped.
+    """
+    tok = load_json(TOKENIZERS_DIR / "gpt2" / "tokenizer.json")
+    vocab = {text: i for text, i in tok["model"]["vocab"].items() if i < 256 + merges}
+    kept = tok["model"]["merges"][:merges]
+    for rank, merge in enumerate(kept):
+        a, b = merge.split(" ")
+        assert vocab.get(a) is not None and vocab.get(b) is not None and vocab.get(a + b) == 256 + rank, merge
+    tok["model"]["vocab"] = vocab
+    tok["model"]["merges"] = kept
+    tok["post_processor"] = None
+    tok["added_tokens"] = [
+        dict(id=256 + merges + k, content=content, single_word=False, lstrip=False, rstrip=False,
+             normalized=False, special=special)
+        for k, (content, special) in enumerate(added)
+    ]
+    return tok
+
+
+def build_qwen2_tools() -> Path:
+    """A Qwen2-architecture model whose tokenizer_config.json carries a ChatML chat template that renders tools."""
+    c = QWEN2_TOOLS_CONFIG
+    out = fixture_dir("qwen2-tools")
+    seed_everything(4001)
+    model = init_weights(LlamaForCausalLM(c, qkv_bias=True), 4001).eval()
+    self_check(model, c["num_hidden_layers"], c["num_key_value_heads"], c["head_dim"], c["vocab_size"])
+    export_decoder(model, out, c["num_hidden_layers"], c["num_key_value_heads"], c["head_dim"],
+                   c["vocab_size"])
+
+    write_json(out / "config.json", c)
+    write_json(out / "generation_config.json", dict(
+        bos_token_id=QWEN2_TOOLS_ENDOFTEXT, eos_token_id=[QWEN2_TOOLS_IM_END, QWEN2_TOOLS_ENDOFTEXT],
+        pad_token_id=QWEN2_TOOLS_ENDOFTEXT, transformers_version="4.46.0"))
+    tok = trimmed_gpt2_tokenizer(QWEN2_TOOLS_MERGES, QWEN2_TOOLS_ADDED)
+    assert len(tok["model"]["vocab"]) + len(tok["added_tokens"]) == c["vocab_size"]
+    write_json_compact(out / "tokenizer.json", tok)
+    special = dict(eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    write_json(out / "special_tokens_map.json", dict(special, additional_special_tokens=["<|im_start|>", "<|im_end|>"]))
+    template = (Path(__file__).resolve().parent.parent / "templates" / "hermes-tools.jinja").read_text(encoding="utf-8")
+    write_json(out / "tokenizer_config.json", dict(
+        special,
+        bos_token=None,
+        unk_token=None,
+        additional_special_tokens=["<|im_start|>", "<|im_end|>"],
+        chat_template=template,
+        tokenizer_class="Qwen2Tokenizer",
+        model_max_length=4096,
+        add_prefix_space=False,
+        padding_side="left",
+        clean_up_tokenization_spaces=False,
+        split_special_tokens=False,
+        errors="replace",
+    ))
+    return out
+
+
 def write_json_compact(path: Path, obj) -> None:
     """Compact JSON in original key order (same style as the upstream tokenizer.json)."""
     import json
@@ -460,7 +574,7 @@ def write_json_compact(path: Path, obj) -> None:
         json.dump(obj, f, ensure_ascii=False, separators=(",", ":"))
 
 
-BUILDERS = {"gpt2": build_gpt2, "llama": build_llama}
+BUILDERS = {"gpt2": build_gpt2, "llama": build_llama, "qwen2-tools": build_qwen2_tools}
 
 
 def main(argv=None) -> None:

@@ -13,6 +13,7 @@ export type FixtureName =
   | "bert-nli"
   | "gpt2"
   | "llama"
+  | "qwen2-tools"
   | "bart"
   | "t5";
 
@@ -27,6 +28,7 @@ export const FIXTURES: readonly FixtureName[] = [
   "bert-nli",
   "gpt2",
   "llama",
+  "qwen2-tools",
   "bart",
   "t5",
 ];

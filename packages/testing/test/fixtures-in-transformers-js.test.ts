@@ -43,7 +43,7 @@ describe("every fixture loads and runs in transformers.js from its local folder 
     for (const p of [extract, cross, zeroShot]) await p.dispose();
   });
 
-  for (const name of ["gpt2", "llama"] as const) {
+  for (const name of ["gpt2", "llama", "qwen2-tools"] as const) {
     it(`${name} generates with its KV cache`, async () => {
       const { pipeline } = await loadOracle();
       const generate = await pipeline("text-generation", fixture(name), { dtype: "fp32" });
