@@ -229,6 +229,30 @@ describe("tools through the ai package", () => {
     expect(first("tool-input-end")).toBeLessThan(first("tool-call"));
     expect(await result.finishReason).toBe("tool-calls");
   });
+  it("a model whose own template renders tools (the qwen2-tools fixture, no chatTemplate setting): streamText streams its call", async () => {
+    const params = {
+      type: "object",
+      properties: { city: { enum: ["Paris", "Rome"] }, days: { type: "integer", minimum: 1, maximum: 7 } },
+      required: ["city", "days"],
+      additionalProperties: false,
+    } as const;
+    const valid = new Ajv().compile(params);
+    const result = streamText({
+      model: proj(fixture("qwen2-tools")),
+      prompt: "Weather in Paris for 3 days?",
+      tools: { forecast: tool({ inputSchema: jsonSchema<{ city: string; days: number }>(params) }) },
+      toolChoice: "required",
+      maxOutputTokens: 200,
+      temperature: 0,
+    });
+    let deltas = 0;
+    for await (const part of result.fullStream) if (part.type === "tool-input-delta") deltas++;
+    const calls = await result.toolCalls;
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect([call.toolName, valid(call.input)]).toEqual(["forecast", true]);
+    expect(deltas).toBeGreaterThan(calls.length);
+    expect(await result.finishReason).toBe("tool-calls");
+  });
 });
 
 describe("what the provider refuses, by name", () => {

@@ -1,5 +1,3 @@
-import type { TextChunk } from "@proj/core";
-
 /** A JSON Schema object, as tool parameters are described. */
 export type ToolParameters = { [keyword: string]: unknown };
 
@@ -59,13 +57,5 @@ export interface ToolOptions {
   parallelToolCalls?: boolean;
 }
 
-/**
- * A piece of a tool call as a chat stream generates it (`TextChunk.toolCallDeltas`): the call's first delta, once
- * its name is complete, carries `index`, `id` and `name` with `arguments: ""`; the next ones the arguments' JSON text
- * piece by piece, adding up to `JSON.stringify(call.arguments)` of the result's call at `index`.
- *
- * @example
- * const s = generator.streamChat(messages, { tools: [weather], toolChoice: "required" });
- * for await (const chunk of s) for (const d of chunk.toolCallDeltas ?? []) console.log(d.index, d.name ?? "", d.arguments);
- */
-export type ToolCallDelta = NonNullable<TextChunk["toolCallDeltas"]>[number];
+/** A piece of a tool call as a chat stream generates it (`TextChunk.toolCallDeltas`); defined in `@proj/core`. */
+export type { ToolCallDelta } from "@proj/core";
