@@ -61,7 +61,14 @@ describe("tool calls through the official openai client", () => {
   });
 
   it("streamed: each call's first delta (id, name) then its arguments in pieces as generated, adding up to the whole answer's calls", async () => {
-    const request = { ...FORECAST_ONCE, tool_choice: "required", parallel_tool_calls: true, max_tokens: 400, temperature: 1, seed: 11 } as const;
+    const request = {
+      ...FORECAST_ONCE,
+      tool_choice: "required",
+      parallel_tool_calls: true,
+      max_tokens: 400,
+      temperature: 1,
+      seed: 11,
+    } as const;
     const whole = await run.client.chat.completions.create(request);
     const stream = await run.client.chat.completions.create({ ...request, stream: true });
     let content = "";
@@ -237,5 +244,49 @@ describe("tool calls through the official openai client", () => {
     const many = await post(`${run.url}/v1/chat/completions`, { model: "gpt2", messages: MESSAGES, tools: TOOLS, n: 2 });
     expect(many.status).toBe(400);
     expect(many.json.error?.param).toBe("n");
+  });
+});
+
+describe("a model whose own chat template renders tools (the qwen2-tools fixture, no server chatTemplate)", () => {
+  let own: Running;
+  beforeAll(async () => {
+    own = await start({ model: fixture("qwen2-tools"), chatTemplate: undefined });
+  });
+  afterAll(() => own?.server.close());
+
+  it("streamed tool-call deltas add up to the calls of the same seeded request answered whole", async () => {
+    const params = {
+      type: "object",
+      properties: { city: { enum: ["Paris", "Rome"] }, days: { type: "integer", minimum: 1, maximum: 7 } },
+      required: ["city", "days"],
+      additionalProperties: false,
+    };
+    const request = {
+      model: "qwen2-tools",
+      messages: MESSAGES,
+      tools: [{ type: "function" as const, function: { name: "forecast", parameters: params } }],
+      tool_choice: "required" as const,
+      max_tokens: 200,
+      temperature: 1,
+      seed: 4,
+    };
+    const whole = await own.client.chat.completions.create(request);
+    const stream = await own.client.chat.completions.create({ ...request, stream: true });
+    const calls: Array<{ name: string; arguments: string; pieces: number }> = [];
+    for await (const chunk of stream) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        if (delta.id !== undefined) calls[delta.index] = { name: delta.function?.name ?? "", arguments: "", pieces: 0 };
+        const call = calls[delta.index];
+        if (call && delta.function?.arguments) {
+          call.arguments += delta.function.arguments;
+          call.pieces++;
+        }
+      }
+    }
+    const wholeCalls = (whole.choices[0]?.message.tool_calls ?? []).map((c) => (c.type === "function" ? c.function : undefined));
+    expect(whole.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(wholeCalls.length).toBeGreaterThan(0);
+    expect(calls.map(({ name, arguments: args }) => ({ name, arguments: args }))).toEqual(wholeCalls);
+    expect(calls.every((c) => c.pieces > 1)).toBe(true);
   });
 });
