@@ -11,7 +11,9 @@ import {
   type RemoteGenerator,
   stream,
   streamChat,
+  type TextChunk,
   type ToolCall,
+  type ToolCallDelta,
 } from "../src/index.js";
 
 describe("the decoder API types", () => {
@@ -22,6 +24,8 @@ describe("the decoder API types", () => {
     expectTypeOf(chat([{ role: "user", content: [{ type: "text", text: "Hi" }] }])).toEqualTypeOf<Promise<ChatResult>>();
     expectTypeOf(streamChat([{ role: "user", content: "Hi" }], { tools: [], toolChoice: "auto" })).toEqualTypeOf<TextStream<ChatResult>>();
     expectTypeOf<ChatResult["toolCalls"][number]>().toEqualTypeOf<ToolCall>();
+    expectTypeOf<TextChunk["toolCallDeltas"]>().toEqualTypeOf<readonly ToolCallDelta[] | undefined>();
+    expectTypeOf<ToolCallDelta>().toEqualTypeOf<{ index: number; id?: string; name?: string; arguments: string }>();
   });
 
   it("local and remote handles are one Generator, and either is a model for the one-shot functions", () => {
