@@ -4,7 +4,7 @@ import { generateObject, generateText, jsonSchema, streamObject, tool } from "ai
 import { Ajv } from "ajv";
 import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChatMessage, type ChatTool, createRemoteGenerator } from "@proj/decoder";
+import { type ChatMessage, type ChatTool, createRemoteGenerator, type ToolCallDelta } from "@proj/decoder";
 import { generatorOf, post, type Running, start } from "./helpers.js";
 
 const PARAMS = {
@@ -205,9 +205,18 @@ describe("tool calls through the official openai client", () => {
     for (const call of whole.toolCalls) expect(validArgs(call.arguments)).toBe(true);
     const stream = remote.streamChat(MESSAGES as ChatMessage[], options);
     let text = "";
-    for await (const chunk of stream) text += chunk.text;
+    const deltas: ToolCallDelta[] = [];
+    for await (const chunk of stream) {
+      text += chunk.text;
+      deltas.push(...(chunk.toolCallDeltas ?? []));
+    }
     const streamed = await stream.result;
     expect(text).toBe("");
+    // The server's deltas reach the remote stream's chunks as they came: first the id and name, then argument pieces.
+    expect(deltas.filter((d) => d.id !== undefined).map((d) => [d.id, d.name])).toEqual(streamed.toolCalls.map((c) => [c.id, c.name]));
+    const pieces = deltas.filter((d) => d.id === undefined);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.map((d) => d.arguments).join("")).toBe(JSON.stringify(streamed.toolCalls[0]?.arguments));
     expect(streamed.toolCalls.map((c) => [c.name, c.arguments])).toEqual(whole.toolCalls.map((c) => [c.name, c.arguments]));
     const local = await generatorOf(run).chat(MESSAGES as ChatMessage[], { ...options, chatTemplate: chatTemplate("hermes-tools") });
     expect(local.toolCalls.map((c) => [c.name, c.arguments])).toEqual(whole.toolCalls.map((c) => [c.name, c.arguments]));

@@ -8,7 +8,7 @@ import {
 } from "@proj/core";
 import { stats } from "@proj/core/internal";
 import type { ChatResult } from "../tools/tool-chat.js";
-import type { ToolCall } from "../tools/types.js";
+import type { ToolCall, ToolCallDelta } from "../tools/types.js";
 
 const utf8 = new TextEncoder();
 
@@ -112,7 +112,7 @@ interface Slot {
  * Gathers the choices of one remote call (a whole response, or stream chunks as they come) into the
  * results a local generator returns: `n` sequences per prompt, choice `i` being prompt `floor(i / n)`, sequence
  * `i % n`; with client-side timings, and the tool calls of each prompt's first choice (whole, or assembled from
- * stream deltas by index).
+ * stream deltas by index; streamed deltas also reach `onToken` as an event's `toolCallDeltas`, with no text).
  *
  * @example
  * const collector = new ChoiceCollector(1, 1, onToken);
@@ -163,13 +163,28 @@ export class ChoiceCollector {
         }
       }
       const calls = choice.message?.tool_calls ?? choice.delta?.tool_calls ?? [];
+      const deltas: ToolCallDelta[] = [];
       for (const [k, call] of calls.entries()) {
         const at = call.index ?? k;
+        const fresh = slot.calls[at] === undefined;
         const piece = slot.calls[at] ?? { id: "", name: "", args: "" };
         slot.calls[at] = piece;
         piece.id ||= call.id ?? "";
         piece.name += call.function?.name ?? "";
         piece.args += call.function?.arguments ?? "";
+        // A streamed call's pieces, in the local stream's form: the first with id and name, then argument text.
+        if (fresh) deltas.push({ index: at, id: piece.id, name: piece.name, arguments: "" });
+        if (call.function?.arguments) deltas.push({ index: at, arguments: call.function.arguments });
+      }
+      if (choice.delta && deltas.length > 0 && index % this.#n === 0) {
+        const event: TokenEvent & { toolCallDeltas: readonly ToolCallDelta[] } = {
+          input: Math.floor(index / this.#n),
+          sequence: 0,
+          tokenId: -1,
+          text: "",
+          toolCallDeltas: deltas,
+        };
+        this.#onToken?.(event);
       }
       if (choice.finish_reason) slot.finish = choice.finish_reason === "length" ? "length" : "stop";
     }
