@@ -71,6 +71,15 @@ export interface DecodingOptions {
    */
   responseFormat?: ResponseFormat;
   /**
+   * Jump-forward decoding: where the response format's grammar forces a text (an object's next key, punctuation), the
+   * tokens of that text are appended and fed in one forward pass instead of one model call each. The output still
+   * matches the format; the forced text is split into tokens as the tokenizer splits it alone, which may differ from
+   * how the model would have spelled it, so later tokens can differ from a run without it. Greedy and sampled rows of
+   * decoder-only models; ignored with beam search and with `logprobs` (forced tokens have no model probability).
+   * @defaultValue false
+   */
+  jumpForward?: boolean;
+  /**
    * Return the log-probability of each generated token (`result.logprobs`, and on each streamed chunk): the
    * log-softmax of the model's raw logits at that step, before logits processors, penalties, temperature and a
    * response format's mask (vLLM's default, "raw logprobs"), so it says how likely the model found the token, not how
@@ -109,6 +118,7 @@ export const DECODING_OPTION_NAMES = optionNames<DecodingOptions>()([
   "maxTime",
   "signal",
   "responseFormat",
+  "jumpForward",
   "logprobs",
   "topLogprobs",
 ]);
@@ -142,6 +152,8 @@ export interface ResolvedDecodingOptions {
   signal: AbortSignal | undefined;
   /** The output's constraint, `undefined` for plain text. */
   responseFormat: ActiveResponseFormat | undefined;
+  /** Append grammar-forced text without a model call per token. */
+  jumpForward: boolean;
   /** Alternatives returned with each token's log-probability; `undefined` when no log-probabilities are asked for. */
   topLogprobs: number | undefined;
 }
@@ -203,6 +215,7 @@ export function resolveDecodingOptions(
     maxTime: options.maxTime,
     signal: options.signal,
     responseFormat: checkResponseFormat(options.responseFormat),
+    jumpForward: options.jumpForward ?? false,
     topLogprobs: logprobCount(options),
   };
   // A minimum that comes from the model's config never exceeds the caller's maximum (transformers does not fail here);
@@ -256,6 +269,7 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
   if (o.topLogprobs !== undefined && o.numBeams > 1) {
     throw new InputError("logprobs are not returned with beam search", { hint: "use numBeams: 1, or leave logprobs out" });
   }
+  if (typeof o.jumpForward !== "boolean") throw new InputError(`jumpForward must be true or false, got ${JSON.stringify(o.jumpForward)}`);
   if (o.seed !== undefined) integer("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
   if (o.maxTime !== undefined && !(o.maxTime > 0))
     throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);

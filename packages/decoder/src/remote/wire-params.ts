@@ -17,6 +17,7 @@ const UNSENDABLE: ReadonlyArray<[keyof GeneratorCallOptions, (value: unknown) =>
   ["lengthPenalty", (v) => v !== 1, "beam search"],
   ["earlyStopping", () => true, "beam search"],
   ["truncatePrompt", (v) => v !== "error", "prompt truncation"],
+  ["jumpForward", (v) => v === true, "jump-forward decoding"],
 ];
 
 /**

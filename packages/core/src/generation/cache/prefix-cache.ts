@@ -146,6 +146,7 @@ export class PrefixCache {
     const tokens = cache.tokens[row];
     if (!tokens) throw new RangeError(`row ${row} out of [0, ${cache.rows})`);
     const count = Math.floor(tokens.length / this.blockTokens);
+    const columns = realColumns(cache, row, tokens.length);
     const keys: string[] = [];
     let parent: string | undefined;
     for (let b = 0; b < count; b++) {
@@ -154,7 +155,7 @@ export class PrefixCache {
       let block = this.#blocks.get(key);
       if (block && !sameTokens(block.tokens, ids)) break; // a hash collision: keep the chain up to here
       if (!block) {
-        block = this.#copyBlock(cache, row, tokens.length, b, key, parent, ids);
+        block = this.#copyBlock(cache, row, columns, b, key, parent, ids);
         this.#blocks.set(key, block);
         this.#bytes += block.bytes;
         const up = parent === undefined ? undefined : this.#blocks.get(parent);
@@ -251,8 +252,16 @@ export class PrefixCache {
     if (up) up.children--;
   }
 
-  /** Copies block `b` of a row (whose `fed` tokens are the last `fed` columns of the cache) out of every past tensor. */
-  #copyBlock(cache: DecoderCache, row: number, fed: number, b: number, key: string, parent: string | undefined, ids: Int32Array): Block {
+  /** Copies block `b` of a row (its tokens at `columns` of the cache) out of every past tensor. */
+  #copyBlock(
+    cache: DecoderCache,
+    row: number,
+    columns: Int32Array,
+    b: number,
+    key: string,
+    parent: string | undefined,
+    ids: Int32Array,
+  ): Block {
     const data: Block["data"] = new Map();
     let bytes = 0;
     const n = this.blockTokens;
@@ -260,10 +269,19 @@ export class PrefixCache {
       const [, heads = 0, length = 0, headDim = 0] = tensor.dims;
       const source = tensor.data as KvArray;
       const values = new (source.constructor as new (size: number) => KvArray)(heads * n * headDim);
-      const start = length - fed + b * n;
+      const first = columns[b * n] as number;
+      const contiguous = (columns[(b + 1) * n - 1] as number) - first === n - 1;
       for (let h = 0; h < heads; h++) {
-        const from = ((row * heads + h) * length + start) * headDim;
-        values.set(source.subarray(from, from + n * headDim), h * n * headDim);
+        const base = (row * heads + h) * length;
+        if (contiguous) {
+          const from = (base + first) * headDim;
+          values.set(source.subarray(from, from + n * headDim), h * n * headDim);
+          continue;
+        }
+        for (let i = 0; i < n; i++) {
+          const from = (base + (columns[b * n + i] as number)) * headDim;
+          values.set(source.subarray(from, from + headDim), (h * n + i) * headDim);
+        }
       }
       data.set(name, { values, heads, headDim, type: tensor.type });
       bytes += values.byteLength;
@@ -302,4 +320,17 @@ function sameTokens(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * The cache columns of a row's `fed` tokens, in order: the columns its attention mask marks real. Rows are left-padded
+ * and may have masked gaps (rows that took several tokens in one step beside rows that took fewer).
+ */
+function realColumns(cache: DecoderCache, row: number, fed: number): Int32Array {
+  const width = cache.pastLength;
+  const columns = new Int32Array(fed);
+  let k = 0;
+  for (let c = 0; c < width && k < fed; c++) if (cache.mask[row * width + c] === 1n) columns[k++] = c;
+  if (k !== fed) throw new RangeError(`row ${row} marks ${k} real columns for ${fed} tokens`);
+  return columns;
 }

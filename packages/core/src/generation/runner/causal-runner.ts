@@ -124,6 +124,65 @@ export class CausalRunner implements DecoderRunner {
     };
   }
 
+  get stepsTokenRuns(): boolean {
+    return this.#useCache && this.#session.hasInput("position_ids");
+  }
+
+  /**
+   * Feeds each row its new tokens in one pass. Rows with fewer tokens than the longest are padded between their past and
+   * their new tokens (masked columns), so every row's last token is at the last position.
+   *
+   * @example
+   * const { cache: next, logits } = await runner.stepTokens(cache, [[11], [11, 1438, 1298]]);
+   */
+  async stepTokens(cache: DecoderCache, tokens: readonly (readonly number[])[], signal?: AbortSignal): Promise<StepResult> {
+    if (tokens.every((t) => t.length === 1))
+      return this.step(
+        cache,
+        tokens.map((t) => t[0] as number),
+        signal,
+      );
+    const rows = cache.rows;
+    const history = cache.tokens.map((t, r) => [...t, ...(tokens[r] as readonly number[])]);
+    if (!this.#useCache) return this.#runFull(history, signal);
+    const past = cache.pastLength;
+    const count = Math.max(...tokens.map((t) => t.length));
+    const width = past + count;
+    const mask = new BigInt64Array(rows * width);
+    const ids = new BigInt64Array(rows * count).fill(this.#padId);
+    const positions = new BigInt64Array(rows * count);
+    for (let r = 0; r < rows; r++) {
+      mask.set(cache.mask.subarray(r * past, (r + 1) * past), r * width);
+      const row = tokens[r] as readonly number[];
+      const pad = count - row.length;
+      const start = cache.positions[r] as number;
+      for (let i = 0; i < count; i++) positions[r * count + i] = BigInt(start + Math.max(0, i - pad));
+      row.forEach((id, i) => {
+        ids[r * count + pad + i] = BigInt(id);
+        mask[r * width + past + pad + i] = 1n;
+      });
+    }
+    const feeds: TensorMap = {
+      input_ids: int64Tensor(ids, [rows, count]),
+      attention_mask: int64Tensor(mask, [rows, width]),
+    };
+    if (this.#session.hasInput("position_ids")) feeds.position_ids = int64Tensor(positions, [rows, count]);
+    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
+    for (const entry of this.#layout.entries) feeds[entry.past] = cache.selfKv.get(entry.past) as Tensor;
+    const outputs = await this.#session.run(feeds, { signal });
+    return {
+      cache: new DecoderCache(
+        this.#presents(outputs),
+        mask,
+        width,
+        cache.positions.map((p, r) => p + (tokens[r] as readonly number[]).length),
+        history,
+        undefined,
+      ),
+      logits: lastLogits(outputs.logits, this.#session.file),
+    };
+  }
+
   /** The prefill of one prompt whose first `past.length` tokens' key/values are cached: only the rest is computed. */
   async #runOnPast(tokens: number[], past: CachedPrefix, signal: AbortSignal | undefined): Promise<StepResult> {
     const rest = tokens.slice(past.length);

@@ -31,4 +31,11 @@ export interface DecoderRunner {
   prefill(prompts: readonly PromptRow[], signal?: AbortSignal): Promise<StepResult>;
   /** Feeds one new token per row and returns the next logits. */
   step(cache: DecoderCache, tokens: readonly number[], signal?: AbortSignal): Promise<StepResult>;
+  /**
+   * Feeds one or more new tokens per row in one pass (jump-forward decoding appends the tokens a grammar forces) and
+   * returns the logits after each row's last one. Decoder-only runners have it.
+   */
+  stepTokens?(cache: DecoderCache, tokens: readonly (readonly number[])[], signal?: AbortSignal): Promise<StepResult>;
+  /** True when {@link DecoderRunner.stepTokens} can feed rows different numbers of tokens (the graph takes position ids). */
+  readonly stepsTokenRuns?: boolean;
 }

@@ -79,6 +79,8 @@ interface Row {
   /** The row's place in the response format's grammar, when the request has one. */
   constraint: RowConstraint | undefined;
   next: number;
+  /** Tokens the grammar forced after `next` (jump-forward), fed with it at the next step. */
+  forced: number[];
   finish: FinishReason | undefined;
   /** With `logprobs`: one entry per appended token. */
   logprobs: TokenLogprob[] | undefined;
@@ -172,10 +174,7 @@ export class ContinuousBatcher {
       while (this.#queue.length > 0 || this.#rows.length > 0) {
         await this.#admit();
         if (this.#rows.length === 0 || !this.#cache) continue;
-        const { cache, logits } = await this.#runner.step(
-          this.#cache,
-          this.#rows.map((r) => r.next),
-        );
+        const { cache, logits } = await this.#step(this.#cache);
         this.#onStep?.(this.#rows.length);
         this.#cache = cache;
         const { kept, finished } = await this.#choose(this.#rows, logits);
@@ -257,6 +256,7 @@ export class ContinuousBatcher {
           text: new RowText(job.request.tokenizer, o.stop, job.request.onToken !== undefined, job.request.context),
           constraint: constraints[i]?.[s],
           next: 0,
+          forced: [],
           finish: undefined,
           logprobs: o.topLogprobs === undefined ? undefined : [],
         };
@@ -282,6 +282,41 @@ export class ContinuousBatcher {
       this.#rows = [...this.#rows, ...kept.map((k) => newRows[k] as Row)];
     }
     await this.#completeAll(finished);
+  }
+
+  /** One decode step: each row's chosen token, and the tokens the grammar forced after it when there are any. */
+  #step(cache: DecoderCache): ReturnType<DecoderRunner["step"]> {
+    const rows = this.#rows;
+    if (!rows.some((r) => r.forced.length > 0) || !this.#runner.stepTokens) {
+      return this.#runner.step(
+        cache,
+        rows.map((r) => r.next),
+      );
+    }
+    const tokens = rows.map((r) => [r.next, ...r.forced]);
+    for (const row of rows) row.forced = [];
+    return this.#runner.stepTokens(cache, tokens);
+  }
+
+  /**
+   * Jump-forward: appends the tokens of the text the row's grammar forces from here (tokenized alone), each accepted by
+   * the grammar, streamed and counted like generated tokens, to be fed at the next step in one pass with the chosen one.
+   */
+  async #jumpForward(row: Row): Promise<void> {
+    const { job, constraint } = row;
+    const o = job.request.options;
+    if (!constraint) return;
+    const text = constraint.forcedText();
+    if (text === "") return;
+    const ids = (await job.request.tokenizer.encode(text, { addSpecialTokens: false })).ids;
+    for (const id of ids) {
+      if (row.state.generatedLength >= o.maxNewTokens || job.eos.has(id) || !constraint.accept(id)) return;
+      row.state.append(id);
+      row.forced.push(id);
+      const delta = await row.text.push(id);
+      job.request.onToken?.({ input: 0, sequence: row.sequence, tokenId: id, text: delta });
+      if (row.text.stopped) return;
+    }
   }
 
   /** The request's prompt with the key/values of its longest cached prefix, when the prefix cache has one. */
@@ -355,6 +390,17 @@ export class ContinuousBatcher {
       }
       if (row.text.stopped || row.constraint?.terminated) row.finish = "stop";
       else if (row.state.generatedLength >= o.maxNewTokens) row.finish = "length";
+      else if (o.jumpForward && row.constraint && step === undefined && this.#runner.stepsTokenRuns) {
+        try {
+          await this.#jumpForward(row);
+        } catch (error) {
+          job.failed = { error };
+          for (const r of job.rows) r.finish ??= "abort";
+          continue;
+        }
+        if (row.text.stopped) row.finish = "stop";
+        else if (row.state.generatedLength >= o.maxNewTokens) row.finish = "length";
+      }
     }
     const kept: number[] = [];
     const finishedJobs = new Set<Job>();
