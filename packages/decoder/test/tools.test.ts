@@ -211,15 +211,23 @@ describe("chat with tools on the GPT-2 fixture (random weights: any output, so c
   it("the Llama 3 and Mistral grammars force calls their parsers read back, valid by ajv", async () => {
     for (const format of [LLAMA3_JSON, MISTRAL]) {
       const grammar = toolCallGrammar(format, { tools: TOOLS, choice: "required", parallel: true }) as string;
-      const result = await generator.generate("Call a tool:", {
-        responseFormat: { type: "grammar", grammar },
-        doSample: true,
-        seed: 5,
-        maxNewTokens: 160,
-      });
-      expect(result.finishReason, format.name).toBe("stop");
-      const { calls } = format.parse(result.text);
-      expectValidCalls(calls.map((c) => ({ ...c, id: `call_${"x".repeat(24)}` })));
+      // A random model may go on adding parallel calls past the budget: every answer that ends is read back and checked.
+      let ended = 0;
+      for (let seed = 5; seed < 11; seed++) {
+        const result = await generator.generate("Call a tool:", {
+          responseFormat: { type: "grammar", grammar },
+          doSample: true,
+          seed,
+          maxNewTokens: 160,
+        });
+        if (result.finishReason === "length") continue;
+        expect(result.finishReason, `${format.name}: ${result.text}`).toBe("stop");
+        const { calls } = format.parse(result.text);
+        expect(calls.length).toBeGreaterThan(0);
+        expectValidCalls(calls.map((c) => ({ ...c, id: `call_${"x".repeat(24)}` })));
+        ended++;
+      }
+      expect(ended, format.name).toBeGreaterThanOrEqual(2);
     }
   });
 

@@ -3,6 +3,7 @@ import { engineCall } from "./engine-errors.js";
 import { jsonSchemaToEbnf } from "./json-schema/json-schema-grammar.js";
 import type { ResponseFormat } from "./response-format.js";
 import { RowConstraint } from "./row-constraint.js";
+import { Utf8Guard } from "./utf8-guard.js";
 import { loadXGrammar, type XgCompiledGrammar, type XgGrammarCompiler } from "./xgrammar.js";
 
 /** A response format that constrains (everything but `{ type: "text" }`). */
@@ -30,10 +31,13 @@ export class CompiledGrammar {
   /** The EBNF (or regular expression) handed to XGrammar, for diagnostics. */
   readonly source: string;
   readonly #compiled: XgCompiledGrammar;
+  readonly #utf8: Utf8Guard | undefined;
 
-  constructor(compiled: XgCompiledGrammar, source: string) {
+  /** `utf8`: the vocabulary's guard, which keeps every row's output valid UTF-8. */
+  constructor(compiled: XgCompiledGrammar, source: string, utf8?: Utf8Guard) {
     this.#compiled = compiled;
     this.source = source;
+    this.#utf8 = utf8;
   }
 
   /**
@@ -45,7 +49,7 @@ export class CompiledGrammar {
     const xg = loadXGrammar();
     const stops = stopTokens.length > 0 ? [...stopTokens] : undefined;
     const open = () => xg.GrammarMatcher.createGrammarMatcher(this.#compiled, stops, stops === undefined);
-    return new RowConstraint(await open(), open);
+    return new RowConstraint(await open(), open, this.#utf8);
   }
 
   /** Frees the engine's copy (matchers made from it keep theirs). */
@@ -77,7 +81,7 @@ export async function compileResponseFormat(tokenizer: Tokenizer, format: Active
     entry.grammars.set(key, cached);
     return cached;
   }
-  const compiling = compile(await entry.compiler, format);
+  const compiling = compile(await entry.compiler, format, Utf8Guard.of(tokenizer.vocabulary()));
   entry.grammars.set(key, compiling);
   compiling.catch(() => entry.grammars.delete(key));
   if (entry.grammars.size > CACHE_SIZE) {
@@ -99,13 +103,13 @@ async function createCompiler(tokenizer: Tokenizer): Promise<XgGrammarCompiler> 
   return xg.GrammarCompiler.createGrammarCompiler(info, true);
 }
 
-async function compile(compiler: XgGrammarCompiler, format: ActiveResponseFormat): Promise<CompiledGrammar> {
+async function compile(compiler: XgGrammarCompiler, format: ActiveResponseFormat, utf8: Utf8Guard): Promise<CompiledGrammar> {
   switch (format.type) {
     case "regex": {
       const compiled = await engineCall("responseFormat.pattern", () =>
         compiler.compileStructuralTag({ type: "structural_tag", format: { type: "regex", pattern: format.pattern } }),
       );
-      return new CompiledGrammar(compiled, format.pattern);
+      return new CompiledGrammar(compiled, format.pattern, utf8);
     }
     case "grammar": {
       const compiled = await engineCall(
@@ -113,13 +117,13 @@ async function compile(compiler: XgGrammarCompiler, format: ActiveResponseFormat
         () => compiler.compileGrammar(format.grammar, "root"),
         "check the EBNF: rules `name ::= ...`, a `root` rule, strings in double quotes",
       );
-      return new CompiledGrammar(compiled, format.grammar);
+      return new CompiledGrammar(compiled, format.grammar, utf8);
     }
     default: {
       const schema = format.type === "json_schema" ? format.schema : { type: "object" };
       const ebnf = jsonSchemaToEbnf(schema);
       const compiled = await engineCall("responseFormat.schema", () => compiler.compileGrammar(ebnf, "root"));
-      return new CompiledGrammar(compiled, ebnf);
+      return new CompiledGrammar(compiled, ebnf, utf8);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { InputError } from "../../errors.js";
+import type { Utf8Guard, Utf8State } from "./utf8-guard.js";
 import type { XgGrammarMatcher } from "./xgrammar.js";
 
 /**
@@ -13,11 +14,18 @@ export class RowConstraint {
   readonly #matcher: XgGrammarMatcher;
   readonly #reopen: () => Promise<XgGrammarMatcher>;
   readonly #accepted: number[] = [];
+  readonly #utf8: Utf8Guard | undefined;
+  #utf8State: Utf8State | undefined;
 
-  /** `reopen` makes a fresh matcher of the same grammar and stop tokens (for forks). */
-  constructor(matcher: XgGrammarMatcher, reopen: () => Promise<XgGrammarMatcher>) {
+  /**
+   * `reopen` makes a fresh matcher of the same grammar and stop tokens (for forks); `utf8` keeps the output valid UTF-8
+   * (XGrammar alone lets invalid byte sequences through).
+   */
+  constructor(matcher: XgGrammarMatcher, reopen: () => Promise<XgGrammarMatcher>, utf8?: Utf8Guard) {
     this.#matcher = matcher;
     this.#reopen = reopen;
+    this.#utf8 = utf8;
+    this.#utf8State = utf8?.start;
   }
 
   /**
@@ -27,7 +35,8 @@ export class RowConstraint {
    * grammar needs next (T5's vocabulary has no `{`, for one).
    */
   async mask(logits: Float32Array): Promise<void> {
-    const bits = await this.#matcher.getNextTokenBitmask();
+    const bits = Int32Array.from(await this.#matcher.getNextTokenBitmask());
+    if (this.#utf8 && this.#utf8State) this.#utf8.restrict(bits, this.#utf8State);
     const n = logits.length;
     let finite = false;
     let any = false;
@@ -63,6 +72,7 @@ export class RowConstraint {
   accept(token: number): boolean {
     if (!this.#matcher.acceptToken(token)) return false;
     this.#accepted.push(token);
+    if (this.#utf8 && this.#utf8State) this.#utf8State = this.#utf8.advance(this.#utf8State, token) ?? this.#utf8.start;
     return true;
   }
 
@@ -78,7 +88,7 @@ export class RowConstraint {
 
   /** An independent copy at the same place (a beam continued by several children). */
   async fork(): Promise<RowConstraint> {
-    const copy = new RowConstraint(await this.#reopen(), this.#reopen);
+    const copy = new RowConstraint(await this.#reopen(), this.#reopen, this.#utf8);
     for (const token of this.#accepted) copy.accept(token);
     return copy;
   }
