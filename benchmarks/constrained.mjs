@@ -6,8 +6,9 @@
  *   one constrained call of the same length budget); the ratio of the two is the masking overhead per token;
  * - grammar compile time: the first compile for the tokenizer (which prepares the vocabulary for XGrammar), a new
  *   schema after that, and a cached one;
- * - how many decode steps a grammar forces (exactly one token allowed): the model calls jump-forward decoding could
- *   skip, an upper bound of its saving (jump-forward itself is not built).
+ * - how many decode steps a grammar forces (exactly one token allowed);
+ * - jump-forward decoding (`jumpForward: true`): forward passes (decode steps, counted by `batching.onStep`), tokens
+ *   and wall time of the same constrained call with and without it, in the same alternating rounds.
  *
  * Every constrained output is parsed and checked against the schema's required keys.
  *
@@ -48,7 +49,14 @@ const SCHEMA = {
 };
 const OTHER = { type: "object", properties: { answer: { type: "boolean" } }, required: ["answer"], additionalProperties: false };
 
-const generator = await createGenerator(dir, { load: { threads } });
+let passes = 0;
+const generator = await createGenerator(dir, { load: { threads }, batching: { onStep: () => void passes++ } });
+/** A call's result and the decode steps (forward passes after the prefill) it took. */
+async function counted(run) {
+  passes = 0;
+  const result = await run();
+  return { result, passes };
+}
 const tokenizer = generator.model.tokenizer;
 
 // Compile times: cold (vocabulary prepared for this tokenizer), a new schema, a cached one.
@@ -89,7 +97,14 @@ await generator.generate(prompt, { maxNewTokens: 8, eosTokenId: [] });
 await generator.generate(prompt, { maxNewTokens: 8, responseFormat: { type: "json_schema", schema: SCHEMA } });
 for (let r = 0; r < reps; r++) {
   const free = await generator.generate(prompt, { maxNewTokens, eosTokenId: [] });
-  const constrained = await generator.generate(prompt, { maxNewTokens: 160, responseFormat: { type: "json_schema", schema: SCHEMA } });
+  const { result: constrained, passes: constrainedPasses } = await counted(() =>
+    generator.generate(prompt, { maxNewTokens: 160, responseFormat: { type: "json_schema", schema: SCHEMA } }),
+  );
+  const { result: jumped, passes: jumpedPasses } = await counted(() =>
+    generator.generate(prompt, { maxNewTokens: 160, responseFormat: { type: "json_schema", schema: SCHEMA }, jumpForward: true }),
+  );
+  for (const key of SCHEMA.required)
+    if (!(key in JSON.parse(jumped.text))) throw new Error(`round ${r}: ${key} missing from ${jumped.text}`);
   if (constrained.finishReason !== "stop")
     throw new Error(`round ${r}: the constrained output was cut (${constrained.tokenIds.length} tokens)`);
   const object = JSON.parse(constrained.text);
@@ -100,6 +115,13 @@ for (let r = 0; r < reps; r++) {
     ratio: (constrained.metrics.tpot?.mean ?? Number.NaN) / (free.metrics.tpot?.mean ?? Number.NaN),
     constrainedTokens: constrained.tokenIds.length,
     forcedSteps: r === 0 ? await forcedSteps(constrained.tokenIds) : undefined,
+    constrainedPasses,
+    constrainedMs: constrained.metrics.totalMs,
+    jumpTokens: jumped.tokenIds.length,
+    jumpPasses: jumpedPasses,
+    jumpMs: jumped.metrics.totalMs,
+    jumpSpeedup: constrained.metrics.totalMs / jumped.metrics.totalMs,
+    jumpTokensPerPass: jumped.tokenIds.length / Math.max(jumpedPasses, 1),
   });
   process.stderr.write(`round ${r + 1}/${reps}: ${JSON.stringify(rounds.at(-1))}\n`);
 }
@@ -118,6 +140,14 @@ const result = {
     ratio: summarize(rounds.map((r) => r.ratio)),
   },
   forced: { steps: first.forcedSteps, of: first.constrainedTokens },
+  jumpForward: {
+    withoutPasses: summarize(rounds.map((r) => r.constrainedPasses)),
+    withoutTokens: summarize(rounds.map((r) => r.constrainedTokens)),
+    withPasses: summarize(rounds.map((r) => r.jumpPasses)),
+    withTokens: summarize(rounds.map((r) => r.jumpTokens)),
+    tokensPerPass: summarize(rounds.map((r) => r.jumpTokensPerPass)),
+    wallSpeedup: summarize(rounds.map((r) => r.jumpSpeedup)),
+  },
 };
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
