@@ -142,7 +142,18 @@ describe("jump-forward and its neighbours in the engine", () => {
     let kept = 0;
     const [plain, forced] = await Promise.all([
       batcher.submit(await request(model, "Once upon a time", { maxNewTokens: 30, eosTokenId: [] })),
-      batcher.submit(await request(model, "Record:", { ...json, jumpForward: true }, { keepCache: (p) => void (kept = p.length) })),
+      batcher.submit(
+        await request(
+          model,
+          "Record:",
+          { ...json, jumpForward: true },
+          {
+            keepCache: (p) => {
+              kept = p.length;
+            },
+          },
+        ),
+      ),
     ]);
     expect(plain?.[0]?.tokenIds).toHaveLength(30);
     const prompt = [...(await model.tokenizer.encode("Record:")).ids, ...(forced?.[0]?.tokenIds ?? [])];
