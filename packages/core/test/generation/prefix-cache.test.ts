@@ -85,6 +85,27 @@ describe.each(names)("%s: the prefix cache", (name) => {
     }
   });
 
+  it("prompts with different cached lengths and different rests prefill together with each one's full-prefill logits", async () => {
+    const { model, runner } = setup(name);
+    const cache = new PrefixCache({ blockTokens: 4 });
+    const shared = (await model.tokenizer.encode(SYSTEM)).ids;
+    cache.store((await runner.prefill([{ inputIds: shared }])).cache, 0);
+    const prompts = [
+      [...shared.slice(0, 9), ...(await model.tokenizer.encode(" Short.", { addSpecialTokens: false })).ids],
+      [...shared, ...(await model.tokenizer.encode(` ${QUESTIONS[2]}`, { addSpecialTokens: false })).ids],
+      (await model.tokenizer.encode("Nothing shared here at all.")).ids,
+      [...shared.slice(0, 21), ...(await model.tokenizer.encode(` ${QUESTIONS[1]}`, { addSpecialTokens: false })).ids],
+    ];
+    const rows = prompts.map((inputIds) => ({ inputIds, past: cache.lookup(inputIds) }));
+    expect(rows.map((r) => r.past?.length ?? 0)).toEqual([8, Math.floor(shared.length / 4) * 4, 0, 20]);
+    const together = await runner.prefill(rows);
+    expect(together.cache.tokens).toEqual(prompts);
+    for (const [i, inputIds] of prompts.entries()) {
+      const alone = await runner.prefill([{ inputIds }]);
+      expect(maxAbsDiff(alone.logits[0] as Float32Array, together.logits[i] as Float32Array)).toBeLessThan(1e-4);
+    }
+  });
+
   it("prompts sharing a system prompt decode exactly as without the cache, concurrently, with different cached lengths in one batch", async () => {
     const { model, runner } = setup(name);
     const prompts = await Promise.all(QUESTIONS.map(async (q) => (await model.tokenizer.encode(`${SYSTEM} ${q}`)).ids));

@@ -67,9 +67,20 @@ export class CausalRunner implements DecoderRunner {
           signal,
         ),
       );
-    for (const i of cached) {
-      const prompt = prompts[i] as PromptRow;
-      parts.push(await this.#runOnPast(tokens[i] as number[], prompt.past as CachedPrefix, signal));
+    if (cached.length > 1 && this.stepsTokenRuns) {
+      // The cached rows together: their pasts joined (left-padded), each row's rest fed on top (gaps masked).
+      const pasts = cached.map((i) => {
+        const past = (prompts[i] as PromptRow).past as CachedPrefix;
+        const fed = (tokens[i] as number[]).slice(0, past.length);
+        return new DecoderCache(past.kv, new BigInt64Array(past.length).fill(1n), past.length, [past.length], [fed], undefined);
+      });
+      const rests = cached.map((i) => (tokens[i] as number[]).slice(((prompts[i] as PromptRow).past as CachedPrefix).length));
+      parts.push(await this.stepTokens(DecoderCache.concat(pasts), rests, signal));
+    } else {
+      for (const i of cached) {
+        const prompt = prompts[i] as PromptRow;
+        parts.push(await this.#runOnPast(tokens[i] as number[], prompt.past as CachedPrefix, signal));
+      }
     }
     const order = [...fresh, ...cached];
     const joined = DecoderCache.concat(parts.map((p) => p.cache));
