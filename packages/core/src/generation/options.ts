@@ -1,6 +1,7 @@
 import type { GenerationConfig } from "../config/generation-config.js";
 import { InputError } from "../errors.js";
 import { optionNames } from "../options/check-options.js";
+import { describeValue } from "../options/describe-value.js";
 import type { ActiveResponseFormat } from "./constraint/compiled-grammar.js";
 import { checkResponseFormat, type ResponseFormat } from "./constraint/response-format.js";
 
@@ -269,7 +270,7 @@ function validate(o: ResolvedDecodingOptions, limits: ModelLimits): void {
   if (o.topLogprobs !== undefined && o.numBeams > 1) {
     throw new InputError("logprobs are not returned with beam search", { hint: "use numBeams: 1, or leave logprobs out" });
   }
-  if (typeof o.jumpForward !== "boolean") throw new InputError(`jumpForward must be true or false, got ${JSON.stringify(o.jumpForward)}`);
+  if (typeof o.jumpForward !== "boolean") throw new InputError(`jumpForward must be true or false, got ${describeValue(o.jumpForward)}`);
   if (o.seed !== undefined) integer("seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
   if (o.maxTime !== undefined && !(o.maxTime > 0))
     throw new InputError(`maxTime must be a positive number of milliseconds, got ${o.maxTime}`);

@@ -1,5 +1,5 @@
 import { type GenerationResult, InputError, type LoadedModel, throwIfAborted } from "@proj/core";
-import { type GenerateRowsRequest, type GenerationEngine, generateRows, MetricsRecorder } from "@proj/core/internal";
+import { describeValue, type GenerateRowsRequest, type GenerationEngine, generateRows, MetricsRecorder } from "@proj/core/internal";
 import { encodePrompt, fitToContext } from "./prompt.js";
 import type { GeneratorCallOptions } from "./types.js";
 
@@ -35,7 +35,7 @@ export async function generateBatch(
   const metrics = new MetricsRecorder();
   const { addSpecialTokens, truncatePrompt, cachePrompt, ...decoding } = options;
   if (cachePrompt !== undefined && typeof cachePrompt !== "boolean") {
-    throw new InputError(`cachePrompt must be true or false, got ${JSON.stringify(cachePrompt)}`, {
+    throw new InputError(`cachePrompt must be true or false, got ${describeValue(cachePrompt)}`, {
       hint: "leave it out to use the prefix cache",
     });
   }

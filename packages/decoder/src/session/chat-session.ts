@@ -1,5 +1,5 @@
 import { DisposedError, InputError, type LoadedModel, type PinnedPrefix, TextStream } from "@proj/core";
-import { chainTokenCallbacks, checkOptions, optionNames, resolveDecodingOptions, withinLimit } from "@proj/core/internal";
+import { chainTokenCallbacks, checkOptions, describeValue, optionNames, resolveDecodingOptions, withinLimit } from "@proj/core/internal";
 import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
 import { prepareChat, runChat } from "../chat/run-chat.js";
 import { createGenerator } from "../generate/generator.js";
@@ -62,7 +62,7 @@ export async function createChatSession(model: string | Generator, options?: Cha
     SESSION_OPTION_NAMES,
   );
   if (contextOverflow !== undefined && contextOverflow !== "truncate-oldest" && contextOverflow !== "error") {
-    throw new InputError(`contextOverflow must be "truncate-oldest" or "error", got ${JSON.stringify(contextOverflow)}`);
+    throw new InputError(`contextOverflow must be "truncate-oldest" or "error", got ${describeValue(contextOverflow)}`);
   }
   if (system !== undefined && typeof system !== "string") {
     throw new InputError(`system must be a string, got ${typeof system}`, { hint: "pass the system message's text" });
