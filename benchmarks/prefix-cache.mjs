@@ -5,7 +5,8 @@
  *    round. Time to first token (wall time of `generate(prompt, { maxNewTokens: 1 })`) of @proj with the passage
  *    cached (warmed once), @proj cold (`cachePrompt: false`), the floor (bare `InferenceSession.run` of the exported
  *    graph: the whole prompt, every position's logits) and transformers.js (`generate`, `max_new_tokens: 1`), rounds
- *    alternating in one process. Every round also checks that 8 greedy tokens are the same cached and cold.
+ *    alternating in one process. Every round also checks that 8 greedy tokens are the same cached and cold. Then
+ *    paired rounds of @proj alone: cached and cold back to back, with no other library's work in between.
  * 2. a 10-turn chat (ChatML template, SST-2 sentences as user turns, 24-token answers with end-of-sequence ignored):
  *    TTFT of every turn with a chat session, and without one (the whole history prefilled each turn, no cache).
  * 3. `@proj/server` in this process, 16 concurrent streamed chats sharing a ~400-token system prompt (different
@@ -87,8 +88,29 @@ async function sharedPrefix(generator) {
   }
   await floorSession.release();
   await tjs.dispose();
+  // Paired rounds, @proj alone: cached then cold, back to back (no other library's allocations in between).
+  const paired = { cached: [], cold: [], ratio: [] };
+  for (let round = 0; round < reps; round++) {
+    const prompt = `${prefix}Question: ${questions[reps + 2 + round]}`;
+    let t = performance.now();
+    await generator.generate(prompt, { maxNewTokens: 1 });
+    const cached = performance.now() - t;
+    t = performance.now();
+    await generator.generate(prompt, { maxNewTokens: 1, cachePrompt: false });
+    const cold = performance.now() - t;
+    paired.cached.push(cached);
+    paired.cold.push(cold);
+    paired.ratio.push(cold / cached);
+  }
   const medians = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, summarize(v)]));
-  return { prefixTokens, promptTokens: summarize(promptTokens).median, cachedTokens: summarize(cachedTokens).median, medians, identical };
+  return {
+    prefixTokens,
+    promptTokens: summarize(promptTokens).median,
+    cachedTokens: summarize(cachedTokens).median,
+    medians,
+    identical,
+    paired: Object.fromEntries(Object.entries(paired).map(([k, v]) => [k, summarize(v)])),
+  };
 }
 
 async function chatTurns(withSession) {
@@ -200,8 +222,20 @@ async function main() {
   await generator.dispose();
   console.error(`shared prefix: ${JSON.stringify(Object.fromEntries(Object.entries(shared.medians).map(([k, v]) => [k, v.median])))}`);
 
-  const session = await chatTurns(true);
-  const plain = await chatTurns(false);
+  // Chats alternate with and without a session; per turn, the median over the runs.
+  const runs = { session: [], plain: [] };
+  for (let run = 0; run < Math.max(1, Math.ceil(reps / 2)); run++) {
+    runs.session.push(await chatTurns(true));
+    runs.plain.push(await chatTurns(false));
+  }
+  const perTurn = (list) => ({
+    ttft: list[0].ttft.map((_, t) => summarize(list.map((r) => r.ttft[t])).median),
+    prompt: list[0].prompt,
+    cached: list[0].cached,
+    lastOverFirst: summarize(list.map((r) => r.ttft.at(-1) / r.ttft[0])),
+  });
+  const session = perTurn(runs.session);
+  const plain = perTurn(runs.plain);
   console.error(`chat ttft with session ${session.ttft.map((t) => t.toFixed(0))}; without ${plain.ttft.map((t) => t.toFixed(0))}`);
 
   const withCache = await serverChats(true, systemPrompt);
@@ -213,7 +247,7 @@ async function main() {
     threads,
     reps,
     shared,
-    chat: { session, plain },
+    chat: { runs: runs.session.length, session, plain },
     server: { systemTokens, withCache, withoutCache },
   };
   mkdirSync(dirname(args.out), { recursive: true });
@@ -224,6 +258,7 @@ async function main() {
 function report({ shared, chat, server, threads, reps }) {
   const m = (name) => shared.medians[name].median;
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+  const spread = (s) => `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
   const lines = [
     `Bench-size GPT-2, ${threads} threads. Shared prefix: ${shared.prefixTokens}-token passage + a question (${shared.promptTokens} tokens in all), ${reps} alternating rounds, median TTFT (ms):`,
     "",
@@ -233,12 +268,14 @@ function report({ shared, chat, server, threads, reps }) {
     "",
     `8 greedy tokens identical cached and cold in every round: ${shared.identical}.`,
     "",
-    `${chat.session.ttft.length}-turn chat, TTFT per turn (ms) and prompt tokens (cached):`,
+    `Paired rounds of @proj alone (cached, then cold, back to back; ${reps} rounds): cached ${shared.paired.cached.median.toFixed(1)} ms, cold ${shared.paired.cold.median.toFixed(1)} ms, cold ÷ cached ${shared.paired.ratio.median.toFixed(2)}× (rounds ${shared.paired.ratio.min.toFixed(2)}–${shared.paired.ratio.max.toFixed(2)}×).`,
+    "",
+    `${chat.session.ttft.length}-turn chat, median TTFT per turn over ${chat.runs} runs (ms), prompt tokens (cached); last column: median over runs of turn ${chat.session.ttft.length} ÷ turn 1 (min–max):`,
     "",
     `| turn | ${chat.session.ttft.map((_, i) => i + 1).join(" | ")} | turn ${chat.session.ttft.length} ÷ turn 1 |`,
     `| --- | ${chat.session.ttft.map(() => "---:").join(" | ")} | ---: |`,
-    `| chat session | ${chat.session.ttft.map((t, i) => `${t.toFixed(0)} (${chat.session.prompt[i]}, ${chat.session.cached[i]})`).join(" | ")} | ${ratio(chat.session.ttft.at(-1), chat.session.ttft[0])} |`,
-    `| no session, no cache | ${chat.plain.ttft.map((t, i) => `${t.toFixed(0)} (${chat.plain.prompt[i]})`).join(" | ")} | ${ratio(chat.plain.ttft.at(-1), chat.plain.ttft[0])} |`,
+    `| chat session | ${chat.session.ttft.map((t, i) => `${t.toFixed(0)} (${chat.session.prompt[i]}, ${chat.session.cached[i]})`).join(" | ")} | ${spread(chat.session.lastOverFirst)} |`,
+    `| no session, no cache | ${chat.plain.ttft.map((t, i) => `${t.toFixed(0)} (${chat.plain.prompt[i]})`).join(" | ")} | ${spread(chat.plain.lastOverFirst)} |`,
     "",
     `@proj/server, 16 concurrent streamed chats sharing a ${server.systemTokens}-token system prompt (8 tokens each), TTFT (ms):`,
     "",

@@ -68,7 +68,8 @@ type KvArray = Float32Array | Uint16Array;
  * `blockTokens` tokens, each keyed by a hash chain over every token before it, so a request whose prompt starts with
  * a cached prefix (a shared system prompt, a document, the earlier turns of a chat) reuses those blocks and prefills
  * only the rest. Blocks are read-only and copied into a row's own cache when it starts; the least recently used
- * unpinned leaf is evicted first while the cache holds more than `maxBytes`. Outputs are those of a full prefill up to
+ * unpinned leaf is evicted first while the cache holds more than `maxBytes` (besides the blocks, the most recently
+ * used prefix is kept assembled, one more copy of it, so requests sharing it skip the copy). Outputs are those of a full prefill up to
  * floating-point rounding (the same positions, the same past).
  *
  * @example
@@ -87,6 +88,8 @@ export class PrefixCache {
   #promptTokens = 0;
   #cachedTokens = 0;
   #evictions = 0;
+  /** The last prefix handed out, by its deepest block: a shared system prompt is then not copied again per request. */
+  #recent: { key: string; kv: Map<string, Tensor> } | undefined;
 
   constructor(options: PrefixCacheOptions = {}) {
     const { blockTokens = 16, maxBytes = 256 * 2 ** 20 } = checkOptions(options, "prefixCache", PREFIX_CACHE_OPTION_NAMES);
@@ -131,7 +134,10 @@ export class PrefixCache {
     this.#hits++;
     const length = chain.length * this.blockTokens;
     this.#cachedTokens += length;
-    return { length, kv: this.#assemble(chain) };
+    const deepest = (chain[chain.length - 1] as Block).key;
+    // Forward passes only read their inputs, so the same tensors can serve every request with this prefix.
+    if (this.#recent?.key !== deepest) this.#recent = { key: deepest, kv: this.#assemble(chain) };
+    return { length, kv: this.#recent.kv };
   }
 
   /**
@@ -246,6 +252,7 @@ export class PrefixCache {
   }
 
   #remove(block: Block): void {
+    if (this.#recent?.key === block.key) this.#recent = undefined;
     this.#blocks.delete(block.key);
     this.#bytes -= block.bytes;
     const up = block.parent === undefined ? undefined : this.#blocks.get(block.parent);
