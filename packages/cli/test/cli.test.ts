@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createTokenClassifier } from "@proj/encoder";
 import { fixture } from "@proj/testing";
 import { describe, expect, it } from "vitest";
 import { EMBEDDED_TRANSLATOR_NOTE } from "../src/commands/seq2seq.js";
@@ -199,6 +200,19 @@ describe("encoder commands", () => {
       });
       if (aggregation === "none") expect(entities.some((e) => e.word.startsWith("##"))).toBe(true);
     }
+  });
+
+  it("ner --decoding constrained gives the encoder's constrained entities; a bad mode is a usage error", async () => {
+    const text = "Ada Lovelace was born in London.";
+    const run = await proj(["ner", "-m", fixture("bert-token-cls"), "--aggregation", "first", "--decoding", "constrained", "--json", text]);
+    expect(run.code).toBe(0);
+    const tagger = await createTokenClassifier(fixture("bert-token-cls"), { load: { threads: 1 } });
+    const want = await tagger.ner(text, { aggregation: "first", decoding: "constrained" });
+    await tagger.dispose();
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(want)));
+    const bad = await proj(["ner", "-m", fixture("bert-token-cls"), "--decoding", "viterbi", text]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/decoding/);
   });
 
   it("ner --json gives offsets into the text", async () => {

@@ -71,6 +71,11 @@ describe("task endpoints answer what the task handles answer", () => {
       expect(ner.json.data).toEqual([
         { index: 0, entities: await tagger.ner(texts[1] as string, { aggregation: "simple", ignoreLabels: [] }) },
       ]);
+      const constrained = await call("ner", { input: texts[1], aggregation_strategy: "first", decoding: "constrained", tag_scheme: "BIO" });
+      expect(constrained.json.data).toEqual([
+        { index: 0, entities: await tagger.ner(texts[1] as string, { aggregation: "first", decoding: "constrained", tagScheme: "BIO" }) },
+      ]);
+      expect((await call("ner", { input: texts[1], decoding: "viterbi" })).status).toBe(400);
 
       const question = { question: "Where did Ada live?", context: "Ada Lovelace lived in London with her mother." };
       const answered = await call("answer", { ...question, top_k: 2 });

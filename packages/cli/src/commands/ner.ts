@@ -1,4 +1,4 @@
-import type { AggregationStrategy, Entity } from "@proj/encoder";
+import type { AggregationStrategy, Entity, NerDecoding } from "@proj/encoder";
 import { MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { inputLines, inputText } from "../args/input.js";
 import { booleanFlag, choiceFlag } from "../args/values.js";
@@ -6,18 +6,28 @@ import { columns, score } from "../output/format.js";
 import { type Command, loadPipeline, printJson } from "./command.js";
 
 const AGGREGATIONS: readonly AggregationStrategy[] = ["none", "simple", "first", "average", "max"];
+const DECODINGS: readonly NerDecoding[] = ["argmax", "constrained"];
 
 /** `proj ner`: named entities with their character offsets. */
 export const nerCommand: Command = {
   name: "ner",
   summary: "find named entities (people, places, organisations) in text (encoder)",
   usage: "proj ner [text...] [flags]",
-  examples: ['proj ner "Ada Lovelace was born in London."', "proj ner --aggregation first --json < article.txt"],
+  examples: [
+    'proj ner "Ada Lovelace was born in London."',
+    "proj ner --aggregation first --json < article.txt",
+    'proj ner --aggregation average --decoding constrained "Barack Obama visited New York."',
+  ],
   flags: {
     aggregation: {
       type: "string",
       value: "strategy",
       description: `how tokens become entities: ${AGGREGATIONS.join(", ")} (default simple)`,
+    },
+    decoding: {
+      type: "string",
+      value: "mode",
+      description: "argmax (each token's best label, as transformers.js) or constrained (the best legal BIO/BIOES sequence)",
     },
     lines: { type: "boolean", description: "one text per line of stdin (or per argument)" },
     ...MODEL_FLAGS,
@@ -25,11 +35,12 @@ export const nerCommand: Command = {
   },
   async run(args, io) {
     const aggregation = choiceFlag(args, "aggregation", "ner", AGGREGATIONS) ?? "simple";
+    const decoding = choiceFlag(args, "decoding", "ner", DECODINGS);
     const lines = booleanFlag(args, "lines");
     const texts = lines ? await inputLines(args.positionals, io, "ner", "text") : [await inputText(args.positionals, io, "ner", "text")];
     const ner = await loadPipeline("token-classification", args, io, "ner");
     try {
-      const results = await ner(texts, { aggregation });
+      const results = await ner(texts, { aggregation, ...(decoding ? { decoding } : {}) });
       if (booleanFlag(args, "json")) printJson(io, lines ? texts.map((text, i) => ({ text, entities: results[i] })) : results[0]);
       else io.stdout.write(`${texts.map((text, i) => render(text, results[i] ?? [], lines)).join("\n")}\n`);
       return 0;

@@ -1,4 +1,13 @@
-import type { AggregationStrategy, Classifier, FillMasker, FunctionToApply, QuestionAnswerer, TokenClassifier } from "@proj/encoder";
+import type {
+  AggregationStrategy,
+  Classifier,
+  FillMasker,
+  FunctionToApply,
+  NerDecoding,
+  QuestionAnswerer,
+  TagScheme,
+  TokenClassifier,
+} from "@proj/encoder";
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
 import type { BodyReader } from "../openai/body-reader.js";
@@ -18,7 +27,8 @@ function choice<T extends string>(body: BodyReader, name: string, allowed: reado
  * in the chooser (`/v1/text-classification`, `/v1/sentiment-analysis`, `/v1/token-classification`,
  * `/v1/question-answering`, `/v1/qa`); a field an endpoint does not know is a 400 naming the nearest one:
  * - `POST /v1/classify` `{ input, top_k?, function_to_apply? }` -> `{ data: [{ index, labels: [{ label, score }] }] }`
- * - `POST /v1/ner` `{ input, aggregation_strategy?, ignore_labels? }` -> `{ data: [{ index, entities }] }`
+ * - `POST /v1/ner` `{ input, aggregation_strategy?, ignore_labels?, decoding?, tag_scheme? }` -> `{ data: [{ index, entities }] }`
+ *   (`decoding: "constrained"` decodes labels under the tag scheme's transitions, `tag_scheme` names the scheme)
  * - `POST /v1/answer` `{ question, context, top_k?, max_answer_length?, handle_impossible_answer? }` -> `{ data: [{ answer, score, start, end }] }`
  * - `POST /v1/fill-mask` `{ input, top_k?, targets? }` -> `{ data: [{ index, predictions: [{ score, token, token_str, sequence }] }] }`
  *
@@ -41,13 +51,22 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
     return { object: "list", model: id, data: results.map((labels, index) => ({ index, labels })) };
   });
 
-  postTask(app, context, "token-classification", ["input", "aggregation_strategy", "ignore_labels"], async (body, reply) => {
+  const nerFields = ["input", "aggregation_strategy", "ignore_labels", "decoding", "tag_scheme"];
+  postTask(app, context, "token-classification", nerFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<TokenClassifier>("ner", body.raw("model"));
     const texts = readInputs(body);
     const aggregation = choice<AggregationStrategy>(body, "aggregation_strategy", ["none", "simple", "first", "average", "max"]);
     const ignoreLabels = body.strings("ignore_labels", 256);
+    const decoding = choice<NerDecoding>(body, "decoding", ["argmax", "constrained"]);
+    const tagScheme = choice<TagScheme>(body, "tag_scheme", ["auto", "BIO", "IOB1", "BIOES"]);
     const results = await runTask(context, reply, (signal) =>
-      handle.ner(texts, { signal, ...(aggregation ? { aggregation } : {}), ...(ignoreLabels ? { ignoreLabels } : {}) }),
+      handle.ner(texts, {
+        signal,
+        ...(aggregation ? { aggregation } : {}),
+        ...(ignoreLabels ? { ignoreLabels } : {}),
+        ...(decoding ? { decoding } : {}),
+        ...(tagScheme ? { tagScheme } : {}),
+      }),
     );
     return { object: "list", model: id, data: results.map((entities, index) => ({ index, entities })) };
   });
