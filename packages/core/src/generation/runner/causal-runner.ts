@@ -67,21 +67,16 @@ export class CausalRunner implements DecoderRunner {
           signal,
         ),
       );
-    if (cached.length > 1 && this.stepsTokenRuns) {
-      // The cached rows together: their pasts joined (left-padded), each row's rest fed on top (gaps masked).
-      const pasts = cached.map((i) => {
-        const past = (prompts[i] as PromptRow).past as CachedPrefix;
-        const fed = (tokens[i] as number[]).slice(0, past.length);
-        return new DecoderCache(past.kv, new BigInt64Array(past.length).fill(1n), past.length, [past.length], [fed], undefined);
-      });
-      const rests = cached.map((i) => (tokens[i] as number[]).slice(((prompts[i] as PromptRow).past as CachedPrefix).length));
-      parts.push(await this.stepTokens(DecoderCache.concat(pasts), rests, signal));
-    } else {
-      for (const i of cached) {
-        const prompt = prompts[i] as PromptRow;
-        parts.push(await this.#runOnPast(tokens[i] as number[], prompt.past as CachedPrefix, signal));
-      }
-    }
+    // A cached row is its past as a one-row cache with the rest of its prompt fed on top; where the graph takes
+    // position ids, the cached rows go together (pasts joined left-padded, rests right-aligned, gaps masked).
+    const pastRow = (i: number): DecoderCache => {
+      const past = (prompts[i] as PromptRow).past as CachedPrefix;
+      const fed = (tokens[i] as number[]).slice(0, past.length);
+      return new DecoderCache(past.kv, new BigInt64Array(past.length).fill(1n), past.length, [past.length], [fed], undefined);
+    };
+    const rest = (i: number): number[] => (tokens[i] as number[]).slice(((prompts[i] as PromptRow).past as CachedPrefix).length);
+    if (this.stepsTokenRuns) parts.push(await this.stepTokens(DecoderCache.concat(cached.map(pastRow)), cached.map(rest), signal));
+    else for (const i of cached) parts.push(await this.stepTokens(pastRow(i), [rest(i)], signal));
     const order = [...fresh, ...cached];
     const joined = DecoderCache.concat(parts.map((p) => p.cache));
     const logits = parts.flatMap((p) => p.logits);
@@ -94,45 +89,12 @@ export class CausalRunner implements DecoderRunner {
     };
   }
 
-  async step(cache: DecoderCache, tokens: readonly number[], signal?: AbortSignal): Promise<StepResult> {
-    const history = cache.tokens.map((t, r) => [...t, tokens[r] as number]);
-    if (!this.#useCache) return this.#runFull(history, signal);
-    const rows = cache.rows;
-    const past = cache.pastLength;
-    const width = past + 1;
-    // The attention mask grows by one column: copy each row's past mask, then mark the new token.
-    const mask = new BigInt64Array(rows * width);
-    for (let r = 0; r < rows; r++) {
-      mask.set(cache.mask.subarray(r * past, (r + 1) * past), r * width);
-      mask[r * width + past] = 1n;
-    }
-    const feeds: TensorMap = {
-      input_ids: int64Tensor(
-        BigInt64Array.from(tokens, (t) => BigInt(t)),
-        [rows, 1],
-      ),
-      attention_mask: int64Tensor(mask, [rows, width]),
-    };
-    if (this.#session.hasInput("position_ids")) {
-      feeds.position_ids = int64Tensor(
-        BigInt64Array.from(cache.positions, (p) => BigInt(p)),
-        [rows, 1],
-      );
-    }
-    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
-    for (const entry of this.#layout.entries) feeds[entry.past] = cache.selfKv.get(entry.past) as Tensor;
-    const outputs = await this.#session.run(feeds, { signal });
-    return {
-      cache: new DecoderCache(
-        this.#presents(outputs),
-        mask,
-        width,
-        cache.positions.map((p) => p + 1),
-        history,
-        undefined,
-      ),
-      logits: lastLogits(outputs.logits, this.#session.file),
-    };
+  step(cache: DecoderCache, tokens: readonly number[], signal?: AbortSignal): Promise<StepResult> {
+    return this.stepTokens(
+      cache,
+      tokens.map((t) => [t]),
+      signal,
+    );
   }
 
   get stepsTokenRuns(): boolean {
@@ -147,12 +109,6 @@ export class CausalRunner implements DecoderRunner {
    * const { cache: next, logits } = await runner.stepTokens(cache, [[11], [11, 1438, 1298]]);
    */
   async stepTokens(cache: DecoderCache, tokens: readonly (readonly number[])[], signal?: AbortSignal): Promise<StepResult> {
-    if (tokens.every((t) => t.length === 1))
-      return this.step(
-        cache,
-        tokens.map((t) => t[0] as number),
-        signal,
-      );
     const rows = cache.rows;
     const history = cache.tokens.map((t, r) => [...t, ...(tokens[r] as readonly number[])]);
     if (!this.#useCache) return this.#runFull(history, signal);
@@ -190,37 +146,6 @@ export class CausalRunner implements DecoderRunner {
         history,
         undefined,
       ),
-      logits: lastLogits(outputs.logits, this.#session.file),
-    };
-  }
-
-  /** The prefill of one prompt whose first `past.length` tokens' key/values are cached: only the rest is computed. */
-  async #runOnPast(tokens: number[], past: CachedPrefix, signal: AbortSignal | undefined): Promise<StepResult> {
-    const rest = tokens.slice(past.length);
-    const width = tokens.length;
-    const mask = new BigInt64Array(width).fill(1n);
-    const feeds: TensorMap = {
-      input_ids: int64Tensor(
-        BigInt64Array.from(rest, (t) => BigInt(t)),
-        [1, rest.length],
-      ),
-      attention_mask: int64Tensor(mask, [1, width]),
-    };
-    if (this.#session.hasInput("position_ids")) {
-      feeds.position_ids = int64Tensor(
-        BigInt64Array.from(rest, (_, i) => BigInt(past.length + i)),
-        [1, rest.length],
-      );
-    }
-    if (this.#session.hasInput("use_cache_branch")) feeds.use_cache_branch = boolTensor([true]);
-    for (const entry of this.#layout.entries) {
-      const kv = past.kv.get(entry.past);
-      if (!kv) throw new InputError(`The cached prefix has no "${entry.past}"`, { hint: "a prefix cache serves one model only" });
-      feeds[entry.past] = kv;
-    }
-    const outputs = await this.#session.run(feeds, { signal });
-    return {
-      cache: new DecoderCache(this.#presents(outputs), mask, width, [width], [tokens], undefined),
       logits: lastLogits(outputs.logits, this.#session.file),
     };
   }
