@@ -1,6 +1,6 @@
 import { fixture, type FixtureName } from "@proj/testing";
 import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel, type TokenEvent } from "../../src/index.js";
-import { CausalRunner, MetricsRecorder, resolveDecodingOptions, runEngine } from "../../src/internal.js";
+import { type BatchRequest, CausalRunner, MetricsRecorder, resolveDecodingOptions, runEngine } from "../../src/internal.js";
 
 /** Loads a decoder fixture once per test file. */
 export async function decoderFixture(name: FixtureName): Promise<LoadedModel> {
@@ -39,4 +39,22 @@ export function firstSequence(result: GeneratedSequence[][]): GeneratedSequence 
   const sequence = result[0]?.[0];
   if (!sequence) throw new Error("the engine returned no sequence");
   return sequence;
+}
+
+/** A continuous-batcher request for a prompt (text, tokenized with special tokens, or ids) with its options resolved. */
+export async function batchRequest(
+  model: LoadedModel,
+  prompt: string | readonly number[],
+  options: DecodingOptions,
+  extra: Partial<BatchRequest> = {},
+): Promise<BatchRequest> {
+  const ids = typeof prompt === "string" ? (await model.tokenizer.encode(prompt)).ids : [...prompt];
+  const limits = { vocabSize: model.config.vocabSize ?? model.tokenizer.vocabSize, eosTokenIds: model.config.eosTokenIds };
+  return {
+    prompt: { inputIds: ids },
+    context: ids,
+    options: resolveDecodingOptions(model.generationConfig, options, limits, ids.length),
+    tokenizer: model.tokenizer,
+    ...extra,
+  };
 }

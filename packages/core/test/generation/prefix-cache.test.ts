@@ -1,14 +1,8 @@
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodingOptions, type LoadedModel, loadModel, type PinnedPrefix } from "../../src/index.js";
-import {
-  type BatchRequest,
-  CausalRunner,
-  ContinuousBatcher,
-  MetricsRecorder,
-  PrefixCache,
-  resolveDecodingOptions,
-} from "../../src/internal.js";
+import { CausalRunner, ContinuousBatcher, MetricsRecorder, PrefixCache } from "../../src/internal.js";
+import { batchRequest } from "./engine-helpers.js";
 
 /** The prefix cache: reused key/values give the logits and tokens of a full prefill, in and out of the batcher. */
 
@@ -45,21 +39,7 @@ function setup(name: string): { model: LoadedModel; runner: CausalRunner } {
   return models.get(name) as { model: LoadedModel; runner: CausalRunner };
 }
 
-async function request(
-  model: LoadedModel,
-  ids: number[],
-  options: DecodingOptions,
-  extra: Partial<BatchRequest> = {},
-): Promise<BatchRequest> {
-  const limits = { vocabSize: model.config.vocabSize ?? model.tokenizer.vocabSize, eosTokenIds: model.config.eosTokenIds };
-  return {
-    prompt: { inputIds: ids },
-    context: ids,
-    options: resolveDecodingOptions(model.generationConfig, options, limits, ids.length),
-    tokenizer: model.tokenizer,
-    ...extra,
-  };
-}
+const request = batchRequest;
 
 const GREEDY: DecodingOptions = { maxNewTokens: 12, eosTokenId: [] };
 

@@ -2,7 +2,8 @@ import { fixture } from "@proj/testing";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel, type TokenEvent } from "../../../src/index.js";
-import { type BatchRequest, CausalRunner, ContinuousBatcher, resolveDecodingOptions } from "../../../src/internal.js";
+import { type BatchRequest, CausalRunner, ContinuousBatcher } from "../../../src/internal.js";
+import { batchRequest } from "../engine-helpers.js";
 
 /** Constrained rows in the continuous batcher: beside unconstrained ones, streamed, stopped and aborted. */
 
@@ -21,17 +22,9 @@ const SCHEMA = {
   additionalProperties: false,
 };
 
-async function request(text: string, options: DecodingOptions, extra: Partial<BatchRequest> = {}): Promise<BatchRequest> {
-  const prompt = (await model.tokenizer.encode(text)).ids;
-  const limits = { vocabSize: model.config.vocabSize ?? model.tokenizer.vocabSize, eosTokenIds: model.config.eosTokenIds };
-  return {
-    prompt: { inputIds: prompt },
-    context: prompt,
-    options: resolveDecodingOptions(model.generationConfig, options, limits, prompt.length),
-    tokenizer: model.tokenizer,
-    ...extra,
-  };
-}
+/** A request on the GPT-2 fixture. */
+const request = (text: string, options: DecodingOptions, extra: Partial<BatchRequest> = {}): Promise<BatchRequest> =>
+  batchRequest(model, text, options, extra);
 
 const json: DecodingOptions = { responseFormat: { type: "json_schema", schema: SCHEMA }, maxNewTokens: 50 };
 

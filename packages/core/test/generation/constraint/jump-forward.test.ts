@@ -2,14 +2,8 @@ import { fixture } from "@proj/testing";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodingOptions, type GeneratedSequence, type LoadedModel, loadModel, type TokenEvent } from "../../../src/index.js";
-import {
-  type BatchRequest,
-  CausalRunner,
-  ContinuousBatcher,
-  type DecoderRunner,
-  PrefixCache,
-  resolveDecodingOptions,
-} from "../../../src/internal.js";
+import { CausalRunner, ContinuousBatcher, type DecoderRunner, PrefixCache } from "../../../src/internal.js";
+import { batchRequest } from "../engine-helpers.js";
 
 /** Jump-forward decoding: grammar-forced text fed in one pass; outputs valid, neighbours in the batch unchanged. */
 
@@ -69,22 +63,7 @@ function counting(runner: CausalRunner): DecoderRunner & { passes: number } {
   return counted;
 }
 
-async function request(
-  model: LoadedModel,
-  text: string,
-  options: DecodingOptions,
-  extra: Partial<BatchRequest> = {},
-): Promise<BatchRequest> {
-  const prompt = (await model.tokenizer.encode(text)).ids;
-  const limits = { vocabSize: model.config.vocabSize ?? model.tokenizer.vocabSize, eosTokenIds: model.config.eosTokenIds };
-  return {
-    prompt: { inputIds: prompt },
-    context: prompt,
-    options: resolveDecodingOptions(model.generationConfig, options, limits, prompt.length),
-    tokenizer: model.tokenizer,
-    ...extra,
-  };
-}
+const request = batchRequest;
 
 describe.each(names)("%s: jump-forward decoding", (name) => {
   it("every output is valid JSON of the schema, with fewer forward passes than tokens (greedy and 8 seeds)", async () => {
