@@ -4,7 +4,7 @@ import { InputError } from "../../errors.js";
 import { checkOptions, optionNames } from "../../options/check-options.js";
 import type { DecoderCache } from "./decoder-cache.js";
 
-/** Options of a {@link PrefixCache}. */
+/** Options of a generator's prefix cache (`createGenerator(model, { prefixCache })`). */
 export interface PrefixCacheOptions {
   /** Tokens per cached block: a prompt reuses whole blocks only. @defaultValue 16 */
   blockTokens?: number;
@@ -14,7 +14,7 @@ export interface PrefixCacheOptions {
 
 const PREFIX_CACHE_OPTION_NAMES = optionNames<PrefixCacheOptions>()(["blockTokens", "maxBytes"]);
 
-/** Counters of a {@link PrefixCache}, for metrics. */
+/** Counters of a prefix cache, for metrics (`generator.prefixCacheStats()`). */
 export interface PrefixCacheStats {
   /** Prompts looked up. */
   lookups: number;
@@ -42,7 +42,7 @@ export interface CachedPrefix {
   kv: Map<string, Tensor>;
 }
 
-/** A chain of stored blocks that a holder keeps from eviction until it calls {@link PrefixCache.release}. */
+/** A chain of stored blocks that a holder (a chat session) keeps from eviction until it releases them. */
 export interface PinnedPrefix {
   /** Tokens the chain covers. */
   readonly length: number;
