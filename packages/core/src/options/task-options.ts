@@ -24,9 +24,11 @@ export interface LoadOptions extends SessionOptions {
   /** Hub options (revision, cache folder, endpoint, offline, progress, token) for Hub ids. */
   hub?: HubSourceOptions;
   /**
-   * Open decoder graphs as exported, with logits at every prompt position. By default they are rewritten in memory
-   * at load so that prefill computes logits only at the last position, which is all generation reads (same
-   * outputs, faster prefill, less memory); turn this on for work that reads the prompt's own logits. @defaultValue false
+   * Open decoder graphs as exported, with logits at every prompt position. By default they are rewritten at load so
+   * that prefill computes logits only at the last position, which is all generation reads (same outputs, faster
+   * prefill, less memory); the rewritten graph is kept in a disk cache keyed by the source file's SHA-256
+   * (`PROJ_CACHE_DIR`, else `$XDG_CACHE_HOME/proj`, else `~/.cache/proj`; `PROJ_CACHE_DIR=off` for none), so later
+   * loads open it by path. Turn this on for work that reads the prompt's own logits. @defaultValue false
    */
   fullLogits?: boolean;
 }

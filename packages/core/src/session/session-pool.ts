@@ -6,6 +6,7 @@ import { ModelSession } from "./model-session.js";
 import { type SessionOptions, sessionOptionsKey, toOrtOptions } from "./session-options.js";
 import { processGlobal } from "../process-global.js";
 import { debugLog } from "../graph/debug-log.js";
+import { GraphCache } from "../graph/graph-cache.js";
 import { lastPositionGraph } from "../graph/last-position-file.js";
 
 /** Options of {@link acquireSession}: how the session runs, and whether its graph is rewritten at load. */
@@ -118,13 +119,16 @@ async function createSession(file: string, options: AcquireOptions): Promise<Mod
     try {
       if (rewritten) {
         try {
-          const session = await InferenceSession.create(rewritten.bytes, rewritten.options(toOrtOptions(options, provider)));
+          const ort = rewritten.options(toOrtOptions(options, provider));
+          const { graph } = rewritten;
+          const session = typeof graph === "string" ? await InferenceSession.create(graph, ort) : await InferenceSession.create(graph, ort);
           return new ModelSession(file, session, provider, true);
         } catch (error) {
           if (provider === "cuda" && isProviderLoadFailure(error)) throw error;
           debugLog(
             `graph ${file}: loaded unchanged, computing logits at every position: ONNX Runtime refused the rewritten graph (${messageOf(error)})`,
           );
+          await rewritten.refused();
           rewritten = undefined;
         }
       }
@@ -152,26 +156,66 @@ async function createSession(file: string, options: AcquireOptions): Promise<Mod
   throw new SessionError(`ONNX Runtime could not open ${file}: ${message}`, { cause: lastError });
 }
 
-/** The graph rewritten by {@link lastPositionGraph}, with what ONNX Runtime needs to open it from memory; `undefined` (and a debug line) when it was not. */
-async function rewrite(
-  file: string,
-): Promise<{ bytes: Uint8Array; options: (ort: InferenceSession.SessionOptions) => InferenceSession.SessionOptions } | undefined> {
+/** A rewritten graph to open: a file of the graph cache, or bytes in memory. */
+interface Rewritten {
+  graph: string | Uint8Array;
+  options: (ort: InferenceSession.SessionOptions) => InferenceSession.SessionOptions;
+  /** ONNX Runtime refused it: a cached file is dropped. */
+  refused(): Promise<void>;
+}
+
+/**
+ * The graph rewritten by {@link lastPositionGraph}: from the graph cache when an earlier load left it there (opened by
+ * path, so the weights are not copied through JavaScript), else rewritten in memory and left in the cache for the
+ * next load. Models with external weights are rewritten in memory every time (their graph alone is small). `undefined`
+ * (and a debug line) when the graph is opened unchanged.
+ */
+async function rewrite(file: string): Promise<Rewritten | undefined> {
+  const cache = GraphCache.open();
+  let key: string | undefined;
+  if (cache) {
+    try {
+      key = await cache.keyOf(file);
+      const hit = await cache.get(key);
+      if (hit && "path" in hit) {
+        debugLog(`graph ${file}: the graph rewritten to compute logits at the last position only, from the cache (${hit.path})`);
+        const cached = key;
+        return { graph: hit.path, options: (ort) => ort, refused: () => cache.drop(cached) };
+      }
+      if (hit) {
+        debugLog(`graph ${file}: loaded unchanged, computing logits at every position: ${hit.unchanged} (remembered)`);
+        return undefined;
+      }
+    } catch (error) {
+      debugLog(`graph cache: not used for ${file} (${messageOf(error)})`);
+      key = undefined;
+    }
+  }
   let graph: Awaited<ReturnType<typeof lastPositionGraph>>;
   try {
     graph = await lastPositionGraph(file);
   } catch (error) {
-    graph = { reason: `it could not be read (${messageOf(error)})` };
+    debugLog(`graph ${file}: loaded unchanged, computing logits at every position: it could not be read (${messageOf(error)})`);
+    return undefined;
   }
   if (!graph.bytes) {
     debugLog(`graph ${file}: loaded unchanged, computing logits at every position: ${graph.reason}`);
+    if (cache && key) await cache.putUnchanged(key, graph.reason).catch(() => undefined);
     return undefined;
   }
   debugLog(`graph ${file}: rewritten in memory to compute logits at the last position only (${graph.where.join(", ")})`);
   const folder = graph.externalDataFolder;
+  if (cache && key && !folder) {
+    const path = await cache.putGraph(key, graph.bytes).catch((error: unknown) => {
+      debugLog(`graph cache: could not keep the rewritten ${file} (${messageOf(error)})`);
+    });
+    if (path) debugLog(`graph ${file}: rewritten graph kept in the cache for the next load (${path})`);
+  }
   return {
-    bytes: graph.bytes,
+    graph: graph.bytes,
     // A model opened from bytes has no folder of its own: external weights are found in the file's folder.
     options: (ort) => (folder ? { ...ort, extra: { session: { model_external_initializers_file_folder_path: folder } } } : ort),
+    refused: async () => undefined,
   };
 }
 
