@@ -27,6 +27,18 @@ describe("generateText and streamText of the ai package on a local model", () =>
     expect(ai.warnings ?? []).toEqual([]);
   });
 
+  it("usage tells the prompt tokens read from the prefix cache (cacheRead) from those computed (noCache)", async () => {
+    const system = "You answer questions about the library's opening hours, loans and fines, briefly and politely.";
+    const call = { model: proj(GPT2, { chatTemplate: CHATML }), system, maxOutputTokens: 4, temperature: 0 } as const;
+    const first = await generateText({ ...call, prompt: "When do you open?" });
+    const second = await generateText({ ...call, prompt: "How long is a loan?" });
+    const { inputTokens } = second.usage;
+    expect(inputTokens).toBeGreaterThan(0);
+    expect(second.usage.inputTokenDetails.cacheReadTokens).toBeGreaterThanOrEqual(16);
+    expect(second.usage.inputTokenDetails.noCacheTokens).toBe((inputTokens ?? 0) - (second.usage.inputTokenDetails.cacheReadTokens ?? 0));
+    expect(first.usage.inputTokenDetails.cacheReadTokens ?? 0).toBeLessThanOrEqual(second.usage.inputTokenDetails.cacheReadTokens ?? 0);
+  });
+
   it("streamText's deltas add up to stream()'s text, and sampling with a seed is reproducible", async () => {
     const options = { maxOutputTokens: 10, temperature: 0.9, topP: 0.95, seed: 7 } as const;
     const ai = streamText({ model: proj(GPT2), prompt: "The weather", ...options });

@@ -17,15 +17,22 @@ export function finishReasonOf(result: Pick<ChatResult, "finishReason" | "toolCa
 }
 
 /**
- * The token counts of a generation as the AI SDK's usage: prompt tokens (all computed: no prefix cache is read)
- * and generated tokens (all text: no reasoning tokens are told apart).
+ * The token counts of a generation as the AI SDK's usage: prompt tokens, of them those read from the generator's
+ * prefix cache (`cacheRead`) and those computed (`noCache`), and generated tokens (all text: no reasoning tokens are
+ * told apart). Cache writes are not counted (every prompt's blocks are kept).
  *
  * @example
- * usageOf(result.metrics); // { inputTokens: { total: 12, noCache: 12, ... }, outputTokens: { total: 20, text: 20, ... } }
+ * usageOf(result.metrics); // { inputTokens: { total: 80, noCache: 16, cacheRead: 64, ... }, outputTokens: { total: 20, text: 20, ... } }
  */
 export function usageOf(metrics: GenerationResult["metrics"]): LanguageModelV3Usage {
+  const cached = metrics.cachedTokens;
   return {
-    inputTokens: { total: metrics.promptTokens, noCache: metrics.promptTokens, cacheRead: 0, cacheWrite: undefined },
+    inputTokens: {
+      total: metrics.promptTokens,
+      noCache: cached === undefined ? undefined : metrics.promptTokens - cached,
+      cacheRead: cached,
+      cacheWrite: undefined,
+    },
     outputTokens: { total: metrics.generatedTokens, text: metrics.generatedTokens, reasoning: undefined },
   };
 }
