@@ -121,6 +121,16 @@ describe("chat sessions that keep their key/values", () => {
     await session.dispose();
   });
 
+  it("on a generator without a prefix cache, a session keeps the history but no key/values", async () => {
+    const session = await createChatSession(cold, { system: SYSTEM, chatTemplate: CHATML });
+    await session.send(TURNS[0] as string, CALL);
+    const second = await session.send(TURNS[1] as string, CALL);
+    expect(second.metrics.cachedTokens).toBe(0);
+    expect(session.cachedTokens).toBe(0);
+    expect(session.messages).toHaveLength(5);
+    await session.dispose();
+  });
+
   it("refuses unknown options and bad values, naming them", async () => {
     await expect(createChatSession(warm, { sytem: "x" } as never)).rejects.toThrow(/sytem.*system/s);
     await expect(createChatSession(warm, { contextOverflow: "drop" as never })).rejects.toThrow(/contextOverflow/);

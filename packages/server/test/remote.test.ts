@@ -1,5 +1,5 @@
 import { InputError, ModelNotFoundError, OverloadedError } from "@proj/core";
-import { createGenerator, createRemoteGenerator, type Generator, type RemoteGenerator } from "@proj/decoder";
+import { createChatSession, createGenerator, createRemoteGenerator, type Generator, type RemoteGenerator } from "@proj/decoder";
 import { fixture } from "@proj/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHATML, type Running, start } from "./helpers.js";
@@ -60,6 +60,28 @@ describe("the remote model source against this server", () => {
     expect(result.text).toBe(want.text);
     expect(result.metrics.ttftMs).toBeGreaterThan(0);
     expect(result.metrics.ttftMs).toBeLessThanOrEqual(result.metrics.totalMs);
+  });
+
+  it("a chat session over the remote generator keeps the history; the server's prefix cache serves it (cached_tokens)", async () => {
+    const system = "You are terse. You answer questions about the library: opening hours, loans, fines and events.";
+    const session = await createChatSession(remote, { system });
+    const turns = ["When do you open?", "And on Sundays?", "How long is a loan?"];
+    for (const [i, text] of turns.entries()) {
+      const before = session.messages;
+      const got = await session.send(text, { maxNewTokens: 6, doSample: false });
+      const want = await local.chat([...before, { role: "user", content: text }], {
+        chatTemplate: CHATML,
+        maxNewTokens: 6,
+        doSample: false,
+      });
+      expect(got.text).toBe(want.text);
+      expect(session.messages).toHaveLength(before.length + 2);
+      expect(session.cachedTokens).toBe(0); // the session holds no key/values of a remote model
+      if (i > 0) expect(got.metrics.cachedTokens).toBeGreaterThanOrEqual(16); // the server's own prefix cache
+    }
+    await expect(createChatSession(remote, { load: { threads: 1 } })).rejects.toThrow(/load and prefixCache/);
+    await session.dispose();
+    await expect(session.send("Bye")).rejects.toThrow(/after dispose/);
   });
 
   it("stream() yields deltas that add up to the local text", async () => {
