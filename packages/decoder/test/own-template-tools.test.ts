@@ -16,8 +16,6 @@ const WEATHER: ChatTool = {
     description: "Current weather of a city",
     parameters: {
       type: "object",
-      // ASCII-only values: XGrammar lets a random model write byte runs that are not UTF-8 inside a free string
-      // (e.g. F6 82 A2 B1, counted as one character), which decode to several U+FFFD and break maxLength.
       properties: {
         city: { enum: ["Paris", "Rome", "Tokyo"] },
         days: { type: "integer", minimum: 1, maximum: 7 },
