@@ -29,6 +29,8 @@ const FORECAST_ONCE = {
   max_tokens: 160,
   temperature: 0,
 } as const;
+/** One greedy call of any tool (`tool_choice: "required"`), as a request's fields. */
+const ONE_REQUIRED_CALL = { ...FORECAST_ONCE, tool_choice: "required" } as const;
 
 let run: Running;
 beforeAll(async () => {
@@ -108,15 +110,7 @@ describe("tool calls through the official openai client", () => {
     expect(chunks).toBeGreaterThan(calls.length + 2);
     const wholeCalls = whole.choices[0]?.message.tool_calls ?? [];
     expect(calls.map((c) => c.function)).toEqual(wholeCalls.map((c) => (c.type === "function" ? c.function : undefined)));
-    const helper = run.client.chat.completions.stream({
-      model: "gpt2",
-      messages: MESSAGES,
-      tools: TOOLS,
-      tool_choice: "required",
-      parallel_tool_calls: false,
-      max_tokens: 160,
-      temperature: 0,
-    });
+    const helper = run.client.chat.completions.stream(ONE_REQUIRED_CALL);
     const final = await helper.finalChatCompletion();
     expect(final.choices[0]?.finish_reason).toBe("tool_calls");
     expect(final.choices[0]?.message.tool_calls?.length).toBe(1);
@@ -126,15 +120,7 @@ describe("tool calls through the official openai client", () => {
   });
 
   it("the call and its result go back to the template (assistant tool_calls, role tool) and the model answers", async () => {
-    const first = await run.client.chat.completions.create({
-      model: "gpt2",
-      messages: MESSAGES,
-      tools: TOOLS,
-      tool_choice: "required",
-      parallel_tool_calls: false,
-      max_tokens: 160,
-      temperature: 0,
-    });
+    const first = await run.client.chat.completions.create(ONE_REQUIRED_CALL);
     const message = first.choices[0]?.message;
     const call = message?.tool_calls?.[0];
     expect(call).toBeDefined();
