@@ -75,6 +75,6 @@ export type { LogprobCandidate, TokenLogprob } from "./generation/logprobs/token
 export type { DurationStats, GenerationMetrics } from "./metrics/generation-metrics.js";
 export { ResultStream } from "./generation/result-stream.js";
 export type { GenerationResult } from "./generation/result.js";
-export { type TextChunk, TextStream, type ToolCallDelta } from "./generation/text-stream.js";
+export { type StreamedTokenEvent, type TextChunk, TextStream, type ToolCallDelta } from "./generation/text-stream.js";
 export type { GenerationCallOptions } from "./generation/generate-rows.js";
 export type { PinnedPrefix, PrefixCacheOptions, PrefixCacheStats } from "./generation/cache/prefix-cache.js";

@@ -40,6 +40,7 @@ export {
   type PrefixCacheOptions,
   type PrefixCacheStats,
   type ResponseFormat,
+  type StreamedTokenEvent,
   type TextChunk,
   TextStream,
   type TokenEvent,

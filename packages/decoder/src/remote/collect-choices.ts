@@ -3,6 +3,7 @@ import {
   type GeneratedSequence,
   type GenerationMetrics,
   SessionError,
+  type StreamedTokenEvent,
   type TokenEvent,
   type TokenLogprob,
 } from "@proj/core";
@@ -177,7 +178,7 @@ export class ChoiceCollector {
         if (call.function?.arguments) deltas.push({ index: at, arguments: call.function.arguments });
       }
       if (choice.delta && deltas.length > 0 && index % this.#n === 0) {
-        const event: TokenEvent & { toolCallDeltas: readonly ToolCallDelta[] } = {
+        const event: StreamedTokenEvent = {
           input: Math.floor(index / this.#n),
           sequence: 0,
           tokenId: -1,

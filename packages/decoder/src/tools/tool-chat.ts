@@ -1,14 +1,11 @@
-import { type GenerationResult, InputError, type ResponseFormat, type TokenEvent } from "@proj/core";
+import { type GenerationResult, InputError, type ResponseFormat, type StreamedTokenEvent, type TokenEvent } from "@proj/core";
 import { type CheckedTools, checkTools } from "./check-tools.js";
 import { toolCallFormatOf } from "./choose-format.js";
 import type { ToolCallFormat } from "./formats/tool-call-format.js";
 import { HeldText } from "./held-text.js";
 import { type StreamedCall, ToolCallStream } from "./tool-call-stream.js";
 import { toolCallGrammar } from "./tool-grammar.js";
-import type { ToolCall, ToolCallDelta, ToolOptions } from "./types.js";
-
-/** A token event with the call deltas its token wrote, as `TextStream` reads them into `TextChunk.toolCallDeltas`. */
-type StreamedTokenEvent = TokenEvent & { toolCallDeltas?: readonly ToolCallDelta[] };
+import type { ToolCall, ToolOptions } from "./types.js";
 
 /**
  * The result of a chat call: the generation result, its `text` being the answer without tool-call markup, and the

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AbortError } from "@proj/core";
-import type { ChatResult, GenerationResult, GeneratorCallOptions, TokenEvent, TokenLogprob, ToolCallDelta } from "@proj/decoder";
+import type { ChatResult, GenerationResult, GeneratorCallOptions, StreamedTokenEvent, TokenLogprob, ToolCallDelta } from "@proj/decoder";
 import type { FastifyReply } from "fastify";
 import { toHttpError } from "../errors/to-http-error.js";
 import type { ServerContext } from "../server/context.js";
@@ -24,9 +24,6 @@ export interface GenerationCall {
 }
 
 type Outcome = { results: GenerationResult[] } | { error: unknown };
-
-/** A token event of a chat with tools: the tool-call pieces its token wrote come with it. */
-type StreamedEvent = TokenEvent & { toolCallDeltas?: readonly ToolCallDelta[] };
 
 /**
  * Answers a generation request, whole or as server-sent events. The generation is cancelled (its batch rows
@@ -78,7 +75,7 @@ async function streamAnswer(
   controller: AbortController,
 ): Promise<void> {
   const { format, params } = call;
-  const pending: StreamedEvent[] = [];
+  const pending: StreamedTokenEvent[] = [];
   let sse: SseWriter | undefined;
   let wake: () => void = () => undefined;
   const first = new Promise<undefined>((resolve) => {
@@ -93,7 +90,7 @@ async function streamAnswer(
     if (deltas.length > 0) streamedCalls.add(index);
     for (const toolCallDelta of deltas) writer.send(format.chunk(meta, { index, toolCallDelta }));
   };
-  const emit = (writer: SseWriter, event: StreamedEvent): void => {
+  const emit = (writer: SseWriter, event: StreamedTokenEvent): void => {
     const index = event.input * params.n + event.sequence;
     const held = heldLogprobs.get(index) ?? [];
     if (event.logprob) held.push(event.logprob);
@@ -115,7 +112,7 @@ async function streamAnswer(
     );
     sendCalls(writer, index, event.toolCallDeltas ?? []);
   };
-  const onToken = (event: StreamedEvent): void => {
+  const onToken = (event: StreamedTokenEvent): void => {
     if (sse) emit(sse, event);
     else {
       pending.push(event);

@@ -1,4 +1,5 @@
 import type { ResponseFormat } from "@proj/decoder";
+import { ebnfLiteral } from "@proj/core/internal";
 import { badRequest } from "../errors/http-error.js";
 import type { BodyReader } from "./body-reader.js";
 
@@ -86,8 +87,4 @@ function schemaOf(value: unknown, field: string): { [keyword: string]: unknown }
 function nonEmpty(value: string | undefined, field: string): string {
   if (!value) throw badRequest(`"${field}" must be a non-empty string`, field, "invalid_type");
   return value;
-}
-
-function ebnfLiteral(text: string): string {
-  return `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t")}"`;
 }

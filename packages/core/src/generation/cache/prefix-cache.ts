@@ -151,6 +151,8 @@ export class PrefixCache {
   store(cache: DecoderCache, row: number, options: { pin?: boolean } = {}): PinnedPrefix {
     const tokens = cache.tokens[row];
     if (!tokens) throw new RangeError(`row ${row} out of [0, ${cache.rows})`);
+    // A runner without key/values (a graph exported without past) has nothing to keep.
+    if (cache.selfKv.size === 0) return { length: 0, keys: [] };
     const count = Math.floor(tokens.length / this.blockTokens);
     const columns = realColumns(cache, row, tokens.length);
     const keys: string[] = [];
@@ -206,11 +208,6 @@ export class PrefixCache {
       if (block && block.pins > 0) block.pins--;
     }
     this.#evict();
-  }
-
-  /** Drops every unpinned block. */
-  clear(): void {
-    for (const block of [...this.#blocks.values()].reverse()) if (block.pins === 0 && block.children === 0) this.#remove(block);
   }
 
   /** The cached blocks that start `tokens`, at most `maxBlocks`. */

@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { InputError, ModelFormatError, ModelNotFoundError } from "../../errors.js";
 import { checkOptions, optionNames } from "../../options/check-options.js";
-import { decodeModel, encodeModel, type GraphProto, type ModelProto, toNumber } from "../onnx-proto.js";
+import { decodeModel, encodedSize, encodeModel, type GraphProto, type ModelProto, toNumber } from "../onnx-proto.js";
 import { pathExists } from "./path-exists.js";
 import { quantizeGraph } from "./quantize-graph.js";
 import type { QuantizedFile, QuantizeModelOptions, QuantizeMode } from "./quantize-options.js";
@@ -100,7 +100,7 @@ function readModel(bytes: Uint8Array, file: string): ModelProto {
   }
   if (!model.graph) throw new ModelFormatError(`${file} has no graph`, { hint: "pass an ONNX model file" });
   // protobufjs drops fields it does not know: what it cannot write back exactly is refused rather than damaged.
-  const size = encodeModel(model).length;
+  const size = encodedSize(model);
   if (size !== bytes.byteLength) {
     throw new ModelFormatError(
       `${file} cannot be rewritten exactly: re-encoding it unchanged gives ${size} bytes instead of ${bytes.byteLength}`,
