@@ -176,6 +176,25 @@ describe("the prefix cache's budget and switches", () => {
     expect(cache.lookup(a)?.length ?? 0).toBe(Math.min(blocksA - (blocksB - 2), Math.floor((a.length - 1) / 8)) * 8);
   });
 
+  it("a request that fails after its key/values were pinned releases them; the batch goes on", async () => {
+    const { model, runner } = setup("gpt2");
+    const prefixCache = new PrefixCache({ blockTokens: 4 });
+    const batcher = new ContinuousBatcher(runner, { prefixCache });
+    const ids = (await model.tokenizer.encode(SYSTEM)).ids;
+    const failing = batcher.submit(
+      await request(model, ids, GREEDY, {
+        keepCache: () => {
+          throw new Error("the holder refused");
+        },
+      }),
+    );
+    const fine = batcher.submit(await request(model, ids, { ...GREEDY, maxNewTokens: 20 }));
+    await expect(failing).rejects.toThrow("the holder refused");
+    expect((await fine)[0]?.tokenIds).toHaveLength(20);
+    expect(prefixCache.stats().pinnedBlocks).toBe(0);
+    expect(prefixCache.stats().blocks).toBeGreaterThan(0);
+  });
+
   it("cachePrompt: false neither reads nor fills the cache", async () => {
     const { model, runner } = setup("gpt2");
     const prefixCache = new PrefixCache();

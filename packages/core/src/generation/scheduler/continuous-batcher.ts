@@ -37,8 +37,9 @@ export interface BatchRequest {
   /** Reuse and fill the batcher's prefix cache for this prompt. @defaultValue true */
   cachePrompt?: boolean | undefined;
   /**
-   * Called once the first sequence ends, with its key/values (prompt and generated tokens) stored in the prefix cache
-   * and pinned there for the caller, who must {@link PrefixCache.release} them (a chat session keeping its history).
+   * Called just before the request resolves, with its first sequence's key/values (prompt and generated tokens) stored
+   * in the prefix cache and pinned there for the caller, who must {@link PrefixCache.release} them (a chat session
+   * keeping its history). A request that fails releases them itself.
    */
   keepCache?: ((pinned: PinnedPrefix) => void) | undefined;
 }
@@ -67,6 +68,8 @@ interface Job {
   tokens: number;
   /** Set when the caller's `onToken` threw: the job leaves the batch and rejects with it. */
   failed?: { error: unknown };
+  /** The first sequence's key/values, pinned for `keepCache`: handed over when the job resolves, released otherwise. */
+  pinned?: PinnedPrefix;
   resolve: (sequences: GeneratedSequence[]) => void;
   reject: (error: unknown) => void;
 }
@@ -84,8 +87,6 @@ interface Row {
   finish: FinishReason | undefined;
   /** With `logprobs`: one entry per appended token. */
   logprobs: TokenLogprob[] | undefined;
-  /** True once the row's key/values went to `keepCache`. */
-  kept?: boolean;
 }
 
 /**
@@ -188,7 +189,7 @@ export class ContinuousBatcher {
       }
     } catch (error) {
       const jobs = new Set([...this.#rows.map((r) => r.job), ...this.#queue.splice(0)]);
-      for (const job of jobs) job.reject(error);
+      for (const job of jobs) this.#fail(job, error);
       this.#rows = [];
       this.#cache = undefined;
     } finally {
@@ -271,7 +272,7 @@ export class ContinuousBatcher {
     try {
       chosen = await this.#choose(newRows, logits);
     } catch (error) {
-      for (const job of admitted) job.reject(error);
+      for (const job of admitted) this.#fail(job, error);
       return;
     }
     const { kept, finished } = chosen;
@@ -327,14 +328,22 @@ export class ContinuousBatcher {
     return past ? { ...request.prompt, past } : request.prompt;
   }
 
-  /** Hands the key/values of first sequences that just ended to their `keepCache` (`cache` rows align with `rows`). */
+  /** Pins the key/values of first sequences that just ended, for their request's `keepCache` (`cache` rows align with `rows`). */
   #keep(rows: readonly Row[], cache: DecoderCache): void {
     rows.forEach((row, k) => {
-      const keepCache = row.job.request.keepCache;
-      if (!keepCache || row.kept || row.sequence !== 0 || row.finish === undefined || row.job.failed || !this.#prefixCache) return;
-      row.kept = true;
-      keepCache(this.#prefixCache.store(cache, k, { pin: true }));
+      const { job } = row;
+      if (!job.request.keepCache || job.pinned || row.sequence !== 0 || row.finish === undefined || job.failed || !this.#prefixCache)
+        return;
+      job.pinned = this.#prefixCache.store(cache, k, { pin: true });
     });
+  }
+
+  /** Rejects a job, freeing what it holds: its rows' grammar matchers and its pinned key/values. */
+  #fail(job: Job, error: unknown): void {
+    for (const row of job.rows) row.constraint?.dispose();
+    if (job.pinned) this.#prefixCache?.release(job.pinned);
+    job.pinned = undefined;
+    job.reject(error);
   }
 
   /** Picks the next token of each row; returns the indexes of rows still running and the jobs now finished. */
@@ -419,11 +428,11 @@ export class ContinuousBatcher {
   }
 
   async #complete(job: Job): Promise<void> {
-    for (const row of job.rows) row.constraint?.dispose();
     if (job.failed) {
-      job.reject(job.failed.error);
+      this.#fail(job, job.failed.error);
       return;
     }
+    for (const row of job.rows) row.constraint?.dispose();
     try {
       const sequences: GeneratedSequence[] = [];
       for (const row of job.rows) {
@@ -435,9 +444,12 @@ export class ContinuousBatcher {
           ...(row.logprobs ? { logprobs: row.logprobs } : {}),
         });
       }
+      // The pinned key/values go to their holder only with a result; a throwing holder fails the request alone.
+      if (job.pinned) job.request.keepCache?.(job.pinned);
+      job.pinned = undefined;
       job.resolve(sequences);
     } catch (error) {
-      job.reject(error);
+      this.#fail(job, error);
     }
   }
 
@@ -452,5 +464,10 @@ async function rowConstraints(request: BatchRequest): Promise<(RowConstraint | u
   const { responseFormat, numReturnSequences, eosTokenIds } = request.options;
   if (!responseFormat) return [];
   const grammar = request.grammar ?? (await compileResponseFormat(request.tokenizer, responseFormat));
-  return Promise.all(Array.from({ length: numReturnSequences }, () => grammar.matcher(eosTokenIds)));
+  const made = await Promise.allSettled(Array.from({ length: numReturnSequences }, () => grammar.matcher(eosTokenIds)));
+  const failed = made.find((m) => m.status === "rejected");
+  if (!failed) return made.map((m) => (m as PromiseFulfilledResult<RowConstraint>).value);
+  // One matcher failed: the others are freed before the request fails.
+  for (const m of made) if (m.status === "fulfilled") m.value.dispose();
+  throw failed.reason;
 }
