@@ -113,7 +113,12 @@ describe("chat sessions that keep their key/values", () => {
     const result = await session.send("Short question?", { maxNewTokens: 4, stop: [] });
     expect(result.text.length).toBeGreaterThanOrEqual(0);
     expect(session.droppedMessages).toBe(0); // 4 new tokens fit
-    const trimmed = await session.send("And another?", { maxNewTokens, eosTokenId: [], maxTime: undefined });
+    // A turn that fails after the oldest turns were dropped to fit it leaves the history and the count as they were.
+    const before = session.messages.length;
+    await expect(session.send("And another?", { maxNewTokens, eosTokenId: [], signal: AbortSignal.abort() })).rejects.toThrow();
+    expect(session.droppedMessages).toBe(0);
+    expect(session.messages).toHaveLength(before);
+    const trimmed = await session.send("And another?", { maxNewTokens, eosTokenId: [] });
     expect(session.droppedMessages).toBeGreaterThan(0);
     expect(session.messages[0]).toEqual({ role: "system", content: SYSTEM });
     expect(session.messages[1]?.role).toBe("user");

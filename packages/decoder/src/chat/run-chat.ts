@@ -49,8 +49,7 @@ export function prepareChat(model: LoadedModel, messages: readonly ChatMessage[]
 }
 
 /**
- * Answers a conversation on a local model's engine ({@link prepareChat}, then one generation); `keepCache` receives
- * the answer's key/values pinned in the prefix cache (chat sessions).
+ * Answers a conversation on a local model's engine: {@link prepareChat}, then one generation.
  *
  * @example
  * const result = await runChat(model, engine, messages, { maxNewTokens: 64 });
@@ -60,9 +59,23 @@ export async function runChat(
   engine: GenerationEngine,
   messages: readonly ChatMessage[],
   options: GeneratorChatOptions,
+): Promise<ChatResult> {
+  return runPreparedChat(model, engine, prepareChat(model, messages, options));
+}
+
+/**
+ * Runs a chat call already prepared by {@link prepareChat} (a chat session renders it to check the context);
+ * `keepCache` receives the answer's key/values pinned in the prefix cache.
+ *
+ * @example
+ * const result = await runPreparedChat(model, engine, prepareChat(model, messages, options));
+ */
+export async function runPreparedChat(
+  model: LoadedModel,
+  engine: GenerationEngine,
+  { prompt, call, plan }: PreparedChat,
   keepCache?: GenerateRowsRequest["keepCache"],
 ): Promise<ChatResult> {
-  const { prompt, call, plan } = prepareChat(model, messages, options);
   const [result] = await generateBatch(model, [prompt], call, false, engine, keepCache);
   return plan.finish(result as GenerationResult);
 }

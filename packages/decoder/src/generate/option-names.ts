@@ -11,10 +11,9 @@ const CALL_OWN = optionNames<Omit<GeneratorCallOptions, (typeof DECODING_OPTION_
   "truncatePrompt",
   "cachePrompt",
 ]);
-const CHAT_OWN = [
-  ...optionNames<ChatOptions>()(["chatTemplate", "templateVariables"]),
-  ...optionNames<ToolOptions>()(["tools", "toolChoice", "parallelToolCalls"]),
-];
+/** The option names of {@link ToolOptions}. @internal */
+export const TOOL_OPTION_NAMES = optionNames<ToolOptions>()(["tools", "toolChoice", "parallelToolCalls"]);
+const CHAT_OWN = [...optionNames<ChatOptions>()(["chatTemplate", "templateVariables"]), ...TOOL_OPTION_NAMES];
 
 /** The option names of a {@link Generator}'s `generate` and `stream`. @internal */
 export const GENERATOR_CALL_OPTION_NAMES: readonly string[] = [...DECODING_OPTION_NAMES, ...CALL_OWN];

@@ -1,12 +1,11 @@
 import { DisposedError, InputError, type LoadedModel, type PinnedPrefix, TextStream } from "@proj/core";
 import { chainTokenCallbacks, checkOptions, describeValue, optionNames, resolveDecodingOptions, withinLimit } from "@proj/core/internal";
 import { type ChatMessage, normalizeMessages } from "../chat/messages.js";
-import { prepareChat, runChat } from "../chat/run-chat.js";
+import { type PreparedChat, prepareChat, runPreparedChat } from "../chat/run-chat.js";
 import { createGenerator } from "../generate/generator.js";
-import { GENERATOR_CALL_OPTION_NAMES } from "../generate/option-names.js";
+import { GENERATOR_CALL_OPTION_NAMES, TOOL_OPTION_NAMES } from "../generate/option-names.js";
 import type { Generator, GeneratorChatOptions } from "../generate/types.js";
 import type { ChatResult } from "../tools/tool-chat.js";
-import type { ToolOptions } from "../tools/types.js";
 import { type GeneratorInternals, internalsOf } from "./generator-internals.js";
 import type { ChatSession, ChatSessionOptions, ChatTurnOptions } from "./types.js";
 
@@ -20,10 +19,7 @@ const SESSION_OPTION_NAMES = optionNames<ChatSessionOptions>()([
   "prefixCache",
   "signal",
 ]);
-const TURN_OPTION_NAMES: readonly string[] = [
-  ...GENERATOR_CALL_OPTION_NAMES,
-  ...optionNames<ToolOptions>()(["tools", "toolChoice", "parallelToolCalls"]),
-];
+const TURN_OPTION_NAMES: readonly string[] = [...GENERATOR_CALL_OPTION_NAMES, ...TOOL_OPTION_NAMES];
 
 /** The generator sessions and their forks share, and whether the last of them disposes it. */
 interface Owner {
@@ -164,13 +160,16 @@ class Session implements ChatSession {
     normalizeMessages([incoming]);
     const chatOptions: GeneratorChatOptions = { ...call, ...this.#settings.chat };
     let history = [...this.#messages, incoming];
+    let dropped = 0;
     let pinned: PinnedPrefix | undefined;
     let result: ChatResult;
     const internals = this.#internals;
     if (internals) {
       if (this.#owner.generator.disposed) throw new DisposedError("The chat session's generator");
-      history = await this.#fit(internals.model, history, chatOptions);
-      result = await runChat(internals.model, internals.engine, history, chatOptions, (p) => {
+      const fitted = await this.#fit(internals.model, history, chatOptions);
+      dropped = history.length - fitted.messages.length;
+      history = fitted.messages;
+      result = await runPreparedChat(internals.model, internals.engine, fitted.prepared, (p) => {
         pinned = p;
       });
     } else {
@@ -182,23 +181,30 @@ class Session implements ChatSession {
       if (this.#disposed) this.#release(); // disposed while the turn ran: nobody will read these key/values
     }
     // A cancelled turn leaves the history as it was (its prompt's key/values stay cached for a retry).
-    if (result.finishReason !== "abort") this.#messages = [...history, answerOf(result)];
+    if (result.finishReason !== "abort") {
+      this.#messages = [...history, answerOf(result)];
+      this.#dropped += dropped;
+    }
     return result;
   }
 
-  /** Drops the oldest turns until the rendered conversation and `maxNewTokens` fit the context (or throws). */
-  async #fit(model: LoadedModel, history: ChatMessage[], options: GeneratorChatOptions): Promise<ChatMessage[]> {
+  /**
+   * Drops the oldest turns until the rendered conversation and `maxNewTokens` fit the context (or throws); returns the
+   * messages kept and the call prepared for them (rendered once, run as it is).
+   */
+  async #fit(
+    model: LoadedModel,
+    history: ChatMessage[],
+    options: GeneratorChatOptions,
+  ): Promise<{ messages: ChatMessage[]; prepared: PreparedChat }> {
     const context = model.config.maxPositionEmbeddings ?? model.tokenizer.modelMaxLength;
-    if (context === undefined) return history;
     let messages = history;
     for (;;) {
-      const { prompt } = prepareChat(model, messages, options);
-      const tokens = (await model.tokenizer.encode(prompt, { addSpecialTokens: options.addSpecialTokens ?? false })).ids.length;
+      const prepared = prepareChat(model, messages, options);
+      if (context === undefined) return { messages, prepared };
+      const tokens = (await model.tokenizer.encode(prepared.prompt, { addSpecialTokens: options.addSpecialTokens ?? false })).ids.length;
       const maxNewTokens = resolvedMaxNewTokens(model, options, tokens);
-      if (tokens + maxNewTokens <= context) {
-        this.#dropped += history.length - messages.length;
-        return messages;
-      }
+      if (tokens + maxNewTokens <= context) return { messages, prepared };
       const first = messages.findIndex((m) => m.role !== "system");
       const next = messages.findIndex((m, i) => i > first && m.role === "user");
       if (this.#settings.overflow === "error" || next < 0) {
