@@ -86,11 +86,13 @@ describe("the graph cache", () => {
     const b = join(dir, "b.bin");
     writeFileSync(a, "the same bytes");
     writeFileSync(b, "the same bytes");
-    const key = await cache.keyOf(a);
+    const { key, bytes } = await cache.keyOf(a);
+    expect(Buffer.from(bytes ?? []).toString()).toBe("the same bytes"); // read once, handed to the rewrite
+    expect((await cache.keyOf(a)).bytes).toBeUndefined(); // indexed now: not read again
     expect(key).toBe(createHash("sha256").update("the same bytes").digest("hex"));
-    expect(await cache.keyOf(b)).toBe(key);
+    expect((await cache.keyOf(b)).key).toBe(key);
     writeFileSync(b, "other bytes, longer");
-    expect(await cache.keyOf(b)).not.toBe(key);
+    expect((await cache.keyOf(b)).key).not.toBe(key);
   });
 
   it("PROJ_CACHE_DIR=off keeps nothing; the folder follows PROJ_CACHE_DIR, then XDG_CACHE_HOME", async () => {

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +17,12 @@ export function graphCacheDir(env: NodeJS.ProcessEnv = process.env): string | un
   return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), ".cache"), "proj", "graphs");
 }
 
+/**
+ * The version of the rewrite: part of every cached file's name, so a release that rewrites graphs differently (or
+ * reads them with a newer ONNX schema) never serves an older release's files or verdicts.
+ */
+const REWRITE_VERSION = "v1";
+
 /** What the cache holds for one source file: the rewritten graph's path, or why it is opened unchanged. */
 export type GraphCacheEntry = { path: string } | { unchanged: string } | undefined;
 
@@ -28,8 +33,8 @@ export type GraphCacheEntry = { path: string } | { unchanged: string } | undefin
  *
  * @example
  * const cache = GraphCache.open();
- * const key = await cache?.keyOf("/models/gpt2/onnx/model.onnx");
- * const hit = key && await cache.get(key); // { path } | { unchanged: reason } | undefined
+ * const { key } = await cache.keyOf("/models/gpt2/onnx/model.onnx");
+ * const hit = await cache.get(key); // { path } | { unchanged: reason } | undefined
  */
 export class GraphCache {
   readonly #dir: string;
@@ -44,22 +49,24 @@ export class GraphCache {
     return dir ? new GraphCache(dir) : undefined;
   }
 
-  /** The SHA-256 of a file's bytes (hex), remembered by its real path, size and modification time. */
-  async keyOf(file: string): Promise<string> {
+  /**
+   * The SHA-256 of a file's bytes (hex), remembered by its real path, size and modification time; when it had to be
+   * computed, the bytes read for it come back too (a rewrite then reads the file once).
+   */
+  async keyOf(file: string): Promise<{ key: string; bytes?: Uint8Array }> {
     const path = await realpath(file);
     const info = await stat(path);
     const index = join(this.#dir, "index", `${createHash("sha256").update(path).digest("hex")}.json`);
     try {
       const known = JSON.parse(await readFile(index, "utf8")) as { size: number; mtimeMs: number; sha256: string };
-      if (known.size === info.size && known.mtimeMs === info.mtimeMs && /^[0-9a-f]{64}$/.test(known.sha256)) return known.sha256;
+      if (known.size === info.size && known.mtimeMs === info.mtimeMs && /^[0-9a-f]{64}$/.test(known.sha256)) return { key: known.sha256 };
     } catch {
       // not indexed yet
     }
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    const sha256 = hash.digest("hex");
+    const bytes = await readFile(path);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
     await this.#write(index, JSON.stringify({ path, size: info.size, mtimeMs: info.mtimeMs, sha256 }));
-    return sha256;
+    return { key: sha256, bytes };
   }
 
   /** What is cached under a key. */
@@ -95,11 +102,11 @@ export class GraphCache {
   }
 
   #graphPath(key: string): string {
-    return join(this.#dir, `${key}.last-position.onnx`);
+    return join(this.#dir, `${key}.last-position.${REWRITE_VERSION}.onnx`);
   }
 
   #unchangedPath(key: string): string {
-    return join(this.#dir, `${key}.unchanged.txt`);
+    return join(this.#dir, `${key}.unchanged.${REWRITE_VERSION}.txt`);
   }
 
   async #write(path: string, data: string | Uint8Array): Promise<void> {

@@ -20,14 +20,14 @@ export type LastPositionGraph =
  * and nothing is written to disk. Weights stay views of the file's bytes until the model is encoded again (one copy),
  * and weights in external files (`model.onnx_data`, models over 2 GB) stay there: the result names their folder.
  * A model that this code cannot re-encode exactly as it was (fields newer than the vendored ONNX 1.12 schema) is
- * left alone.
+ * left alone. `read`: the file's bytes when the caller has already read them.
  *
  * @example
  * const graph = await lastPositionGraph("/models/gpt2/onnx/model.onnx");
  * const session = graph.bytes ? await InferenceSession.create(graph.bytes) : await InferenceSession.create(file);
  */
-export async function lastPositionGraph(file: string): Promise<LastPositionGraph> {
-  const bytes = await readFile(file);
+export async function lastPositionGraph(file: string, read?: Uint8Array): Promise<LastPositionGraph> {
+  const bytes = read ?? (await readFile(file));
   let model: ReturnType<typeof decodeModel>;
   try {
     model = decodeModel(bytes);

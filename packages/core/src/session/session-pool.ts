@@ -173,9 +173,10 @@ interface Rewritten {
 async function rewrite(file: string): Promise<Rewritten | undefined> {
   const cache = GraphCache.open();
   let key: string | undefined;
+  let read: Uint8Array | undefined;
   if (cache) {
     try {
-      key = await cache.keyOf(file);
+      ({ key, bytes: read } = await cache.keyOf(file));
       const hit = await cache.get(key);
       if (hit && "path" in hit) {
         debugLog(`graph ${file}: the graph rewritten to compute logits at the last position only, from the cache (${hit.path})`);
@@ -193,7 +194,7 @@ async function rewrite(file: string): Promise<Rewritten | undefined> {
   }
   let graph: Awaited<ReturnType<typeof lastPositionGraph>>;
   try {
-    graph = await lastPositionGraph(file);
+    graph = await lastPositionGraph(file, read);
   } catch (error) {
     debugLog(`graph ${file}: loaded unchanged, computing logits at every position: it could not be read (${messageOf(error)})`);
     return undefined;
