@@ -98,3 +98,42 @@ export const BYTE_TO_UNICODE: readonly string[] = (() => {
   }
   return table;
 })();
+
+const UNICODE_TO_BYTE = new Map(BYTE_TO_UNICODE.map((char, byte) => [char, byte]));
+const bytesOf = new WeakMap<TokenizerVocabulary, readonly Uint8Array[]>();
+
+/**
+ * The bytes each token of a vocabulary stands for, computed once per vocabulary: GPT-2's byte-to-unicode characters
+ * mapped back, SentencePiece's `▁` as a space and `<0xXX>` as its byte, other vocabularies' text as UTF-8; special
+ * tokens (and ids without a token) stand for no bytes.
+ *
+ * @example
+ * const bytes = vocabularyBytes(tokenizer.vocabulary())[id]; // Uint8Array
+ */
+export function vocabularyBytes(vocabulary: TokenizerVocabulary): readonly Uint8Array[] {
+  let bytes = bytesOf.get(vocabulary);
+  if (!bytes) {
+    bytes = vocabulary.tokens.map((piece) => pieceBytes(piece, vocabulary.encoding));
+    bytesOf.set(vocabulary, bytes);
+  }
+  return bytes;
+}
+
+function pieceBytes(piece: string, encoding: VocabularyEncoding): Uint8Array {
+  const utf8 = new TextEncoder();
+  if (encoding === "byte_level") {
+    const out: number[] = [];
+    for (const char of piece) {
+      const byte = UNICODE_TO_BYTE.get(char);
+      if (byte === undefined) out.push(...utf8.encode(char));
+      else out.push(byte);
+    }
+    return Uint8Array.from(out);
+  }
+  if (encoding === "byte_fallback") {
+    const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(piece);
+    if (byte) return Uint8Array.of(Number.parseInt(byte[1] as string, 16));
+    return utf8.encode(piece.replaceAll("\u2581", " "));
+  }
+  return utf8.encode(piece);
+}

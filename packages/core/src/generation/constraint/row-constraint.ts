@@ -35,7 +35,7 @@ export class RowConstraint {
    * grammar needs next (T5's vocabulary has no `{`, for one).
    */
   async mask(logits: Float32Array): Promise<void> {
-    const bits = Int32Array.from(await this.#matcher.getNextTokenBitmask());
+    const bits = (await this.#matcher.getNextTokenBitmask()).slice();
     if (this.#utf8 && this.#utf8State) this.#utf8.restrict(bits, this.#utf8State);
     const n = logits.length;
     let finite = false;

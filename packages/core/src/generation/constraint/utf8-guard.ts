@@ -1,4 +1,4 @@
-import type { TokenizerVocabulary } from "../../tokenizer/vocabulary.js";
+import { type TokenizerVocabulary, vocabularyBytes } from "../../tokenizer/vocabulary.js";
 
 /**
  * Where a row stands in UTF-8: how many continuation bytes the last character still needs, and the range the next
@@ -51,14 +51,16 @@ function run(state: Utf8State, bytes: Uint8Array): Utf8State | undefined {
 export class Utf8Guard {
   static readonly #cache = new WeakMap<TokenizerVocabulary, Utf8Guard>();
   readonly start: Utf8State = START;
-  readonly #bytes: Uint8Array[];
+  readonly #bytes: readonly Uint8Array[];
   /** Bit `i` set when token `i` is valid from a character boundary. */
   readonly #fromStart: Int32Array;
   /** Tokens that begin with a continuation byte: the only candidates in the middle of a character. */
   readonly #continuations: number[] = [];
+  /** Per mid-character state (7 at most), the tokens valid from it, computed when first needed. */
+  readonly #midCharacter = new Map<string, Int32Array>();
 
   private constructor(vocabulary: TokenizerVocabulary) {
-    this.#bytes = tokenBytes(vocabulary);
+    this.#bytes = vocabularyBytes(vocabulary);
     this.#fromStart = new Int32Array(Math.ceil(this.#bytes.length / 32));
     this.#bytes.forEach((bytes, id) => {
       if (run(START, bytes)) this.#fromStart[id >> 5] = (this.#fromStart[id >> 5] as number) | (1 << (id & 31));
@@ -79,19 +81,24 @@ export class Utf8Guard {
 
   /** Clears, in place, the bits of tokens that would make the text invalid UTF-8 from `state`. */
   restrict(bits: Int32Array, state: Utf8State): void {
-    const words = Math.min(bits.length, this.#fromStart.length);
-    if (state.need === 0) {
-      for (let w = 0; w < words; w++) bits[w] = (bits[w] as number) & (this.#fromStart[w] as number);
-      return;
-    }
-    const allowed = new Int32Array(bits.length);
-    for (const id of this.#continuations) {
-      const bit = 1 << (id & 31);
-      if (((bits[id >> 5] as number) & bit) !== 0 && run(state, this.#bytes[id] as Uint8Array)) {
-        allowed[id >> 5] = (allowed[id >> 5] as number) | bit;
+    const valid = state.need === 0 ? this.#fromStart : this.#validFrom(state);
+    const words = Math.min(bits.length, valid.length);
+    for (let w = 0; w < words; w++) bits[w] = (bits[w] as number) & (valid[w] as number);
+    bits.fill(0, words);
+  }
+
+  /** The tokens valid in the middle of a character (only continuation tokens that fit it). */
+  #validFrom(state: Utf8State): Int32Array {
+    const key = `${state.need}:${state.lo}:${state.hi}`;
+    let valid = this.#midCharacter.get(key);
+    if (!valid) {
+      valid = new Int32Array(this.#fromStart.length);
+      for (const id of this.#continuations) {
+        if (run(state, this.#bytes[id] as Uint8Array)) valid[id >> 5] = (valid[id >> 5] as number) | (1 << (id & 31));
       }
+      this.#midCharacter.set(key, valid);
     }
-    bits.set(allowed);
+    return valid;
   }
 
   /** The state after a token (`undefined` if it made the text invalid, which {@link Utf8Guard.restrict} prevents). */
@@ -99,31 +106,4 @@ export class Utf8Guard {
     const bytes = this.#bytes[token];
     return bytes ? run(state, bytes) : state;
   }
-}
-
-/** Each token's bytes, read from its string in the vocabulary's encoding (special tokens: none). */
-function tokenBytes({ tokens, encoding }: TokenizerVocabulary): Uint8Array[] {
-  const utf8 = new TextEncoder();
-  if (encoding === "byte_level") {
-    const byteOf = byteLevelDecoding();
-    return tokens.map((token) => Uint8Array.from([...token], (ch) => byteOf.get(ch) ?? 0x3f));
-  }
-  if (encoding === "byte_fallback") {
-    return tokens.map((token) => {
-      const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
-      return byte ? Uint8Array.of(Number.parseInt(byte[1] as string, 16)) : utf8.encode(token.replaceAll("\u2581", " "));
-    });
-  }
-  return tokens.map((token) => utf8.encode(token));
-}
-
-/** GPT-2's byte-to-character table, inverted: the printable bytes stand for themselves, the others for 256 + n. */
-function byteLevelDecoding(): Map<string, number> {
-  const map = new Map<string, number>();
-  let shifted = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    map.set(String.fromCharCode(printable ? b : 256 + shifted++), b);
-  }
-  return map;
 }

@@ -1,9 +1,8 @@
 import type { Tokenizer } from "../../tokenizer/tokenizer.js";
-import { BYTE_TO_UNICODE } from "../../tokenizer/vocabulary.js";
+import { vocabularyBytes } from "../../tokenizer/vocabulary.js";
 import { CandidateBuffer, topK } from "../sampling/top-candidates.js";
 import type { LogprobCandidate, TokenLogprob } from "./token-logprob.js";
 
-const UNICODE_TO_BYTE = new Map(BYTE_TO_UNICODE.map((char, byte) => [char, byte]));
 const utf8 = new TextEncoder();
 const text = new TextDecoder("utf-8", { fatal: false });
 
@@ -27,8 +26,11 @@ export class StepLogprobs {
     this.#top = top;
   }
 
-  /** Reads a step's raw logits (copied: the processors change them in place next). */
-  static read(logits: Float32Array, topN: number, buffer: CandidateBuffer): StepLogprobs {
+  /**
+   * Reads a step's raw logits (copied into the buffer: the processors change them in place next). The copy is the
+   * buffer's, so a step's {@link StepLogprobs.entry} must be read before the buffer reads the next step.
+   */
+  static read(logits: Float32Array, topN: number, buffer: LogprobBuffer): StepLogprobs {
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < logits.length; i++) if ((logits[i] as number) > max) max = logits[i] as number;
     let sum = 0;
@@ -36,11 +38,13 @@ export class StepLogprobs {
     const logSum = max + Math.log(sum);
     const top: Array<{ tokenId: number; logprob: number }> = [];
     if (topN > 0) {
-      topK(logits, topN, buffer);
-      for (let c = 0; c < buffer.count; c++) top.push({ tokenId: buffer.ids[c] as number, logprob: (buffer.values[c] as number) - logSum });
+      const candidates = buffer.candidates;
+      topK(logits, topN, candidates);
+      for (let c = 0; c < candidates.count; c++)
+        top.push({ tokenId: candidates.ids[c] as number, logprob: (candidates.values[c] as number) - logSum });
       top.sort((a, b) => b.logprob - a.logprob || a.tokenId - b.tokenId);
     }
-    return new StepLogprobs(Float32Array.from(logits), logSum, top);
+    return new StepLogprobs(buffer.copy(logits), logSum, top);
   }
 
   /** The chosen token's entry, with the step's best candidates. */
@@ -52,9 +56,30 @@ export class StepLogprobs {
   }
 }
 
-/** A buffer for {@link StepLogprobs.read}'s top candidates (20 at most). */
-export function logprobBuffer(): CandidateBuffer {
-  return new CandidateBuffer(20);
+/** What {@link StepLogprobs.read} reuses from step to step: the top candidates (20 at most) and the logits' copy. */
+export interface LogprobBuffer {
+  candidates: CandidateBuffer;
+  /** Copies logits into the buffer's own array (grown when needed) and returns that view. */
+  copy(logits: Float32Array): Float32Array;
+}
+
+/**
+ * A buffer for {@link StepLogprobs.read}, one per decoding loop.
+ *
+ * @example
+ * const buffer = logprobBuffer();
+ */
+export function logprobBuffer(): LogprobBuffer {
+  let array = new Float32Array(0);
+  return {
+    candidates: new CandidateBuffer(20),
+    copy(logits) {
+      if (array.length < logits.length) array = new Float32Array(logits.length);
+      const view = array.subarray(0, logits.length);
+      view.set(logits);
+      return view;
+    },
+  };
 }
 
 function candidate(tokenId: number, logprob: number, tokenizer: Tokenizer): LogprobCandidate {
@@ -62,27 +87,9 @@ function candidate(tokenId: number, logprob: number, tokenizer: Tokenizer): Logp
   return { tokenId, token: text.decode(bytes), bytes: [...bytes], logprob };
 }
 
-/**
- * The bytes a token stands for: GPT-2's byte-to-unicode characters mapped back, SentencePiece's `▁` as a space and
- * `<0xXX>` as its byte, other vocabularies' text as UTF-8; a special token as its own text.
- */
+/** The bytes a token stands for; a special token (no bytes in the vocabulary) as its own text. */
 function tokenBytes(tokenId: number, tokenizer: Tokenizer): Uint8Array {
   const vocabulary = tokenizer.vocabulary();
-  const piece = vocabulary.tokens[tokenId] ?? "";
-  if (piece === "") return utf8.encode(tokenizer.idToToken(tokenId) ?? "");
-  if (vocabulary.encoding === "byte_level") {
-    const out: number[] = [];
-    for (const char of piece) {
-      const byte = UNICODE_TO_BYTE.get(char);
-      if (byte === undefined) out.push(...utf8.encode(char));
-      else out.push(byte);
-    }
-    return Uint8Array.from(out);
-  }
-  if (vocabulary.encoding === "byte_fallback") {
-    const byte = /^<0x([0-9A-Fa-f]{2})>$/.exec(piece);
-    if (byte) return Uint8Array.of(Number.parseInt(byte[1] as string, 16));
-    return utf8.encode(piece.replaceAll("▁", " "));
-  }
-  return utf8.encode(piece);
+  if ((vocabulary.tokens[tokenId] ?? "") === "") return utf8.encode(tokenizer.idToToken(tokenId) ?? "");
+  return vocabularyBytes(vocabulary)[tokenId] as Uint8Array;
 }
