@@ -285,3 +285,36 @@ describe("a model whose own chat template renders tools (the qwen2-tools fixture
     expect(calls.every((c) => c.pieces > 1)).toBe(true);
   });
 });
+
+describe("text held back in case it began a tool call", () => {
+  // A Llama 3 JSON template: a call would start with "{", so a streamed answer holds its text back from a "{" on.
+  const LLAMA3_JSON = "{#- <|python_tag|> -#}{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}assistant:";
+  let llama3: Running;
+  beforeAll(async () => {
+    llama3 = await start({ model: fixture("gpt2"), chatTemplate: LLAMA3_JSON });
+  });
+  afterAll(() => llama3?.server.close());
+
+  it("reaches a streamed response at the end when it was text after all: the deltas add up to the whole answer", async () => {
+    const request = {
+      model: "gpt2",
+      messages: MESSAGES,
+      tools: TOOLS,
+      tool_choice: "auto",
+      max_tokens: 40,
+      temperature: 0,
+      guided_regex: "ok \\{[a-z]{3}\\}",
+    } as const;
+    const whole = await llama3.client.chat.completions.create(request as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
+    const text = whole.choices[0]?.message.content ?? "";
+    expect(text).toMatch(/^ok \{[a-z]{3}\}$/);
+    expect(whole.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    const stream = await llama3.client.chat.completions.create({
+      ...(request as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming),
+      stream: true,
+    });
+    let streamed = "";
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? "";
+    expect(streamed).toBe(text);
+  });
+});

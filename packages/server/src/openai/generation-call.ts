@@ -83,7 +83,8 @@ async function streamAnswer(
   });
   // Log-probabilities of tokens whose text is not out yet wait for it, so each chunk carries the tokens of its text.
   const heldLogprobs = new Map<number, TokenLogprob[]>();
-  const textOffsets = new Map<number, number>();
+  // The text each choice has streamed so far (its length is the next chunk's logprob text offset).
+  const streamedText = new Map<number, string>();
   // Choices whose tool calls went out as they were generated (the others, if any, get theirs whole at the end).
   const streamedCalls = new Set<number>();
   const sendCalls = (writer: SseWriter, index: number, deltas: readonly ToolCallDelta[]): void => {
@@ -100,8 +101,9 @@ async function streamAnswer(
       return;
     }
     heldLogprobs.delete(index);
-    const offset = textOffsets.get(index) ?? 0;
-    textOffsets.set(index, offset + event.text.length);
+    const sent = streamedText.get(index) ?? "";
+    const offset = sent.length;
+    streamedText.set(index, sent + event.text);
     writer.send(
       format.chunk(meta, {
         index,
@@ -152,6 +154,12 @@ async function streamAnswer(
   const metrics = results[0]?.metrics;
   if (metrics) context.metrics.observeGeneration(metrics);
   for (const choice of finishedChoices(results, params)) {
+    // Whatever the token events did not deliver (text held back in case it began a tool call, beam search) comes
+    // last, as the SDK's streams deliver it.
+    const sent = streamedText.get(choice.index) ?? "";
+    if (choice.text.length > sent.length && choice.text.startsWith(sent)) {
+      writer.send(format.chunk(meta, { index: choice.index, text: choice.text.slice(sent.length) }));
+    }
     if (choice.toolCalls?.length && !streamedCalls.has(choice.index)) {
       const whole = choice.toolCalls.map((c, i) => ({ index: i, id: c.id, name: c.name, arguments: JSON.stringify(c.arguments) }));
       sendCalls(writer, choice.index, whole);
