@@ -62,6 +62,15 @@ describe("proj generate with a response format (constrained decoding)", () => {
     const missing = await proj(["generate", "-m", fixture("gpt2"), "--json-schema", join(dir, "nope.json"), "x"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--json-schema: cannot read .*nope\.json \(ENOENT\)/);
+    // Every flag that names a file reads it the same way: serve's and chat's --chat-template too.
+    for (const command of [
+      ["serve", "-m", fixture("gpt2")],
+      ["chat", "-m", fixture("gpt2")],
+    ]) {
+      const template = await proj([...command, "--chat-template", join(dir, "nope.jinja")], { input: "Hi\n" });
+      expect(template.code).toBe(2);
+      expect(template.stderr).toMatch(/--chat-template: cannot read .*nope\.jinja \(ENOENT\)/);
+    }
     const broken = await proj(["generate", "-m", fixture("gpt2"), "--json-schema", join(dir, "broken.json"), "x"]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("is not JSON");

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { fileFlag } from "./file-flag.js";
 import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import type { ParsedArgs } from "./flags.js";
@@ -18,13 +17,8 @@ export async function readApiKeys(args: ParsedArgs, io: CliIO, command = "serve"
   const fromEnv = io.env.PROJ_API_KEY?.trim();
   if (fromEnv) keys.push(fromEnv);
   const file = stringFlag(args, "api-key-file");
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), "utf8");
-    } catch (error) {
-      throw new UsageError(`--api-key-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`, command);
-    }
+  const text = await fileFlag(args, "api-key-file", io, command);
+  if (text !== undefined) {
     const fromFile = text
       .split(/\r?\n/)
       .map((line) => line.trim())

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { fileFlag } from "./file-flag.js";
 import type { ResponseFormat } from "@proj/core";
 import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
@@ -35,7 +34,7 @@ export async function responseFormatOption(args: ParsedArgs, io: CliIO, command:
   ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be combined: give one format`, command);
   if (schemaFile !== undefined) {
-    const text = await readText(io, schemaFile, command, "--json-schema");
+    const text = (await fileFlag(args, "json-schema", io, command)) as string;
     let schema: unknown;
     try {
       schema = JSON.parse(text);
@@ -45,16 +44,8 @@ export async function responseFormatOption(args: ParsedArgs, io: CliIO, command:
     return { responseFormat: { type: "json_schema", schema: schema as Record<string, unknown> } };
   }
   if (grammarFile !== undefined)
-    return { responseFormat: { type: "grammar", grammar: await readText(io, grammarFile, command, "--grammar") } };
+    return { responseFormat: { type: "grammar", grammar: (await fileFlag(args, "grammar", io, command)) as string } };
   if (pattern !== undefined) return { responseFormat: { type: "regex", pattern } };
   if (object) return { responseFormat: { type: "json_object" } };
   return {};
-}
-
-async function readText(io: CliIO, file: string, command: string, flag: string): Promise<string> {
-  try {
-    return await readFile(resolve(io.cwd, file), "utf8");
-  } catch (error) {
-    throw new UsageError(`${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, command);
-  }
 }

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { resolve } from "node:path";
 import type { DecodingOptions } from "@proj/core";
 import { type ChatSession, createChatSession } from "@proj/decoder";
 import type { ChatPipeline } from "@proj/pipeline";
+import { fileFlag } from "../args/file-flag.js";
 import { RESPONSE_FORMAT_FLAGS, responseFormatOption } from "../args/response-format.js";
 import { DECODING_FLAGS, decodingOptions, MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { booleanFlag, stringFlag } from "../args/values.js";
@@ -34,12 +33,7 @@ export const chatCommand: Command = {
   },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError("chat reads its turns from the terminal or stdin, not from arguments", "chat");
-    const templatePath = stringFlag(args, "chat-template");
-    const chatTemplate = templatePath
-      ? await readFile(resolve(io.cwd, templatePath), "utf8").catch(() => {
-          throw new UsageError(`cannot read the chat template file ${templatePath}`, "chat");
-        })
-      : undefined;
+    const chatTemplate = await fileFlag(args, "chat-template", io, "chat");
     const system = stringFlag(args, "system");
     const options = {
       ...decodingOptions(args, "chat"),

@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { TaskName } from "@proj/chooser";
-import { resolve } from "node:path";
 import { readApiKeys } from "../args/api-keys.js";
+import { fileFlag } from "../args/file-flag.js";
 import { MODEL_FLAGS, OUTPUT_FLAGS, pipelineOptions } from "../args/common.js";
 import type { Flag } from "../args/flags.js";
 import { booleanFlag, listFlag, numberFlag, stringFlag } from "../args/values.js";
@@ -108,8 +107,7 @@ export const serveCommand: Command = {
         "serve",
       );
     const corsOrigins = listFlag(args, "cors-origin");
-    const templatePath = stringFlag(args, "chat-template");
-    const chatTemplate = templatePath ? await readFile(resolve(io.cwd, templatePath), "utf8") : undefined;
+    const chatTemplate = await fileFlag(args, "chat-template", io, "serve");
 
     const server = await createServer({
       ...(model !== undefined ? { model } : {}),
