@@ -9,7 +9,13 @@ export type { HandleTask } from "./shared/handles.js";
 export { sigmoid, softmax } from "./shared/activations.js";
 
 export { ner, type NerOptions } from "./ner/ner.js";
-export { createTokenClassifier, DEFAULT_NER_MODEL, type TokenClassifier } from "./ner/token-classifier.js";
+export {
+  AGGREGATIONS as NER_AGGREGATIONS,
+  createTokenClassifier,
+  DEFAULT_NER_MODEL,
+  type TokenClassifier,
+} from "./ner/token-classifier.js";
+export { DECODINGS as NER_DECODINGS, TAG_SCHEMES as NER_TAG_SCHEMES } from "./ner/options.js";
 export type { AggregationStrategy, Entity, NerCallOptions, NerDecoding, TagScheme } from "./ner/types.js";
 
 export { answer, type AnswerOptions } from "./qa/answer.js";

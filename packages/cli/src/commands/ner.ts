@@ -1,12 +1,9 @@
-import type { AggregationStrategy, Entity, NerDecoding } from "@proj/encoder";
+import { type Entity, NER_AGGREGATIONS, NER_DECODINGS } from "@proj/encoder";
 import { MODEL_FLAGS, OUTPUT_FLAGS } from "../args/common.js";
 import { inputLines, inputText } from "../args/input.js";
 import { booleanFlag, choiceFlag } from "../args/values.js";
 import { columns, score } from "../output/format.js";
 import { type Command, loadPipeline, printJson } from "./command.js";
-
-const AGGREGATIONS: readonly AggregationStrategy[] = ["none", "simple", "first", "average", "max"];
-const DECODINGS: readonly NerDecoding[] = ["argmax", "constrained"];
 
 /** `proj ner`: named entities with their character offsets. */
 export const nerCommand: Command = {
@@ -22,7 +19,7 @@ export const nerCommand: Command = {
     aggregation: {
       type: "string",
       value: "strategy",
-      description: `how tokens become entities: ${AGGREGATIONS.join(", ")} (default simple)`,
+      description: `how tokens become entities: ${NER_AGGREGATIONS.join(", ")} (default simple)`,
     },
     decoding: {
       type: "string",
@@ -34,8 +31,8 @@ export const nerCommand: Command = {
     ...OUTPUT_FLAGS,
   },
   async run(args, io) {
-    const aggregation = choiceFlag(args, "aggregation", "ner", AGGREGATIONS) ?? "simple";
-    const decoding = choiceFlag(args, "decoding", "ner", DECODINGS);
+    const aggregation = choiceFlag(args, "aggregation", "ner", NER_AGGREGATIONS) ?? "simple";
+    const decoding = choiceFlag(args, "decoding", "ner", NER_DECODINGS);
     const lines = booleanFlag(args, "lines");
     const texts = lines ? await inputLines(args.positionals, io, "ner", "text") : [await inputText(args.positionals, io, "ner", "text")];
     const ner = await loadPipeline("token-classification", args, io, "ner");

@@ -1,12 +1,15 @@
-import type {
-  AggregationStrategy,
-  Classifier,
-  FillMasker,
-  FunctionToApply,
-  NerDecoding,
-  QuestionAnswerer,
-  TagScheme,
-  TokenClassifier,
+import {
+  type AggregationStrategy,
+  type Classifier,
+  type FillMasker,
+  type FunctionToApply,
+  NER_AGGREGATIONS,
+  NER_DECODINGS,
+  NER_TAG_SCHEMES,
+  type NerDecoding,
+  type QuestionAnswerer,
+  type TagScheme,
+  type TokenClassifier,
 } from "@proj/encoder";
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../errors/http-error.js";
@@ -55,10 +58,10 @@ export function registerEncoderRoutes(app: FastifyInstance, context: ServerConte
   postTask(app, context, "token-classification", nerFields, async (body, reply) => {
     const { id, handle } = context.models.resolve<TokenClassifier>("ner", body.raw("model"));
     const texts = readInputs(body);
-    const aggregation = choice<AggregationStrategy>(body, "aggregation_strategy", ["none", "simple", "first", "average", "max"]);
+    const aggregation = choice<AggregationStrategy>(body, "aggregation_strategy", NER_AGGREGATIONS);
     const ignoreLabels = body.strings("ignore_labels", 256);
-    const decoding = choice<NerDecoding>(body, "decoding", ["argmax", "constrained"]);
-    const tagScheme = choice<TagScheme>(body, "tag_scheme", ["auto", "BIO", "IOB1", "BIOES"]);
+    const decoding = choice<NerDecoding>(body, "decoding", NER_DECODINGS);
+    const tagScheme = choice<TagScheme>(body, "tag_scheme", NER_TAG_SCHEMES);
     const results = await runTask(context, reply, (signal) =>
       handle.ner(texts, {
         signal,
