@@ -1,4 +1,4 @@
-import { decodeConstrained, splitChunkTag, type TagTransitions } from "./constrained-decoding.js";
+import { argmax, decodeConstrained, splitChunkTag, type TagTransitions } from "./constrained-decoding.js";
 import type { PreEntity } from "./pre-entities.js";
 import type { AggregationStrategy } from "./types.js";
 
@@ -177,12 +177,6 @@ export function stitchWindows<E extends { start: number; end: number; score: num
   }
   out.push(previous);
   return out;
-}
-
-function argmax(values: Float64Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
-  return best;
 }
 
 function max(values: Float64Array): number {

@@ -206,7 +206,13 @@ export function splitChunkTag(label: string): { bi: "B" | "I"; tag: string } {
   return { bi: prefix === "B" || prefix === "S" ? "B" : "I", tag };
 }
 
-function argmax(values: Float64Array): number {
+/**
+ * The index of the largest value (the first of equals), as argmax decoding picks a label.
+ *
+ * @example
+ * argmax(Float64Array.of(0.1, 0.7, 0.2)); // 1
+ */
+export function argmax(values: Float64Array): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
   return best;
