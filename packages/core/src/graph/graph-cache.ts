@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, realpath, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../files/write-file-atomic.js";
 
 /**
  * Where rewritten graphs are kept: `PROJ_CACHE_DIR`, else `$XDG_CACHE_HOME/proj`, else `~/.cache/proj`, with a
@@ -109,10 +110,7 @@ export class GraphCache {
     return join(this.#dir, `${key}.unchanged.${REWRITE_VERSION}.txt`);
   }
 
-  async #write(path: string, data: string | Uint8Array): Promise<void> {
-    await mkdir(join(path, ".."), { recursive: true });
-    const temporary = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temporary, data);
-    await rename(temporary, path);
+  #write(path: string, data: string | Uint8Array): Promise<void> {
+    return writeFileAtomic(path, data);
   }
 }

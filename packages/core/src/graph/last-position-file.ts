@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { keepLastPositionLogits } from "./last-position-logits.js";
-import { decodeModel, encodedSize, encodeModel, type GraphProto } from "./onnx-proto.js";
+import { decodeModel, encodedSize, encodeModel, hasExternalData } from "./onnx-proto.js";
 
 /** A decoder graph rewritten to compute logits at the last position only, or why it was not. */
 export type LastPositionGraph =
@@ -46,9 +46,4 @@ export async function lastPositionGraph(file: string, read?: Uint8Array): Promis
     where: result.where,
     externalDataFolder: model.graph && hasExternalData(model.graph) ? dirname(file) : undefined,
   };
-}
-
-function hasExternalData(graph: GraphProto): boolean {
-  if ((graph.initializer ?? []).some((t) => t.dataLocation === 1)) return true;
-  return (graph.node ?? []).some((n) => (n.attribute ?? []).some((a) => (a.g ? hasExternalData(a.g) : a.t?.dataLocation === 1)));
 }

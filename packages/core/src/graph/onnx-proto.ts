@@ -30,6 +30,8 @@ export interface TensorProto {
   rawData?: Uint8Array;
   /** 1 when the values live in an external file (`DataLocation.EXTERNAL`). */
   dataLocation?: number;
+  /** Where external values are (`location`, `offset`, `length`). */
+  externalData?: Array<{ key?: string; value?: string }>;
 }
 
 /** A node attribute (`AttributeProto`); `type` is ONNX's AttributeType (2 INT, 4 TENSOR, 5 GRAPH ...). */
@@ -87,6 +89,29 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
  * @example
  * const bytes = encodeModel(model);
  */
+/**
+ * True when a tensor's values live in an external file (`model.onnx_data`) rather than in the model.
+ *
+ * @example
+ * if (isExternalTensor(initializer)) throw new ModelFormatError("external data");
+ */
+export function isExternalTensor(tensor: TensorProto): boolean {
+  return tensor.dataLocation === 1 || (tensor.externalData?.length ?? 0) > 0;
+}
+
+/**
+ * True when a graph (its initializers, its constant attributes, its subgraphs) keeps values in external files.
+ *
+ * @example
+ * hasExternalData(model.graph); // true for a model over 2 GB exported with model.onnx_data
+ */
+export function hasExternalData(graph: GraphProto): boolean {
+  if ((graph.initializer ?? []).some(isExternalTensor)) return true;
+  return (graph.node ?? []).some((n) =>
+    (n.attribute ?? []).some((a) => (a.g ? hasExternalData(a.g) : a.t ? isExternalTensor(a.t) : false)),
+  );
+}
+
 export function encodeModel(model: ModelProto): Uint8Array {
   return MODEL.encode(model as unknown as protobuf.Message).finish();
 }

@@ -1,11 +1,11 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { InputError, ModelFormatError, ModelNotFoundError } from "../../errors.js";
+import { writeFileAtomic } from "../../files/write-file-atomic.js";
 import { checkOptions, optionNames } from "../../options/check-options.js";
-import { decodeModel, encodedSize, encodeModel, type GraphProto, type ModelProto, toNumber } from "../onnx-proto.js";
+import { decodeModel, encodedSize, encodeModel, type GraphProto, hasExternalData, type ModelProto, toNumber } from "../onnx-proto.js";
 import { pathExists } from "./path-exists.js";
 import { quantizeGraph } from "./quantize-graph.js";
 import type { QuantizedFile, QuantizeModelOptions, QuantizeMode } from "./quantize-options.js";
-import { isExternal } from "./tensor-data.js";
 
 /** The option names {@link quantizeModel} accepts. */
 export const QUANTIZE_MODEL_OPTIONS = optionNames<QuantizeModelOptions>()(["perChannel", "mode", "overwrite"]);
@@ -56,9 +56,7 @@ export async function quantizeModel(inputPath: string, outputPath: string, optio
   }
   const out = encodeModel(model);
   // Written next to the target and renamed, so a crash leaves no half file under the name transformers.js loads.
-  const temporary = `${outputPath}.${process.pid}.tmp`;
-  await writeFile(temporary, out);
-  await rename(temporary, outputPath);
+  await writeFileAtomic(outputPath, out);
   return { input: inputPath, output: outputPath, bytesBefore: bytes.byteLength, bytesAfter: out.byteLength, ...result };
 }
 
@@ -109,7 +107,7 @@ function readModel(bytes: Uint8Array, file: string): ModelProto {
       },
     );
   }
-  if (someGraph(model.graph, (g) => (g.initializer ?? []).some(isExternal))) {
+  if (model.graph && hasExternalData(model.graph)) {
     throw new ModelFormatError(`${file} keeps its weights in external data files (models over 2 GB): they are not supported here`, {
       hint: "quantize it with ONNX Runtime's Python quantizer (onnxruntime.quantization.quantize_dynamic, use_external_data_format=True)",
     });
@@ -127,11 +125,6 @@ function readModel(bytes: Uint8Array, file: string): ModelProto {
     });
   }
   return model;
-}
-
-function someGraph(graph: GraphProto, test: (g: GraphProto) => boolean): boolean {
-  if (test(graph)) return true;
-  return (graph.node ?? []).some((n) => (n.attribute ?? []).some((a) => a.g !== undefined && a.g !== null && someGraph(a.g, test)));
 }
 
 function findNode(graph: GraphProto, test: (n: { opType?: string }) => boolean): string | undefined {

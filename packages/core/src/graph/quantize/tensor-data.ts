@@ -7,7 +7,6 @@ export const DATA_TYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as 
 /** A tensor with the repeated-value fields that some exporters use instead of `rawData`. */
 interface ValuesTensorProto extends TensorProto {
   floatData?: number[];
-  externalData?: Array<{ key?: string; value?: string }>;
 }
 
 /**
@@ -18,16 +17,6 @@ interface ValuesTensorProto extends TensorProto {
  */
 export function tensorDims(tensor: TensorProto): number[] {
   return (tensor.dims ?? []).map((d: Int64) => toNumber(d) ?? 0);
-}
-
-/**
- * True when a tensor's values live in an external file (`model.onnx_data`) rather than in the model.
- *
- * @example
- * if (isExternal(initializer)) throw new ModelFormatError("external data");
- */
-export function isExternal(tensor: TensorProto): boolean {
-  return tensor.dataLocation === 1 || ((tensor as ValuesTensorProto).externalData?.length ?? 0) > 0;
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { copyFile, mkdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { temporaryName, writeFileAtomic } from "../../files/write-file-atomic.js";
 import { isCommitHash } from "./hub-id.js";
 
 /**
@@ -71,10 +72,6 @@ function under(dir: string, repoPath: string): string {
 }
 
 /** A temporary name next to `path`, for write-then-rename. */
-function tempName(path: string): string {
-  return `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-}
-
 /**
  * Reads and writes one model repository in the Hugging Face cache.
  *
@@ -143,11 +140,7 @@ export class HubCache {
   async writeRef(revision: string, commit: string): Promise<void> {
     if (revision === commit || isCommitHash(revision)) return;
     if (this.commitFor(revision) === commit) return;
-    const refPath = under(join(this.repoDir, "refs"), revision);
-    await mkdir(dirname(refPath), { recursive: true });
-    const temp = tempName(refPath);
-    await writeFile(temp, commit);
-    await rename(temp, refPath);
+    await writeFileAtomic(under(join(this.repoDir, "refs"), revision), commit);
   }
 
   /** Links `snapshots/<commit>/<file>` to `blobs/<etag>` (a relative symlink; a copy where links are not allowed). */
@@ -155,7 +148,7 @@ export class HubCache {
     const path = this.snapshotPath(commit, file);
     const blob = this.blobPath(etag);
     await mkdir(dirname(path), { recursive: true });
-    const temp = tempName(path);
+    const temp = temporaryName(path);
     try {
       await symlink(relative(dirname(path), blob), temp);
     } catch (error) {
