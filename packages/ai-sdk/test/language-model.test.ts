@@ -15,6 +15,20 @@ const CHATML =
 
 afterAll(() => disposeCachedHandles());
 
+describe("a prompt's tool calls", () => {
+  it("take their input as an object or as JSON text of one; anything else is an InvalidPromptError", () => {
+    const prompt = (input: unknown): LanguageModelV3Prompt => [
+      { role: "assistant", content: [{ type: "tool-call", toolCallId: "c1", toolName: "weather", input }] },
+    ];
+    for (const input of [{ city: "Paris" }, '{"city":"Paris"}']) {
+      expect(toChatMessages(prompt(input))[0]?.toolCalls).toEqual([{ id: "c1", name: "weather", arguments: { city: "Paris" } }]);
+    }
+    for (const input of ["{not json", "[1]", 3]) {
+      expect(() => toChatMessages(prompt(input))).toThrow(/tool call whose input is not an object/);
+    }
+  });
+});
+
 describe("generateText and streamText of the ai package on a local model", () => {
   it("generateText with a plain prompt gives generate()'s greedy text, finish reason and token counts", async () => {
     const ai = await generateText({ model: proj(GPT2), prompt: "Once upon a time", maxOutputTokens: 12, temperature: 0 });

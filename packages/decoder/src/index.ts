@@ -28,6 +28,7 @@ export { parsePartialJson } from "./object/partial-json.js";
 export { type ChatMessage, type ChatOptions, type ChatTextPart, normalizeMessages, type RenderedMessage } from "./chat/messages.js";
 export { DEFAULT_CHAT_MODEL, DEFAULT_GENERATION_MODEL, defaultGenerationModel } from "./shared/defaults.js";
 export type { ChatTool, ToolCall, ToolCallDelta, ToolChoice, ToolOptions, ToolParameters } from "./tools/types.js";
+export { toolArguments } from "./tools/formats/tool-call-format.js";
 export type { ChatResult } from "./tools/tool-chat.js";
 export { disposeCachedHandles } from "@proj/core";
 export {

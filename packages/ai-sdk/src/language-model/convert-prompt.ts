@@ -1,5 +1,5 @@
 import { InvalidPromptError, type LanguageModelV3Prompt, UnsupportedFunctionalityError } from "@ai-sdk/provider";
-import type { ChatMessage, ToolCall } from "@proj/decoder";
+import { type ChatMessage, type ToolCall, toolArguments } from "@proj/decoder";
 import { toolResultText } from "./tools.js";
 
 /**
@@ -60,11 +60,9 @@ function expandToolResults(content: LanguageModelV3Prompt[number]["content"], i:
 
 /** A tool call's input as the arguments object chat templates write (the AI SDK passes it parsed, or as JSON text). */
 function callInput(input: unknown, i: number): Record<string, unknown> {
-  const value = typeof input === "string" ? JSON.parse(input === "" ? "{}" : input) : input;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InvalidPromptError({ prompt: input, message: `prompt[${i}] has a tool call whose input is not an object` });
-  }
-  return value as Record<string, unknown>;
+  const value = toolArguments(input);
+  if (!value) throw new InvalidPromptError({ prompt: input, message: `prompt[${i}] has a tool call whose input is not an object` });
+  return value;
 }
 
 /**

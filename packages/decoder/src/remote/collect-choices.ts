@@ -8,6 +8,7 @@ import {
   type TokenLogprob,
 } from "@proj/core";
 import { stats } from "@proj/core/internal";
+import { toolArguments } from "../tools/formats/tool-call-format.js";
 import type { ChatResult } from "../tools/tool-chat.js";
 import type { ToolCall, ToolCallDelta } from "../tools/types.js";
 
@@ -46,18 +47,13 @@ function readLogprobs(wire: WireLogprobs, ids: readonly number[]): TokenLogprob[
 
 /** A call assembled from the wire: its arguments parsed from their JSON text (a server's malformed JSON is a `SessionError`). */
 function toolCall(piece: { id: string; name: string; args: string }): ToolCall {
-  let args: unknown;
-  try {
-    args = JSON.parse(piece.args === "" ? "{}" : piece.args);
-  } catch (error) {
-    throw new SessionError(`The server sent tool call ${piece.name} with arguments that are not JSON: ${piece.args.slice(0, 200)}`, {
-      cause: error,
-    });
+  const args = toolArguments(piece.args);
+  if (!args) {
+    throw new SessionError(
+      `The server sent tool call ${piece.name} whose arguments are not JSON text of an object: ${piece.args.slice(0, 200)}`,
+    );
   }
-  if (args === null || typeof args !== "object" || Array.isArray(args)) {
-    throw new SessionError(`The server sent tool call ${piece.name} whose arguments are not a JSON object`);
-  }
-  return { id: piece.id, name: piece.name, arguments: args as Record<string, unknown> };
+  return { id: piece.id, name: piece.name, arguments: args };
 }
 
 /** A tool call as OpenAI sends it: whole in a message, or in pieces (by `index`) in stream deltas. */

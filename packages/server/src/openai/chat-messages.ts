@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCall } from "@proj/decoder";
+import { type ChatMessage, type ToolCall, toolArguments } from "@proj/decoder";
 import { badRequest } from "../errors/http-error.js";
 import { BodyReader } from "./body-reader.js";
 
@@ -48,17 +48,13 @@ function readToolCalls(message: BodyReader, param: string): ToolCall[] | undefin
     const id = call.string("id", true) as string;
     const fn = call.object("function");
     const name = fn?.string("name", true);
-    const args = fn?.string("arguments") ?? "{}";
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(args === "" ? "{}" : args);
-    } catch {
+    const parsed = toolArguments(fn?.string("arguments") ?? "{}");
+    if (!parsed)
       throw badRequest(`"${param}[${j}].function.arguments" must be JSON text of an object`, `${param}[${j}].function.arguments`);
-    }
-    if (name === undefined || parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    if (name === undefined) {
       throw badRequest(`"${param}[${j}]" must be { id, type: "function", function: { name, arguments } }`, `${param}[${j}]`);
     }
-    return { id, name, arguments: parsed as Record<string, unknown> };
+    return { id, name, arguments: parsed };
   });
 }
 

@@ -60,9 +60,22 @@ export function callOf(value: unknown, argumentsKey: string): ParsedCall | undef
   const object = value as Record<string, unknown>;
   const args = object[argumentsKey] ?? object.arguments ?? object.parameters ?? {};
   if (typeof object.name !== "string" || object.name === "") return undefined;
-  const parsedArgs = typeof args === "string" ? parseJson(args) : args;
-  if (parsedArgs === null || typeof parsedArgs !== "object" || Array.isArray(parsedArgs)) return undefined;
-  return { name: object.name, arguments: parsedArgs as Record<string, unknown> };
+  const parsedArgs = toolArguments(args);
+  return parsedArgs && { name: object.name, arguments: parsedArgs };
+}
+
+/**
+ * A tool call's arguments as an object: given as an object, or as JSON text of one (OpenAI's wire form; `""` is `{}`);
+ * `undefined` when they are neither. Each caller says what that means in its own error.
+ *
+ * @example
+ * toolArguments('{"city":"Paris"}'); // { city: "Paris" }
+ * toolArguments("[1, 2]"); // undefined
+ */
+export function toolArguments(value: unknown): Record<string, unknown> | undefined {
+  const parsed = typeof value === "string" ? (value === "" ? {} : parseJson(value)) : value;
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  return parsed as Record<string, unknown>;
 }
 
 /**
