@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from modules import (MASK, NER_LABELS, SENTIMENT_LABELS, WORK_DIR, builder_common, encoder_models,
+from modules import (MASK, NER_LABELS, PAD, SENTIMENT_LABELS, WORK_DIR, builder_common, encoder_models,
                      load_checkpoint)
 
 KINDS = {
@@ -169,19 +169,66 @@ def convert_fp16(src, dst, min_size: int = 1024) -> list[str]:
     return done
 
 
+def bilstm_config(trained: dict, members: int) -> dict:
+    """config.json of a BiLSTM sentiment graph. ``model_type`` "bert" routes it to the sequence-classification path of
+    the loaders that dispatch on it (this SDK, transformers.js), which run whatever graph has BERT's inputs and
+    ``logits``; ``proj_graph`` says what the graph really is, and the BERT sizes describe nothing in it."""
+    c = export_config("sentiment", dict(encoder_models.BERT_CONFIG, vocab_size=trained["vocab_size"],
+                                        hidden_size=trained["hidden"], num_hidden_layers=1, num_attention_heads=1,
+                                        intermediate_size=trained["hidden"], max_position_embeddings=128))
+    c["proj_graph"] = {"architecture": "bilstm", "members": members, "embedding": trained["embedding"],
+                       "hidden": trained["hidden"], "pooling": "max+mean",
+                       "note": "bidirectional LSTM classifier(s) behind BertForSequenceClassification's inputs and "
+                               "logits; see the model card"}
+    return c
+
+
+def export_bilstm(names: list[str], dest: Path) -> Path:
+    """Sentiment BiLSTM checkpoints (``finetune_sentiment.py --arch bilstm``) -> one graph; several -> an ensemble."""
+    from recurrent import BiLSTMClassifier, bilstm_classifier_graph
+
+    cks = [load_checkpoint(n) for n in names]
+    config = cks[0]["config"]
+    assert all(c["config"]["arch"] == "bilstm" and c["config"]["vocab_size"] == config["vocab_size"] for c in cks)
+    fp32 = dest / "onnx" / "model.onnx"
+    bilstm_classifier_graph([c["state_dict"] for c in cks], config["hidden"], fp32)
+    # the torch answer for a padded batch, to compare with ONNX Runtime's (export_check.mjs)
+    ids, mask, _ = sample_inputs(config["vocab_size"])
+    ids[1, 5:] = PAD
+    mask[1, 5:] = 0
+    with torch.no_grad():
+        probs = []
+        for c in cks:
+            m = BiLSTMClassifier(c["config"]["vocab_size"], c["config"]["embedding"], c["config"]["hidden"]).eval()
+            m.load_state_dict(c["state_dict"])
+            probs.append(torch.softmax(m(ids, mask), -1))
+        expected = torch.log(torch.stack(probs).mean(0)) if len(probs) > 1 else torch.log(probs[0])
+    builder_common.write_json(dest / "export_check.json", {"input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+                                                           "log_probs": expected.tolist()})
+    builder_common.write_json(dest / "config.json", bilstm_config(config, len(cks)))
+    return fp32
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=sorted(KINDS))
-    ap.add_argument("--ckpt", default=None, help="checkpoint name (default: the kind)")
+    ap.add_argument("--ckpt", default=None,
+                    help="checkpoint name (default: the kind); for BiLSTM sentiment checkpoints, several names "
+                         "joined by commas are written as one ensemble graph")
     ap.add_argument("--dest", default=None)
     args = ap.parse_args(argv)
     arch, variant, out_axes = KINDS[args.kind]
-    ck = load_checkpoint(args.ckpt or args.kind)
-    config = export_config(args.kind, ck["config"])
+    names = (args.ckpt or args.kind).split(",")
+    ck = load_checkpoint(names[0])
     dest = WORK_DIR / "export" / args.kind if args.dest is None else Path(args.dest)
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "onnx").mkdir(parents=True)
+    if ck["config"].get("arch") == "bilstm":
+        fp32 = export_bilstm(names, dest)
+        return finish(fp32, dest, variant, json_config=None)
+    assert len(names) == 1, "only BiLSTM sentiment checkpoints can be exported as an ensemble"
+    config = export_config(args.kind, ck["config"])
 
     builder_common.seed_everything(0)
     model = build_model(args.kind, config).eval()
@@ -199,10 +246,16 @@ def main(argv=None):
         check_padding(model, inputs)
     fp32 = dest / "onnx" / "model.onnx"
     builder_common.export_onnx(model, inputs, fp32, INPUT_NAMES, ["logits"], {**INPUT_AXES, **out_axes})
+    return finish(fp32, dest, variant, config)
+
+
+def finish(fp32: Path, dest: Path, variant: str, json_config: dict | None) -> Path:
+    """The int8 and fp16 variants of the fp32 graph, the config (unless written already) and the tokenizer files."""
     q = quantize_int8(fp32, dest / "onnx" / "model_quantized.onnx")
     h = convert_fp16(fp32, dest / "onnx" / "model_fp16.onnx")
-    builder_common.write_json(dest / "config.json", config)
-    write_tokenizer(dest, variant, config)
+    if json_config is not None:
+        builder_common.write_json(dest / "config.json", json_config)
+    write_tokenizer(dest, variant, builder_common.load_json(dest / "config.json"))
     print(builder_common.onnx_io_summary(fp32))
     print(f"int8: {len(q)} weight matrices quantized; fp16: {len(h)} tensors converted")
     builder_common.print_sizes([dest])

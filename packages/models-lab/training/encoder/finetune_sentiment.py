@@ -70,6 +70,11 @@ def main():
     ap.add_argument("--hidden", type=int, default=128, help="width of a randomly initialised model (heads: hidden / 32)")
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--evals-per-epoch", type=int, default=1)
+    ap.add_argument("--arch", default="bert", choices=["bert", "bilstm"],
+                    help="bert: the 4-layer BERT classifier; bilstm: recurrent.BiLSTMClassifier (--hidden units each way)")
+    ap.add_argument("--embedding", type=int, default=128, help="bilstm: width of the piece embeddings")
+    ap.add_argument("--word-dropout", type=float, default=0.0, help="bilstm: share of pieces read as [UNK] in training")
+    ap.add_argument("--warmup", type=float, default=0.1, help="share of the steps with a rising learning rate")
     args = ap.parse_args()
     setup(args.seed)
     rng = random.Random(args.seed)
@@ -106,7 +111,16 @@ def main():
 
     ck = load_checkpoint(args.init) if args.init != "none" else None
     resumed = load_checkpoint(args.resume) if args.resume else None
-    if resumed:
+    if args.arch == "bilstm":
+        from recurrent import BiLSTMClassifier
+        assert ck is None, "the BiLSTM classifier is trained from random weights (--init none)"
+        vocab = json.load(open(WORK_DIR / "tokenizer" / "uncased.tokenizer.json", encoding="utf-8"))["model"]["vocab"]
+        config = dict(resumed["config"]) if resumed else {
+            "arch": "bilstm", "vocab_size": len(vocab), "embedding": args.embedding, "hidden": args.hidden}
+        model = BiLSTMClassifier(config["vocab_size"], config["embedding"], config["hidden"], len(SENTIMENT_LABELS),
+                                 args.dropout, args.word_dropout)
+        body = None
+    elif resumed:
         config, body = {k: v for k, v in resumed["config"].items() if k not in ("id2label", "label2id")}, None
     elif ck:
         body, config = body_for_uncased(ck["state_dict"], ck["config"])
@@ -115,7 +129,8 @@ def main():
         vocab = json.load(open(WORK_DIR / "tokenizer" / "uncased.tokenizer.json", encoding="utf-8"))["model"]["vocab"]
         config = body_config(len(vocab), args.hidden, args.layers, args.hidden // 32, 4 * args.hidden)
         body = None
-    model = init_bert_(SequenceClassifier(config, 2, args.dropout, args.head_dropout))
+    if args.arch == "bert":
+        model = init_bert_(SequenceClassifier(config, 2, args.dropout, args.head_dropout))
     if body is not None:
         missing, unexpected = model.bert.load_state_dict(body, strict=False)
         assert not unexpected and all(m.startswith("pooler") for m in missing), (missing, unexpected)
@@ -127,7 +142,7 @@ def main():
     lengths = [len(ids[i]) for i in train_idx]
     steps = len(length_batches(lengths, args.batch, random.Random(0))) * args.epochs
     opt = adamw(model, args.lr, args.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, steps // 10))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, int(steps * args.warmup)))
     timer = Timer()
     best = (-1.0, None, 0)
     dev_ids = [clip(r) for r in dev["ids"]]
