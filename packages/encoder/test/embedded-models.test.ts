@@ -47,6 +47,20 @@ describe("embedded sentiment model (SST-2)", () => {
     expect(results.map((r) => r[0]?.label)).toEqual([...positive.map(() => "POSITIVE"), ...negative.map(() => "NEGATIVE")]);
   });
 
+  it("scores a text the same alone and right-padded in a batch with longer ones (the LSTM stops at each row's end)", async () => {
+    const model = modelDir("sentiment");
+    const texts = ["Dull.", ...positive, "It is neither a great film nor a bad one, though the second half drags on far too long."];
+    const batched = await classify(texts, { model, topK: null, batchSize: texts.length });
+    for (const [i, text] of texts.entries()) {
+      const [alone] = await classify([text], { model, topK: null });
+      for (const label of ["NEGATIVE", "POSITIVE"]) {
+        const a = alone?.find((s) => s.label === label)?.score ?? Number.NaN;
+        const b = batched[i]?.find((s) => s.label === label)?.score ?? Number.NaN;
+        expect(Math.abs(a - b)).toBeLessThan(1e-5);
+      }
+    }
+  });
+
   it("gives transformers.js's answer", async () => {
     const model = modelDir("sentiment");
     const pipe = await oracle("text-classification", "sentiment");
