@@ -1,10 +1,10 @@
 // Runs an exported BiLSTM graph (export.py writes it by hand, not by tracing) in ONNX Runtime on the padded batch
 // that export.py scored with torch, and fails unless the fp32 graph gives torch's log-probabilities (padding
-// included: a row's backward direction must start at its own last piece).
+// included: a row's backward direction must start at its own last piece). Sentiment and NER graphs alike.
 //
 //   node packages/models-lab/training/encoder/check_export.mjs [exportDir]
 //
-// exportDir defaults to packages/models-lab/training/encoder/.cache/export/sentiment and must hold
+// exportDir defaults to packages/models-lab/training/encoder/.cache/export/sentiment (or .../ner) and must hold
 // export_check.json (written by export.py for BiLSTM checkpoints) and onnx/model.onnx.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,14 +26,20 @@ let failed = false;
 for (const [file, tolerance] of Object.entries(tolerances)) {
   const session = await ort.InferenceSession.create(join(dir, "onnx", file));
   const { logits } = await session.run({ input_ids: tensor(check.input_ids), attention_mask: tensor(check.attention_mask) });
-  const labels = logits.dims[1];
+  // [rows, labels] (sentiment) or [rows, positions, labels] (NER: export.py leaves out the padded positions)
+  const labels = logits.dims[logits.dims.length - 1];
+  const perRow = logits.dims.length === 3 ? logits.dims[1] : 1;
   let worst = 0;
   for (let r = 0; r < rows; r++) {
-    const row = Array.from(logits.data.slice(r * labels, (r + 1) * labels));
-    const top = Math.max(...row);
-    const norm = top + Math.log(row.reduce((s, v) => s + Math.exp(v - top), 0));
-    row.forEach((v, k) => {
-      worst = Math.max(worst, Math.abs(v - norm - check.log_probs[r][k]));
+    const expected = logits.dims.length === 3 ? check.log_probs[r] : [check.log_probs[r]];
+    expected.forEach((want, t) => {
+      const at = (r * perRow + t) * labels;
+      const row = Array.from(logits.data.slice(at, at + labels));
+      const top = Math.max(...row);
+      const norm = top + Math.log(row.reduce((s, v) => s + Math.exp(v - top), 0));
+      row.forEach((v, k) => {
+        worst = Math.max(worst, Math.abs(v - norm - want[k]));
+      });
     });
   }
   const ok = worst <= tolerance;

@@ -169,43 +169,53 @@ def convert_fp16(src, dst, min_size: int = 1024) -> list[str]:
     return done
 
 
-def bilstm_config(trained: dict, members: int) -> dict:
-    """config.json of a BiLSTM sentiment graph. ``model_type`` "bert" routes it to the sequence-classification path of
+def bilstm_config(kind: str, trained: dict, members: int) -> dict:
+    """config.json of a BiLSTM graph. ``model_type`` "bert" routes it to the sequence- or token-classification path of
     the loaders that dispatch on it (this SDK, transformers.js), which run whatever graph has BERT's inputs and
     ``logits``; ``proj_graph`` says what the graph really is, and the BERT sizes describe nothing in it."""
-    c = export_config("sentiment", dict(encoder_models.BERT_CONFIG, vocab_size=trained["vocab_size"],
-                                        hidden_size=trained["hidden"], num_hidden_layers=1, num_attention_heads=1,
-                                        intermediate_size=trained["hidden"], max_position_embeddings=128))
+    c = export_config(kind, dict(encoder_models.BERT_CONFIG, vocab_size=trained["vocab_size"],
+                                 hidden_size=trained["hidden"], num_hidden_layers=trained.get("layers", 1),
+                                 num_attention_heads=1, intermediate_size=trained["hidden"],
+                                 max_position_embeddings=128))
+    head = "max+mean pooling, linear" if kind == "sentiment" else "linear per piece"
     c["proj_graph"] = {"architecture": "bilstm", "members": members, "embedding": trained["embedding"],
-                       "hidden": trained["hidden"], "pooling": "max+mean",
-                       "note": "bidirectional LSTM classifier(s) behind BertForSequenceClassification's inputs and "
-                               "logits; see the model card"}
+                       "hidden": trained["hidden"], "layers": trained.get("layers", 1), "head": head,
+                       "note": f"bidirectional LSTM(s) behind {KINDS[kind][0]}'s inputs and logits; see the model card"}
     return c
 
 
-def export_bilstm(names: list[str], dest: Path) -> Path:
-    """Sentiment BiLSTM checkpoints (``finetune_sentiment.py --arch bilstm``) -> one graph; several -> an ensemble."""
-    from recurrent import BiLSTMClassifier, bilstm_classifier_graph
+def export_bilstm(kind: str, names: list[str], dest: Path) -> Path:
+    """BiLSTM checkpoints (``finetune_sentiment.py`` / ``finetune_ner.py --arch bilstm``) -> one graph; several -> an
+    ensemble. Also writes export_check.json: torch's log-probabilities for a padded batch (``check_export.mjs``)."""
+    from recurrent import BiLSTMClassifier, BiLSTMTagger, bilstm_graph
 
     cks = [load_checkpoint(n) for n in names]
     config = cks[0]["config"]
-    assert all(c["config"]["arch"] == "bilstm" and c["config"]["vocab_size"] == config["vocab_size"] for c in cks)
+    same = ("arch", "vocab_size", "hidden", "layers")
+    assert all(all(c["config"].get(k) == config.get(k) for k in same) for c in cks), "members must have one shape"
+    layers = config.get("layers", 1)
     fp32 = dest / "onnx" / "model.onnx"
-    bilstm_classifier_graph([c["state_dict"] for c in cks], config["hidden"], fp32)
-    # the torch answer for a padded batch, to compare with ONNX Runtime's (export_check.mjs)
+    bilstm_graph([c["state_dict"] for c in cks], config["hidden"], layers, "sequence" if kind == "sentiment" else "token",
+                 fp32)
     ids, mask, _ = sample_inputs(config["vocab_size"])
     ids[1, 5:] = PAD
     mask[1, 5:] = 0
     with torch.no_grad():
         probs = []
         for c in cks:
-            m = BiLSTMClassifier(c["config"]["vocab_size"], c["config"]["embedding"], c["config"]["hidden"]).eval()
+            cc = c["config"]
+            m = (BiLSTMClassifier(cc["vocab_size"], cc["embedding"], cc["hidden"]) if kind == "sentiment" else
+                 BiLSTMTagger(cc["vocab_size"], cc["embedding"], cc["hidden"], layers, len(NER_LABELS))).eval()
             m.load_state_dict(c["state_dict"])
             probs.append(torch.softmax(m(ids, mask), -1))
-        expected = torch.log(torch.stack(probs).mean(0)) if len(probs) > 1 else torch.log(probs[0])
+        expected = torch.log(torch.stack(probs).mean(0))
+        if kind == "ner":  # padded positions are not compared
+            expected = [expected[0].tolist(), expected[1, :5].tolist()]
+        else:
+            expected = expected.tolist()
     builder_common.write_json(dest / "export_check.json", {"input_ids": ids.tolist(), "attention_mask": mask.tolist(),
-                                                           "log_probs": expected.tolist()})
-    builder_common.write_json(dest / "config.json", bilstm_config(config, len(cks)))
+                                                           "log_probs": expected})
+    builder_common.write_json(dest / "config.json", bilstm_config(kind, config, len(cks)))
     return fp32
 
 
@@ -213,7 +223,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=sorted(KINDS))
     ap.add_argument("--ckpt", default=None,
-                    help="checkpoint name (default: the kind); for BiLSTM sentiment checkpoints, several names "
+                    help="checkpoint name (default: the kind); for BiLSTM checkpoints, several names "
                          "joined by commas are written as one ensemble graph")
     ap.add_argument("--dest", default=None)
     args = ap.parse_args(argv)
@@ -225,9 +235,10 @@ def main(argv=None):
         shutil.rmtree(dest)
     (dest / "onnx").mkdir(parents=True)
     if ck["config"].get("arch") == "bilstm":
-        fp32 = export_bilstm(names, dest)
+        assert args.kind in ("sentiment", "ner"), "BiLSTM checkpoints are sentiment or NER models"
+        fp32 = export_bilstm(args.kind, names, dest)
         return finish(fp32, dest, variant, json_config=None)
-    assert len(names) == 1, "only BiLSTM sentiment checkpoints can be exported as an ensemble"
+    assert len(names) == 1, "only BiLSTM checkpoints can be exported as an ensemble"
     config = export_config(args.kind, ck["config"])
 
     builder_common.seed_everything(0)
