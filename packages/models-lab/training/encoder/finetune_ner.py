@@ -52,26 +52,51 @@ def f1_counts(gold_seqs, pred_seqs):
     return (2 * prec * rec / (prec + rec) if prec + rec else 0.0), prec, rec
 
 
+def bio_allowed() -> tuple[torch.Tensor, torch.Tensor]:
+    """BIO's transitions as additive scores: 0 where label j may follow label i (or start a sentence), -inf-like where
+    not (``I-X`` only after ``B-X`` or ``I-X``). The SDK's ``decoding: "constrained"`` applies the same rule."""
+    def ok(prev, tag):
+        return not tag.startswith("I-") or (prev is not None and prev != "O" and prev[2:] == tag[2:])
+    trans = torch.tensor([[0.0 if ok(a, b) else -1e9 for b in NER_LABELS] for a in NER_LABELS])
+    start = torch.tensor([0.0 if ok(None, b) else -1e9 for b in NER_LABELS])
+    return trans, start
+
+
+def viterbi(log_probs: torch.Tensor) -> list[int]:
+    """The most probable BIO-legal label sequence of ``log_probs`` ``[words, labels]``."""
+    trans, start = bio_allowed()
+    score, back = start + log_probs[0], []
+    for t in range(1, log_probs.shape[0]):
+        best, arg = (score[:, None] + trans).max(0)
+        score = best + log_probs[t]
+        back.append(arg)
+    path = [int(score.argmax())]
+    for arg in reversed(back):
+        path.append(int(arg[path[-1]]))
+    return path[::-1]
+
+
 @torch.no_grad()
-def word_f1(model, data, idx, batch=128):
+def word_f1(model, data, idx, batch=128, constrained=False):
     model.eval()
     golds, preds = [], []
     order = sorted(idx, key=lambda i: len(data["ids"][i]))
     for k in range(0, len(order), batch):
         b = order[k:k + batch]
         x = pad([clip(data["ids"][i]) for i in b])
-        pred = model(x, (x != PAD).long()).argmax(-1)
+        log_probs = torch.log_softmax(model(x, (x != PAD).long()), -1)
         for r, i in enumerate(b):
             words = data["words"][i]
             labels = data["labels"][i]
-            g, p = [], []
-            for pos in range(min(len(words), x.shape[1])):
-                w = words[pos]
-                if w >= 0 and (pos == 0 or words[pos - 1] != w):  # first piece of word w
-                    g.append(NER_LABELS[labels[pos]])
-                    p.append(NER_LABELS[pred[r, pos].item()])
-            golds.append(g)
-            preds.append(p)
+            firsts = [pos for pos in range(min(len(words), x.shape[1]))
+                      if words[pos] >= 0 and (pos == 0 or words[pos - 1] != words[pos])]  # a word's first piece
+            golds.append([NER_LABELS[labels[pos]] for pos in firsts])
+            if not firsts:
+                preds.append([])
+                continue
+            rows = log_probs[r, firsts]
+            path = viterbi(rows) if constrained else rows.argmax(-1).tolist()
+            preds.append([NER_LABELS[t] for t in path])
     model.train()
     return f1_counts(golds, preds)
 
@@ -162,6 +187,15 @@ def main():
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--swap", type=float, default=0.3, help="probability of replacing a mention by another of its type")
     ap.add_argument("--synthetic", type=float, default=0.15, help="probability of replacing a mention by an invented name")
+    ap.add_argument("--arch", default="bert", choices=["bert", "bilstm"],
+                    help="bert: the body + a token head; bilstm: recurrent.BiLSTMTagger from random weights")
+    ap.add_argument("--embedding", type=int, default=128, help="bilstm: width of the piece embeddings")
+    ap.add_argument("--hidden", type=int, default=128, help="bilstm: units each way")
+    ap.add_argument("--layers", type=int, default=2, help="bilstm: stacked BiLSTM layers")
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--warmup", type=float, default=0.1, help="share of the steps with a rising learning rate")
+    ap.add_argument("--select", default="argmax", choices=["argmax", "constrained"],
+                    help="decoding of the held-out F1 that chooses the epoch")
     args = ap.parse_args()
     setup(args.seed)
     rng = random.Random(args.seed)
@@ -173,7 +207,16 @@ def main():
     train_idx = [i for i in range(n) if i not in held]
     hold_idx = sorted(held)
 
-    if args.init != "none":
+    if args.arch == "bilstm":
+        from modules import WORK_DIR
+        from recurrent import BiLSTMTagger
+        import json
+        assert args.init == "none", "the BiLSTM tagger is trained from random weights (--init none)"
+        vocab = json.load(open(WORK_DIR / "tokenizer" / "cased.tokenizer.json", encoding="utf-8"))["model"]["vocab"]
+        config = {"arch": "bilstm", "vocab_size": len(vocab), "embedding": args.embedding, "hidden": args.hidden,
+                  "layers": args.layers}
+        model, body = BiLSTMTagger(len(vocab), args.embedding, args.hidden, args.layers, len(NER_LABELS), args.dropout), None
+    elif args.init != "none":
         ck = load_checkpoint(args.init)
         config = ck["config"]
         body = {k[len("bert."):]: v for k, v in ck["state_dict"].items() if k.startswith("bert.")}
@@ -182,7 +225,8 @@ def main():
         import json
         vocab = json.load(open(WORK_DIR / "tokenizer" / "cased.tokenizer.json", encoding="utf-8"))["model"]["vocab"]
         config, body = body_config(len(vocab), 128, 4, 4, 512), None
-    model = init_bert_(TokenClassifier(config, len(NER_LABELS), args.dropout))
+    if args.arch == "bert":
+        model = init_bert_(TokenClassifier(config, len(NER_LABELS), args.dropout))
     if body is not None:
         missing, unexpected = model.bert.load_state_dict(body, strict=False)
         assert not unexpected and all(m.startswith("pooler") for m in missing), (missing, unexpected)
@@ -195,8 +239,8 @@ def main():
     augment = MentionAugmenter([segments[i] for i in train_idx], args.swap, args.synthetic, random.Random(args.seed + 1))
     lengths = [len(ids[i]) for i in train_idx]
     steps = len(length_batches(lengths, args.batch, random.Random(0))) * args.epochs
-    opt = adamw(model, args.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, steps // 10))
+    opt = adamw(model, args.lr, args.weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, int(steps * args.warmup)))
     timer = Timer()
     best = (-1.0, None, 0)
     for epoch in range(1, args.epochs + 1):
@@ -219,16 +263,18 @@ def main():
             opt.step()
             sched.step()
             loss_sum += loss.item()
-        hold = word_f1(model, train, hold_idx)[0]
+        hold = word_f1(model, train, hold_idx, constrained=args.select == "constrained")[0]
         dev = word_f1(model, testa, range(len(testa["ids"])))
-        print(f"epoch {epoch} loss {loss_sum / len(batches):.4f} held-out F1 {hold:.4f} "
-              f"testa F1 {dev[0]:.4f} (P {dev[1]:.4f} R {dev[2]:.4f}) {timer}", flush=True)
+        dev_c = word_f1(model, testa, range(len(testa["ids"])), constrained=True)
+        print(f"epoch {epoch} loss {loss_sum / len(batches):.4f} held-out F1 ({args.select}) {hold:.4f} "
+              f"testa F1 {dev[0]:.4f} (P {dev[1]:.4f} R {dev[2]:.4f}), constrained {dev_c[0]:.4f} {timer}", flush=True)
         if hold > best[0]:
             best = (hold, {k: v.clone() for k, v in model.state_dict().items()}, epoch)
     model.load_state_dict(best[1])
     dev = word_f1(model, testa, range(len(testa["ids"])))
+    dev_c = word_f1(model, testa, range(len(testa["ids"])), constrained=True)
     print(f"kept epoch {best[2]} (held-out F1 {best[0]:.4f}): eng.testa F1 {dev[0]:.4f} "
-          f"(P {dev[1]:.4f} R {dev[2]:.4f}); trained in {timer}", flush=True)
+          f"(P {dev[1]:.4f} R {dev[2]:.4f}), constrained {dev_c[0]:.4f}; trained in {timer}", flush=True)
     save_checkpoint(args.out, model, config, {"testa_f1": dev[0], "heldout_f1": best[0], "epoch": best[2],
                                               "train_seconds": timer.seconds, "train_cpu_seconds": timer.cpu_seconds, "args": vars(args)})
 
