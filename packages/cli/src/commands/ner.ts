@@ -13,7 +13,7 @@ export const nerCommand: Command = {
   examples: [
     'proj ner "Ada Lovelace was born in London."',
     "proj ner --aggregation first --json < article.txt",
-    'proj ner --aggregation average --decoding constrained "Barack Obama visited New York."',
+    'proj ner --aggregation first --decoding constrained "President Barack Obama visited New York."',
   ],
   flags: {
     aggregation: {
