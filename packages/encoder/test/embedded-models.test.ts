@@ -111,6 +111,19 @@ describe("embedded NER model (CoNLL-2003)", () => {
     }
   });
 
+  it("labels a text the same alone and right-padded in a batch with longer ones (the LSTMs stop at each row's end)", async () => {
+    const model = modelDir("ner");
+    const texts = ["Paris.", ...examples.map(([text]) => text)];
+    const batched = await ner(texts, { model, aggregation: "none", batchSize: texts.length });
+    for (const [i, text] of texts.entries()) {
+      const alone = await ner(text, { model, aggregation: "none" });
+      expect(batched[i]?.map((e) => [e.entity, e.index])).toEqual(alone.map((e) => [e.entity, e.index]));
+      alone.forEach((e, k) => {
+        expect(Math.abs(e.score - (batched[i]?.[k]?.score ?? 0))).toBeLessThan(1e-5);
+      });
+    }
+  });
+
   it("gives transformers.js's token labels and scores", async () => {
     const model = modelDir("ner");
     const pipe = await oracle("token-classification", "ner");
