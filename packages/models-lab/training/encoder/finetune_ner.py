@@ -240,7 +240,7 @@ def main():
     lengths = [len(ids[i]) for i in train_idx]
     steps = len(length_batches(lengths, args.batch, random.Random(0))) * args.epochs
     opt = adamw(model, args.lr, args.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, int(steps * args.warmup)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps, int(steps * args.warmup + 1e-9)))
     timer = Timer()
     best = (-1.0, None, 0)
     for epoch in range(1, args.epochs + 1):
