@@ -184,7 +184,7 @@ def bilstm_config(kind: str, trained: dict, members: int) -> dict:
     return c
 
 
-def export_bilstm(kind: str, names: list[str], dest: Path) -> Path:
+def export_bilstm(kind: str, names: list[str], dest: Path) -> tuple[Path, dict]:
     """BiLSTM checkpoints (``finetune_sentiment.py`` / ``finetune_ner.py --arch bilstm``) -> one graph; several -> an
     ensemble. Also writes export_check.json: torch's log-probabilities for a padded batch (``check_export.mjs``)."""
     from recurrent import BiLSTMClassifier, BiLSTMTagger, bilstm_graph
@@ -215,8 +215,7 @@ def export_bilstm(kind: str, names: list[str], dest: Path) -> Path:
             expected = expected.tolist()
     builder_common.write_json(dest / "export_check.json", {"input_ids": ids.tolist(), "attention_mask": mask.tolist(),
                                                            "log_probs": expected})
-    builder_common.write_json(dest / "config.json", bilstm_config(kind, config, len(cks)))
-    return fp32
+    return fp32, bilstm_config(kind, config, len(cks))
 
 
 def main(argv=None):
@@ -236,8 +235,8 @@ def main(argv=None):
     (dest / "onnx").mkdir(parents=True)
     if ck["config"].get("arch") == "bilstm":
         assert args.kind in ("sentiment", "ner"), "BiLSTM checkpoints are sentiment or NER models"
-        fp32 = export_bilstm(args.kind, names, dest)
-        return finish(fp32, dest, variant, json_config=None)
+        fp32, config = export_bilstm(args.kind, names, dest)
+        return finish(fp32, dest, variant, config)
     assert len(names) == 1, "only BiLSTM checkpoints can be exported as an ensemble"
     config = export_config(args.kind, ck["config"])
 
@@ -260,13 +259,12 @@ def main(argv=None):
     return finish(fp32, dest, variant, config)
 
 
-def finish(fp32: Path, dest: Path, variant: str, json_config: dict | None) -> Path:
-    """The int8 and fp16 variants of the fp32 graph, the config (unless written already) and the tokenizer files."""
+def finish(fp32: Path, dest: Path, variant: str, config: dict) -> Path:
+    """The int8 and fp16 variants of the fp32 graph, config.json and the tokenizer files."""
     q = quantize_int8(fp32, dest / "onnx" / "model_quantized.onnx")
     h = convert_fp16(fp32, dest / "onnx" / "model_fp16.onnx")
-    if json_config is not None:
-        builder_common.write_json(dest / "config.json", json_config)
-    write_tokenizer(dest, variant, builder_common.load_json(dest / "config.json"))
+    builder_common.write_json(dest / "config.json", config)
+    write_tokenizer(dest, variant, config)
     print(builder_common.onnx_io_summary(fp32))
     print(f"int8: {len(q)} weight matrices quantized; fp16: {len(h)} tensors converted")
     builder_common.print_sizes([dest])

@@ -52,22 +52,21 @@ def f1_counts(gold_seqs, pred_seqs):
     return (2 * prec * rec / (prec + rec) if prec + rec else 0.0), prec, rec
 
 
-def bio_allowed() -> tuple[torch.Tensor, torch.Tensor]:
-    """BIO's transitions as additive scores: 0 where label j may follow label i (or start a sentence), -inf-like where
-    not (``I-X`` only after ``B-X`` or ``I-X``). The SDK's ``decoding: "constrained"`` applies the same rule."""
-    def ok(prev, tag):
-        return not tag.startswith("I-") or (prev is not None and prev != "O" and prev[2:] == tag[2:])
-    trans = torch.tensor([[0.0 if ok(a, b) else -1e9 for b in NER_LABELS] for a in NER_LABELS])
-    start = torch.tensor([0.0 if ok(None, b) else -1e9 for b in NER_LABELS])
-    return trans, start
+def _bio_follows(prev, tag) -> bool:
+    return not tag.startswith("I-") or (prev is not None and prev != "O" and prev[2:] == tag[2:])
+
+
+# BIO's transitions as additive scores: 0 where label j may follow label i (or start a sentence), -inf-like where not
+# (``I-X`` only after ``B-X`` or ``I-X``). The SDK's ``decoding: "constrained"`` applies the same rule.
+BIO_TRANSITIONS = torch.tensor([[0.0 if _bio_follows(a, b) else -1e9 for b in NER_LABELS] for a in NER_LABELS])
+BIO_START = torch.tensor([0.0 if _bio_follows(None, b) else -1e9 for b in NER_LABELS])
 
 
 def viterbi(log_probs: torch.Tensor) -> list[int]:
     """The most probable BIO-legal label sequence of ``log_probs`` ``[words, labels]``."""
-    trans, start = bio_allowed()
-    score, back = start + log_probs[0], []
+    score, back = BIO_START + log_probs[0], []
     for t in range(1, log_probs.shape[0]):
-        best, arg = (score[:, None] + trans).max(0)
+        best, arg = (score[:, None] + BIO_TRANSITIONS).max(0)
         score = best + log_probs[t]
         back.append(arg)
     path = [int(score.argmax())]
